@@ -1,0 +1,88 @@
+"""Value objects shared by the core: OCR words, PHI boxes, reports."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Literal
+
+__all__ = ["Word", "Box", "RedactionReport", "RedactionResult", "Status", "Source"]
+
+Status = Literal["done", "failed", "skipped"]
+Source = Literal["header", "ner", "pattern", "policy"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Word:
+    """One word found by OCR on one frame (pixel coordinates, inclusive-exclusive)."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+    score: float
+    line: int = 0
+    """Index of the OCR line the word belongs to (words of one line share it)."""
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+@dataclasses.dataclass(frozen=True)
+class Box:
+    """A painted region. Carries no text: only where, what kind and why."""
+
+    frame: int
+    left: int
+    top: int
+    width: int
+    height: int
+    entity_type: str
+    source: Source
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["score"] = round(float(self.score), 3)
+        return d
+
+
+@dataclasses.dataclass
+class RedactionReport:
+    """What happened to one file. Safe to log and store: no patient text in it."""
+
+    status: Status
+    reason: str | None = None
+    boxes: list[Box] = dataclasses.field(default_factory=list)
+    timings: dict[str, float] = dataclasses.field(default_factory=dict)
+    engines: dict[str, str] = dataclasses.field(default_factory=dict)
+    verification: dict[str, Any] = dataclasses.field(default_factory=dict)
+    policy: str = "phi"
+    frames: int = 0
+    pixels_changed: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "policy": self.policy,
+            "frames": self.frames,
+            "pixels_changed": self.pixels_changed,
+            "boxes": [b.to_dict() for b in self.boxes],
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "engines": dict(self.engines),
+            "verification": dict(self.verification),
+        }
+
+
+@dataclasses.dataclass
+class RedactionResult:
+    """The anonymized dataset (``None`` unless status is ``done``) and its report."""
+
+    dataset: Any
+    report: RedactionReport
