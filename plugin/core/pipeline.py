@@ -1,0 +1,309 @@
+"""redact_dataset: the whole job for one DICOM dataset.
+
+check -> decode -> read text (OCR) -> decide PHI -> paint -> verify with a second,
+differently prepared reading -> re-encode -> anonymize the header.
+Fails closed: any error, or PHI still found by the verification, yields no dataset.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+import time
+from functools import lru_cache
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+from pydicom.dataset import Dataset
+
+from . import header, pixels
+from .errors import RedactionError, VerificationError
+from .mask import PaintBox, paint
+from .model import Box, RedactionReport, RedactionResult, Word
+from .ocr import OcrEngine, create_engine
+from .phi import Finding, HeaderIdentity, PhiDetector
+from .settings import RedactionSettings
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["Engines", "get_engines", "redact_dataset"]
+
+# Two frames whose text regions differ by less than this (mean absolute difference of
+# 8-bit display values) carry the same text: the first reading is reused.
+_SAME_REGION = 3.0
+_REPAIR_ROUNDS = 1
+
+class Engines:
+    """OCR, verification OCR and PHI detector, created once per process."""
+
+    def __init__(self, settings: RedactionSettings, threads: int = 0) -> None:
+        self.settings = settings
+        self.ocr: OcrEngine = create_engine(settings.ocr_backend, threads=threads)
+        self.verifier: OcrEngine | None = (
+            create_engine(settings.verify_backend, threads=threads)
+            if settings.verify
+            else None
+        )
+        self.detector = PhiDetector(settings)
+        self.lock = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Load the NER model now rather than on the first file."""
+        _ = self.detector.analyzer
+
+    @property
+    def versions(self) -> dict[str, str]:
+        v = {
+            "plugin": _dist_version("orthanc-pixel-redaction"),
+            "pydicom": _dist_version("pydicom"),
+            f"ocr:{self.ocr.name}": self.ocr.version,
+        }
+        if self.verifier is not None:
+            v[f"verify:{self.verifier.name}"] = self.verifier.version
+        v.update(self.detector.versions)
+        return v
+
+@lru_cache(maxsize=4)
+def get_engines(settings: RedactionSettings, threads: int = 0) -> Engines:
+    """The process-wide engines for these settings (cached: models load once)."""
+    return Engines(settings, threads)
+
+def redact_dataset(
+    ds: Dataset,
+    settings: RedactionSettings,
+    *,
+    engines: Engines | None = None,
+    extra_boxes: list[Box] | None = None,
+) -> RedactionResult:
+    """Redact burned-in PHI from ``ds`` and anonymize the header of the copy.
+
+    Parameters
+    ----------
+    ds
+        The original; never modified.
+    settings
+        Options; see :class:`RedactionSettings`.
+    engines
+        Pre-built engines (default: :func:`get_engines`).
+    extra_boxes
+        Boxes a reviewer added; painted in addition to what is found.
+
+    Returns
+    -------
+    RedactionResult
+        ``dataset`` is the anonymized copy, or ``None`` when the status is not ``done``.
+    """
+    report = RedactionReport(status="failed", policy=settings.policy.value)
+    timings = report.timings
+    started = time.perf_counter()
+    try:
+        if "PixelData" not in ds:
+            report.status, report.reason = "skipped", "no pixel data"
+            return RedactionResult(None, report)
+        engines = engines or get_engines(settings)
+        report.engines = engines.versions
+        with _timer(timings, "decode"):
+            pixels.check_supported(
+                ds, max_pixels=settings.max_pixels, max_frames=settings.max_frames
+            )
+            frames = pixels.read_frames(ds)
+            display = pixels.display_frames(ds, frames)
+        report.frames = int(frames.shape[0])
+        identity = HeaderIdentity(header.identity_values(ds))
+        with _timer(timings, "ocr"):
+            words = _read_all_frames(engines.ocr, display)
+        with _timer(timings, "phi"):
+            findings = {
+                f: engines.detector.classify(ws, identity) for f, ws in words.items()
+            }
+        boxes = _boxes_from_findings(findings, settings.padding, display.shape)
+        boxes.extend(extra_boxes or [])
+        painted = frames
+        if boxes:
+            with _timer(timings, "paint"):
+                painted = _paint(ds, frames, boxes, settings)
+        verified = False
+        if engines.verifier is not None:
+            with _timer(timings, "verify"):
+                painted, boxes = _verify(ds, frames, painted, boxes, identity, engines,
+                                         settings, report)
+            verified = True
+        out = copy.deepcopy(ds)
+        if boxes:
+            with _timer(timings, "encode"):
+                pixels.write_frames(out, painted)
+            report.pixels_changed = True
+        if settings.anonymize_header:
+            with _timer(timings, "header"):
+                header.anonymize_header(
+                    out,
+                    key=settings.effective_uid_key,
+                    uid_root=settings.uid_root,
+                    pixels_clean=verified,
+                    burned_in_annotation_removed=verified,
+                )
+        report.boxes = boxes
+        report.status = "done"
+        return RedactionResult(out, report)
+    except RedactionError as exc:
+        report.status, report.reason = "failed", exc.code
+        report.verification.setdefault("message", str(exc))
+        logger.info("redaction failed: %s", exc.code)
+        return RedactionResult(None, report)
+    finally:
+        timings["total"] = time.perf_counter() - started
+
+def _timer(timings: dict[str, float], name: str) -> Any:
+    class _T:
+        def __enter__(self) -> None:
+            self.t = time.perf_counter()
+
+        def __exit__(self, *exc: object) -> None:
+            timings[name] = timings.get(name, 0.0) + time.perf_counter() - self.t
+
+    return _T()
+
+def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[Word]]:
+    """Words of every frame; text unchanged since the last read frame is not read again.
+
+    A frame is read in full when the text detector finds a region whose content
+    differs from the frame last read (new or changing text, e.g. a time stamp);
+    otherwise it inherits that frame's words.
+    """
+    out: dict[int, list[Word]] = {0: engine.read(display[0])}
+    ref = 0
+    for f in range(1, display.shape[0]):
+        regions = engine.detect(display[f])
+        if _same_regions(display[ref], display[f], regions) and _same_regions(
+            display[ref], display[f], [(w.left, w.top, w.width, w.height) for w in out[ref]]
+        ):
+            out[f] = out[ref]
+            continue
+        out[f] = engine.read(display[f])
+        ref = f
+    return out
+
+def _same_regions(a: np.ndarray, b: np.ndarray, regions: list[tuple[int, int, int, int]]) -> bool:
+    rows, cols = a.shape[:2]
+    for left, top, width, height in regions:
+        x0, y0 = max(0, left), max(0, top)
+        x1, y1 = min(cols, left + width), min(rows, top + height)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        diff = np.abs(a[y0:y1, x0:x1].astype(np.int16) - b[y0:y1, x0:x1].astype(np.int16))
+        if float(diff.mean()) > _SAME_REGION:
+            return False
+    return True
+
+def _boxes_from_findings(
+    findings: dict[int, list[Finding]], padding: int, shape: tuple[int, ...]
+) -> list[Box]:
+    rows, cols = shape[1], shape[2]
+    boxes = []
+    for frame, fs in findings.items():
+        for f in fs:
+            w = f.word
+            # Pad more for taller text: a stroke's anti-aliased edge is ~height/8 wide.
+            pad = padding + w.height // 8
+            left, top = max(0, w.left - pad), max(0, w.top - pad)
+            right, bottom = min(cols, w.right + pad), min(rows, w.bottom + pad)
+            boxes.append(
+                Box(frame, left, top, right - left, bottom - top, f.entity_type, f.source,
+                    float(f.score))
+            )
+    return boxes
+
+def _paint(ds: Dataset, frames: np.ndarray, boxes: list[Box],
+           settings: RedactionSettings) -> np.ndarray:
+    photometric = str(ds.PhotometricInterpretation)
+    if photometric.startswith("YBR"):
+        photometric = "RGB"  # read_frames converts YBR to RGB
+    palette = _palette_rgb(ds) if photometric == "PALETTE COLOR" else None
+    return paint(
+        frames,
+        [PaintBox(b.frame, b.left, b.top, b.width, b.height) for b in boxes],
+        fill=settings.fill,
+        photometric=photometric,
+        palette=palette,
+    )
+
+def _verify(
+    ds: Dataset,
+    frames: np.ndarray,
+    painted: np.ndarray,
+    boxes: list[Box],
+    identity: HeaderIdentity,
+    engines: Engines,
+    settings: RedactionSettings,
+    report: RedactionReport,
+) -> tuple[np.ndarray, list[Box]]:
+    """Read the painted image again with the verification engine; fail if PHI remains.
+
+    PHI found by the second reading is painted once more (a repair round) and read
+    again; PHI still there after that fails the file with reason ``verification``.
+    """
+    assert engines.verifier is not None
+    repaired = 0
+    for round_no in range(_REPAIR_ROUNDS + 1):
+        display = pixels.display_frames(ds, painted)
+        words = _read_all_frames(engines.verifier, display)
+        leftovers = {
+            f: engines.detector.classify(ws, identity, use_policy=False)
+            for f, ws in words.items()
+        }
+        new = _boxes_from_findings(leftovers, settings.padding, display.shape)
+        # A hit inside an already painted box is the fill read as text: ignore it.
+        new = [b for b in new if not _inside_any(b, boxes)]
+        if not new:
+            report.verification = {
+                "engine": engines.verifier.name,
+                "passed": True,
+                "repaired_boxes": repaired,
+            }
+            return painted, boxes
+        if round_no == _REPAIR_ROUNDS:
+            break
+        repaired += len(new)
+        boxes = boxes + new
+        painted = _paint(ds, frames, boxes, settings)
+    report.verification = {
+        "engine": engines.verifier.name,
+        "passed": False,
+        "repaired_boxes": repaired,
+        "remaining": len(new),
+        "remaining_types": sorted({b.entity_type for b in new}),
+    }
+    raise VerificationError("PHI still readable after painting")
+
+def _inside_any(b: Box, boxes: list[Box]) -> bool:
+    for o in boxes:
+        if o.frame != b.frame:
+            continue
+        ix = max(0, min(b.left + b.width, o.left + o.width) - max(b.left, o.left))
+        iy = max(0, min(b.top + b.height, o.top + o.height) - max(b.top, o.top))
+        if ix * iy >= 0.6 * b.width * b.height:
+            return True
+    return False
+
+def _palette_rgb(ds: Dataset) -> np.ndarray:
+    """The (n, 3) RGB colours of a PALETTE COLOR dataset's indices."""
+    from pydicom.pixels import apply_color_lut
+
+    n = int(ds.RedPaletteColorLookupTableDescriptor[0]) or 65536
+    first = int(ds.RedPaletteColorLookupTableDescriptor[1])
+    idx = np.arange(first, first + n, dtype=np.uint16 if n > 256 else np.uint8)
+    lut = apply_color_lut(idx, ds).reshape(-1, 3)
+    # Fill values are indices into the stored data, which start at ``first``.
+    full = np.zeros((first + n, 3), dtype=lut.dtype)
+    full[first:] = lut
+    return full
+
+
+def _dist_version(dist: str) -> str:
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
