@@ -552,6 +552,8 @@ def encode_as(
     elif lossy_jpeg:
         _set_encapsulated(ds, [_jpeg_lossy(f, stored_pi, bits_stored) for f in frames], tsyntax)
     elif tsyntax in _JPEG_LOSSLESS:
+        if stored_pi not in ("RGB", "MONOCHROME1", "MONOCHROME2", "PALETTE COLOR"):
+            raise UnsupportedImageError(f"{stored_pi} cannot be written as {tsyntax.name}")
         encoded = [_jpeg_lossless(f, bits_stored, signed, tsyntax) for f in frames]
         _set_encapsulated(ds, encoded, tsyntax)
     elif tsyntax in (RLELossless, JPEGLSLossless, JPEGLSNearLossless, JPEG2000Lossless, JPEG2000):
