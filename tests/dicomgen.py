@@ -200,19 +200,31 @@ def make_dataset(
         for colour in ("Red", "Green", "Blue"):
             setattr(ds, f"{colour}PaletteColorLookupTableDescriptor", [256, 0, 16])
             lut = _PALETTE * 257 if colour != "Blue" else (255 - _PALETTE) * 257
-            setattr(ds, f"{colour}PaletteColorLookupTableData", lut.astype("<u2").tobytes())
+            setattr(
+                ds, f"{colour}PaletteColorLookupTableData", lut.astype("<u2").tobytes()
+            )
         # The text index (255) must look white: blue ramps down, so pin it.
         blue = (255 - _PALETTE) * 257
         blue[255] = 65535
         ds.BluePaletteColorLookupTableData = blue.astype("<u2").tobytes()
 
     arr = make_frames(
-        photometric, bits_stored, signed, frames, rows, cols, text, _dtype(bits_allocated, signed)
+        photometric,
+        bits_stored,
+        signed,
+        frames,
+        rows,
+        cols,
+        text,
+        _dtype(bits_allocated, signed),
     )
     if frames > 1:
         ds.NumberOfFrames = frames
     stored = photometric if photometric in ("YBR_FULL", "YBR_FULL_422") else None
-    if transfer_syntax in (JPEGBaseline8Bit, JPEGExtended12Bit) and photometric == "RGB":
+    if (
+        transfer_syntax in (JPEGBaseline8Bit, JPEGExtended12Bit)
+        and photometric == "RGB"
+    ):
         stored = "YBR_FULL_422"
     encode_as(ds, arr, transfer_syntax, photometric=stored)
 

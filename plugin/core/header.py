@@ -35,11 +35,11 @@ from pydicom.tag import BaseTag, Tag
 from pydicom.valuerep import PersonName
 
 __all__ = [
-    "remap_uid",
+    "PROFILE_TABLE",
     "anonymize_header",
     "identity_values",
     "patient_pseudonym",
-    "PROFILE_TABLE",
+    "remap_uid",
 ]
 
 logger = logging.getLogger(__name__)
@@ -72,9 +72,16 @@ def _load_table() -> tuple[str, dict[int, str], list[tuple[int, int, int, int, s
         # Same precedence as dicomanonymizer.initialize_actions: later
         # categories overwrite earlier ones for a tag listed twice.
         for name in (
-            "D_TAGS", "Z_TAGS", "X_TAGS", "U_TAGS", "Z_D_TAGS",
-            "X_Z_TAGS", "X_D_TAGS", "X_Z_D_TAGS", "X_Z_U_STAR_TAGS",
-        ):  # fmt: skip
+            "D_TAGS",
+            "Z_TAGS",
+            "X_TAGS",
+            "U_TAGS",
+            "Z_D_TAGS",
+            "X_Z_TAGS",
+            "X_D_TAGS",
+            "X_Z_D_TAGS",
+            "X_Z_U_STAR_TAGS",
+        ):
             for entry in tables[name]:
                 if len(entry) == 2:
                     exact[int(Tag(entry[0], entry[1]))] = _CATEGORIES[name]
@@ -145,7 +152,10 @@ def _action_for(tag: BaseTag) -> str | None:
     if action is not None:
         return action
     for group, element, gmask, emask, masked_action in _MASKED_TABLE:
-        if tag.group & gmask == group & gmask and tag.element & emask == element & emask:
+        if (
+            tag.group & gmask == group & gmask
+            and tag.element & emask == element & emask
+        ):
             return masked_action
     return None
 
@@ -196,7 +206,9 @@ def _deidentify(ds: Dataset, key: bytes, root: str, counts: dict[str, int]) -> N
             _dummy(elem, _dcm_anon.replace_element, ds)
 
 
-def _deidentify_items(elem: DataElement, key: bytes, root: str, counts: dict[str, int]) -> None:
+def _deidentify_items(
+    elem: DataElement, key: bytes, root: str, counts: dict[str, int]
+) -> None:
     for item in elem.value or ():
         _deidentify(item, key, root, counts)
 
@@ -208,10 +220,12 @@ def _remove_pixel_side_channels(ds: Dataset) -> dict[str, int]:
         removed["icon"] = 1
     # PS3.3 C.9.2: overlays live in repeating groups 6000-601E (even).
     overlay_groups = {
-        tag.group for tag in ds.keys() if 0x6000 <= tag.group <= 0x601E and tag.element == 0x3000
+        elem.tag.group
+        for elem in ds
+        if 0x6000 <= elem.tag.group <= 0x601E and elem.tag.element == 0x3000
     }
     for group in overlay_groups:
-        for tag in [t for t in ds.keys() if t.group == group]:
+        for tag in [elem.tag for elem in ds if elem.tag.group == group]:
             del ds[tag]
     removed["overlay_groups"] = len(overlay_groups)
     return removed
@@ -254,8 +268,9 @@ def anonymize_header(
     if meta is not None:
         if "SOPInstanceUID" in ds:
             meta.MediaStorageSOPInstanceUID = ds.SOPInstanceUID
-        for tag in [t for t in meta.keys() if _action_for(t) == "U" and t != 0x00020003]:
-            _remap_element(meta[tag], key, uid_root)
+        for elem in meta:
+            if elem.tag != 0x00020003 and _action_for(elem.tag) == "U":
+                _remap_element(elem, key, uid_root)
 
     ds.PatientName = pseudonym_name
     ds.PatientID = pseudonym_id
@@ -390,13 +405,17 @@ def identity_values(ds: Dataset) -> list[tuple[str, str, str]]:
         entity = _IDENTITY_KEYWORDS.get(elem.keyword)
         if entity is None or elem.value is None:
             continue
-        values = elem.value if isinstance(elem.value, MultiValue | list) else [elem.value]
+        values = (
+            elem.value if isinstance(elem.value, MultiValue | list) else [elem.value]
+        )
         for value in values:
             if value is None:
                 continue
             add(entity, elem.keyword, str(value))
             if elem.VR == "PN":
-                name = value if isinstance(value, PersonName) else PersonName(str(value))
+                name = (
+                    value if isinstance(value, PersonName) else PersonName(str(value))
+                )
                 for part in _PN_PARTS:
                     add(entity, elem.keyword, str(getattr(name, part, "") or ""))
     return found

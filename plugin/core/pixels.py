@@ -49,15 +49,15 @@ from pydicom.encaps import encapsulate
 from pydicom.pixels import compress, get_decoder, get_encoder
 from pydicom.pixels.processing import apply_color_lut, convert_color_space
 from pydicom.uid import (
+    HTJ2K,
+    JPEG2000,
     UID,
     DeflatedExplicitVRLittleEndian,
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
-    HTJ2K,
     HTJ2KLossless,
     HTJ2KLosslessRPCL,
     ImplicitVRLittleEndian,
-    JPEG2000,
     JPEG2000Lossless,
     JPEGBaseline8Bit,
     JPEGExtended12Bit,
@@ -71,14 +71,14 @@ from pydicom.uid import (
 from .errors import ResourceLimitError, UnsupportedImageError
 
 __all__ = [
-    "check_supported",
-    "read_frames",
-    "display_frames",
-    "write_frames",
-    "encode_as",
-    "NATIVE_SYNTAXES",
     "LOSSLESS_SYNTAXES",
     "LOSSY_SYNTAXES",
+    "NATIVE_SYNTAXES",
+    "check_supported",
+    "display_frames",
+    "encode_as",
+    "read_frames",
+    "write_frames",
 ]
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,9 @@ def _int_attr(ds: Dataset, keyword: str, default: int | None = None) -> int:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise UnsupportedImageError(_unsupported(keyword, value, "is invalid")) from None
+        raise UnsupportedImageError(
+            _unsupported(keyword, value, "is invalid")
+        ) from None
 
 
 def _nr_frames(ds: Dataset) -> int:
@@ -228,7 +230,9 @@ def check_supported(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
     if photometric not in _SUPPORTED_PHOTOMETRIC or (
         photometric in _J2K_ONLY_PHOTOMETRIC and tsyntax not in _J2K_SYNTAXES
     ):
-        raise UnsupportedImageError(_unsupported("PhotometricInterpretation", photometric))
+        raise UnsupportedImageError(
+            _unsupported("PhotometricInterpretation", photometric)
+        )
 
     samples = _int_attr(ds, "SamplesPerPixel")
     if samples != _SUPPORTED_PHOTOMETRIC[photometric]:
@@ -246,7 +250,9 @@ def check_supported(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
     bits_stored = _int_attr(ds, "BitsStored", bits_allocated)
     if not 1 <= bits_stored <= bits_allocated:
         raise UnsupportedImageError(
-            _unsupported("BitsStored", bits_stored, f"> Bits Allocated {bits_allocated}")
+            _unsupported(
+                "BitsStored", bits_stored, f"> Bits Allocated {bits_allocated}"
+            )
         )
     representation = _int_attr(ds, "PixelRepresentation", 0)
     if representation not in (0, 1):
@@ -291,7 +297,7 @@ def check_supported(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
                 f"for {rows} x {cols} x {frames} frames x {samples} samples at "
                 f"{bits_allocated} bits"
             )
-    elif not bytes(data[:4]) == b"\xfe\xff\x00\xe0":
+    elif bytes(data[:4]) != b"\xfe\xff\x00\xe0":
         raise UnsupportedImageError(
             _unsupported(
                 "TransferSyntaxUID", str(tsyntax), "but Pixel Data is not encapsulated"
@@ -430,7 +436,9 @@ def write_frames(ds: Dataset, frames: np.ndarray) -> None:
         try:
             encode_as(ds, frames, candidate)
         except UnsupportedImageError as exc:
-            logger.info("Cannot write %s (%s), trying the next syntax", candidate.name, exc)
+            logger.info(
+                "Cannot write %s (%s), trying the next syntax", candidate.name, exc
+            )
             continue
         if candidate != tsyntax:
             logger.info("Re-encoded %s pixel data as %s", tsyntax.name, candidate.name)
@@ -506,7 +514,9 @@ def encode_as(
     if tsyntax == ExplicitVRBigEndian:
         tsyntax = ExplicitVRLittleEndian
     if frames.ndim not in (3, 4) or (frames.ndim == 4 and frames.shape[-1] != 3):
-        raise ValueError(f"frames must be (F, R, C) or (F, R, C, 3), got {frames.shape}")
+        raise ValueError(
+            f"frames must be (F, R, C) or (F, R, C, 3), got {frames.shape}"
+        )
     if frames.dtype.kind not in "ui" or frames.dtype.itemsize not in (1, 2, 4):
         raise ValueError(f"frames must be 8/16/32-bit integers, got {frames.dtype}")
 
@@ -523,8 +533,7 @@ def encode_as(
 
     bits_allocated = frames.dtype.itemsize * 8
     bits_stored = int(ds.get("BitsStored") or bits_allocated)
-    if bits_stored > bits_allocated:
-        bits_stored = bits_allocated
+    bits_stored = min(bits_stored, bits_allocated)
     signed = frames.dtype.kind == "i"
     _check_range(frames, bits_stored, signed)
 
@@ -550,16 +559,28 @@ def encode_as(
         data = _native_bytes(frames, stored_pi)
         _set_pixel_bytes(ds, data, tsyntax, vr="OB" if bits_allocated == 8 else "OW")
     elif lossy_jpeg:
-        _set_encapsulated(ds, [_jpeg_lossy(f, stored_pi, bits_stored) for f in frames], tsyntax)
+        _set_encapsulated(
+            ds, [_jpeg_lossy(f, stored_pi, bits_stored) for f in frames], tsyntax
+        )
     elif tsyntax in _JPEG_LOSSLESS:
         if stored_pi not in ("RGB", "MONOCHROME1", "MONOCHROME2", "PALETTE COLOR"):
-            raise UnsupportedImageError(f"{stored_pi} cannot be written as {tsyntax.name}")
+            raise UnsupportedImageError(
+                f"{stored_pi} cannot be written as {tsyntax.name}"
+            )
         encoded = [_jpeg_lossless(f, bits_stored, signed, tsyntax) for f in frames]
         _set_encapsulated(ds, encoded, tsyntax)
-    elif tsyntax in (RLELossless, JPEGLSLossless, JPEGLSNearLossless, JPEG2000Lossless, JPEG2000):
+    elif tsyntax in (
+        RLELossless,
+        JPEGLSLossless,
+        JPEGLSNearLossless,
+        JPEG2000Lossless,
+        JPEG2000,
+    ):
         _compress_with_pydicom(ds, frames, tsyntax, stored_pi)
     else:
-        raise UnsupportedImageError(_unsupported("TransferSyntaxUID", str(tsyntax), "cannot be written"))
+        raise UnsupportedImageError(
+            _unsupported("TransferSyntaxUID", str(tsyntax), "cannot be written")
+        )
 
     if tsyntax in LOSSY_SYNTAXES:
         ds.LossyImageCompression = "01"
@@ -572,12 +593,18 @@ def encode_as(
 def _check_range(frames: np.ndarray, bits_stored: int, signed: bool) -> None:
     if frames.size == 0:
         return
-    low, high = (-(1 << (bits_stored - 1)), (1 << (bits_stored - 1)) - 1) if signed else (
-        0,
-        (1 << bits_stored) - 1,
+    low, high = (
+        (-(1 << (bits_stored - 1)), (1 << (bits_stored - 1)) - 1)
+        if signed
+        else (
+            0,
+            (1 << bits_stored) - 1,
+        )
     )
     if int(frames.min()) < low or int(frames.max()) > high:
-        raise ValueError(f"frame values exceed Bits Stored {bits_stored} range {low}..{high}")
+        raise ValueError(
+            f"frame values exceed Bits Stored {bits_stored} range {low}..{high}"
+        )
 
 
 def _to_ybr(frames: np.ndarray, stored_pi: str) -> np.ndarray:
@@ -705,11 +732,18 @@ def _jpeg_lossy(frame: np.ndarray, stored_pi: str, bits_stored: int) -> bytes:
         raise UnsupportedImageError("RGB JPEG needs imagecodecs")
     out = io.BytesIO()
     image = Image.fromarray(frame, "RGB" if colour else "L")
-    image.save(out, format="JPEG", quality=90, subsampling=1 if stored_pi == "YBR_FULL_422" else 0)
+    image.save(
+        out,
+        format="JPEG",
+        quality=90,
+        subsampling=1 if stored_pi == "YBR_FULL_422" else 0,
+    )
     return out.getvalue()
 
 
-def _jpeg_lossless(frame: np.ndarray, bits_stored: int, signed: bool, tsyntax: UID) -> bytes:
+def _jpeg_lossless(
+    frame: np.ndarray, bits_stored: int, signed: bool, tsyntax: UID
+) -> bytes:
     # JPEG lossless codes the two's complement bit pattern of signed data as an
     # unsigned sample of Bits Stored precision (PS3.5 8.2.1); decoders sign-extend.
     if signed:
@@ -724,7 +758,9 @@ def _jpeg_lossless(frame: np.ndarray, bits_stored: int, signed: bool, tsyntax: U
     try:
         import imagecodecs
     except ImportError:
-        raise UnsupportedImageError("JPEG Lossless encoding needs imagecodecs") from None
+        raise UnsupportedImageError(
+            "JPEG Lossless encoding needs imagecodecs"
+        ) from None
     try:
         if hasattr(imagecodecs, "jpeg8_encode"):
             kwargs: dict[str, Any] = {}
@@ -740,7 +776,11 @@ def _jpeg_lossless(frame: np.ndarray, bits_stored: int, signed: bool, tsyntax: U
         logger.debug("jpeg8_encode lossless failed: %s", type(exc).__name__)
     # imagecodecs' ljpeg encoder always uses predictor 6: valid for Process 14
     # (.57) only, never for Selection Value 1 (.70), and grayscale only.
-    if tsyntax == JPEGLossless and frame.ndim == 2 and hasattr(imagecodecs, "ljpeg_encode"):
+    if (
+        tsyntax == JPEGLossless
+        and frame.ndim == 2
+        and hasattr(imagecodecs, "ljpeg_encode")
+    ):
         try:
             return bytes(imagecodecs.ljpeg_encode(frame, bitspersample=precision))
         except Exception as exc:  # noqa: BLE001

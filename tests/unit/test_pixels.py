@@ -12,11 +12,11 @@ from pydicom import dcmread
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset
 from pydicom.uid import (
+    JPEG2000,
     UID,
     ExplicitVRBigEndian,
     ExplicitVRLittleEndian,
     ImplicitVRLittleEndian,
-    JPEG2000,
     JPEG2000Lossless,
     JPEGBaseline8Bit,
     JPEGLossless,
@@ -31,7 +31,7 @@ from plugin.core.errors import ResourceLimitError, UnsupportedImageError
 
 # tests/ has no __init__.py or conftest.py of ours: make dicomgen importable.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from dicomgen import make_dataset, make_frames  # noqa: E402
+from dicomgen import make_dataset, make_frames
 
 LIMITS = {"max_pixels": 10_000_000, "max_frames": 100}
 ROWS, COLS = 40, 96
@@ -45,7 +45,13 @@ LOSSLESS = [
     JPEG2000Lossless,
 ]
 # (bits_allocated, bits_stored, signed)
-GRAY_DEPTHS = [(8, 8, False), (16, 12, False), (16, 12, True), (16, 16, False), (16, 16, True)]
+GRAY_DEPTHS = [
+    (8, 8, False),
+    (16, 12, False),
+    (16, 12, True),
+    (16, 16, False),
+    (16, 16, True),
+]
 
 
 def _cases() -> list[tuple[str, int, int, bool, str]]:
@@ -58,11 +64,22 @@ def _cases() -> list[tuple[str, int, int, bool, str]]:
     for syntax in LOSSLESS:
         cases.append(("RGB", 8, 8, False, syntax))
         cases.append(("PALETTE COLOR", 8, 8, False, syntax))
-    for syntax in (ExplicitVRLittleEndian, RLELossless, JPEGLSLossless, JPEG2000Lossless):
+    for syntax in (
+        ExplicitVRLittleEndian,
+        RLELossless,
+        JPEGLSLossless,
+        JPEG2000Lossless,
+    ):
         cases.append(("RGB", 16, 16, False, syntax))
         cases.append(("PALETTE COLOR", 16, 16, False, syntax))
-    for syntax in (ExplicitVRLittleEndian, ImplicitVRLittleEndian, RLELossless, JPEGLSLossless,
-                   JPEG2000Lossless, JPEGBaseline8Bit):  # fmt: skip
+    for syntax in (
+        ExplicitVRLittleEndian,
+        ImplicitVRLittleEndian,
+        RLELossless,
+        JPEGLSLossless,
+        JPEG2000Lossless,
+        JPEGBaseline8Bit,
+    ):
         cases.append(("YBR_FULL", 8, 8, False, syntax))
     for syntax in (ExplicitVRLittleEndian, ImplicitVRLittleEndian, JPEGBaseline8Bit):
         cases.append(("YBR_FULL_422", 8, 8, False, syntax))
@@ -88,18 +105,30 @@ def _paint_value(frames: np.ndarray) -> int:
 
 @pytest.mark.parametrize("nframes", [1, 3])
 @pytest.mark.parametrize("case", _cases(), ids=_case_id)
-def test_read_paint_write_round_trip(case: tuple[str, int, int, bool, str], nframes: int) -> None:
+def test_read_paint_write_round_trip(
+    case: tuple[str, int, int, bool, str], nframes: int
+) -> None:
     photometric, allocated, stored, signed, syntax = case
-    ds = make_dataset(photometric, allocated, stored, signed, nframes, ROWS, COLS, syntax,
-                      text="DOE^JANE")  # fmt: skip
+    ds = make_dataset(
+        photometric,
+        allocated,
+        stored,
+        signed,
+        nframes,
+        ROWS,
+        COLS,
+        syntax,
+        text="DOE^JANE",
+    )
     pixels.check_supported(ds, **LIMITS)
     frames = pixels.read_frames(ds)
     colour = photometric in ("RGB", "YBR_FULL", "YBR_FULL_422")
     assert frames.shape == (nframes, ROWS, COLS, 3) if colour else (nframes, ROWS, COLS)
     lossy = syntax == JPEGBaseline8Bit
     if not lossy and photometric not in ("YBR_FULL", "YBR_FULL_422"):
-        expected = make_frames(photometric, stored, signed, nframes, ROWS, COLS, "DOE^JANE",
-                               frames.dtype)  # fmt: skip
+        expected = make_frames(
+            photometric, stored, signed, nframes, ROWS, COLS, "DOE^JANE", frames.dtype
+        )
         np.testing.assert_array_equal(frames, expected)
 
     painted = frames.copy()
@@ -128,10 +157,15 @@ def test_read_paint_write_round_trip(case: tuple[str, int, int, bool, str], nfra
 
 @pytest.mark.parametrize("syntax", [JPEGLSNearLossless, JPEG2000])
 def test_lossy_input_written_uncompressed_with_lossy_flag(syntax: str) -> None:
-    ds = make_dataset("MONOCHROME2", 16, 12, False, 2, ROWS, COLS, syntax, text="DOE^JANE")
+    ds = make_dataset(
+        "MONOCHROME2", 16, 12, False, 2, ROWS, COLS, syntax, text="DOE^JANE"
+    )
     # Older writers often omit these: they must be added from the syntax.
-    for keyword in ("LossyImageCompression", "LossyImageCompressionMethod",
-                    "LossyImageCompressionRatio"):  # fmt: skip
+    for keyword in (
+        "LossyImageCompression",
+        "LossyImageCompressionMethod",
+        "LossyImageCompressionRatio",
+    ):
         delattr(ds, keyword)
     frames = pixels.read_frames(ds)
     painted = frames.copy()
@@ -155,7 +189,9 @@ def test_lossy_history_is_kept() -> None:
 
 
 def test_jpeg_lossless_process14_keeps_its_syntax() -> None:
-    ds = make_dataset("MONOCHROME2", 16, 12, False, 1, ROWS, COLS, JPEGLossless, text="X")
+    ds = make_dataset(
+        "MONOCHROME2", 16, 12, False, 1, ROWS, COLS, JPEGLossless, text="X"
+    )
     frames = pixels.read_frames(ds)
     pixels.write_frames(ds, frames)
     out = _reread(ds)
@@ -186,13 +222,19 @@ def test_ybr_full_read_as_rgb() -> None:
 
 @pytest.mark.parametrize(
     ("photometric", "allocated", "stored", "signed"),
-    [("MONOCHROME1", 16, 12, False), ("MONOCHROME2", 16, 16, True),
-     ("MONOCHROME1", 8, 8, False), ("MONOCHROME2", 8, 8, False)],  # fmt: skip
+    [
+        ("MONOCHROME1", 16, 12, False),
+        ("MONOCHROME2", 16, 16, True),
+        ("MONOCHROME1", 8, 8, False),
+        ("MONOCHROME2", 8, 8, False),
+    ],
 )
 def test_display_shows_text_bright_on_dark(
     photometric: str, allocated: int, stored: int, signed: bool
 ) -> None:
-    ds = make_dataset(photometric, allocated, stored, signed, 2, ROWS, COLS, text="DOE^JANE")
+    ds = make_dataset(
+        photometric, allocated, stored, signed, 2, ROWS, COLS, text="DOE^JANE"
+    )
     frames = pixels.read_frames(ds)
     shown = pixels.display_frames(ds, frames)
     assert shown.dtype == np.uint8
@@ -291,8 +333,12 @@ def test_unsupported_photometric_message_names_tag() -> None:
 
 @pytest.mark.parametrize(
     ("keyword", "value"),
-    [("BitsAllocated", 1), ("BitsStored", 17), ("SamplesPerPixel", 3),
-     ("PixelRepresentation", 2)],  # fmt: skip
+    [
+        ("BitsAllocated", 1),
+        ("BitsStored", 17),
+        ("SamplesPerPixel", 3),
+        ("PixelRepresentation", 2),
+    ],
 )
 def test_bad_image_pixel_module_rejected(keyword: str, value: int) -> None:
     ds = _plain()
@@ -323,3 +369,21 @@ def test_encode_as_rejects_out_of_range_values() -> None:
     frames[0, 0, 0] = 5000  # > 12 bits
     with pytest.raises(ValueError, match="Bits Stored"):
         pixels.encode_as(ds, frames, ExplicitVRLittleEndian)
+
+
+def test_jpeg_lossless_falls_back_to_jpeg_ls_without_encoder(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ds = make_dataset(
+        "MONOCHROME2", 16, 12, False, 1, ROWS, COLS, JPEGLosslessSV1, text="X"
+    )
+    frames = pixels.read_frames(ds)
+
+    def no_encoder(*args: object) -> bytes:
+        raise UnsupportedImageError("no encoder")
+
+    monkeypatch.setattr(pixels, "_jpeg_lossless", no_encoder)
+    pixels.write_frames(ds, frames)
+    out = _reread(ds)
+    assert out.file_meta.TransferSyntaxUID == JPEGLSLossless
+    np.testing.assert_array_equal(pixels.read_frames(out), frames)
