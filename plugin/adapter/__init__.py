@@ -55,12 +55,15 @@ def register(orthanc_module: Any) -> Any:
     from . import log
     from .config import SECTION, read_config
     from .routes import Routes, guarded
+    from .worker import EngineThread
 
     log.install(orthanc_module)
     configuration = json.loads(orthanc_module.GetConfiguration())
     config = read_config(configuration.get(SECTION, {}))
     redact, engine_error = _load_engine()
-    routes = Routes(config, redact, engine_error)
+    # The engine cannot run on Orthanc's HTTP threads (stack too small): see worker.py.
+    engine = EngineThread()
+    routes = Routes(config, redact, engine_error, run=engine.call)
     for uri, name in ROUTES.items():
         orthanc_module.RegisterRestCallback(uri, guarded(uri, getattr(routes, name)))
     logger.warning(

@@ -132,10 +132,25 @@ class Routes:
         config: PluginConfig,
         redact: Callable[..., Any] | None,
         engine_error: str | None = None,
+        *,
+        run: Callable[..., Any] | None = None,
     ) -> None:
+        """
+        Parameters
+        ----------
+        config
+            Plugin configuration.
+        redact
+            ``redact_dataset(ds, settings) -> RedactionResult``, or ``None`` when the
+            engine could not be loaded (``engine_error`` says why).
+        run
+            ``run(fn, *args)`` executes the heavy part (decode, OCR, encode); the
+            plugin passes :meth:`EngineThread.call`. Default: call directly.
+        """
         self.config = config
         self._redact = redact
         self._engine_error = engine_error
+        self._run = run or (lambda fn, *args: fn(*args))
 
     # GET /redaction/health
     def health(self, output: Any, uri: str, request: dict[str, Any]) -> None:
@@ -171,17 +186,8 @@ class Routes:
         body = request.get("body") or b""
         if not body:
             raise HttpError(400, "empty", "the request body must be a DICOM file")
-        ds = _read_dicom(bytes(body))
-        started = time.perf_counter()
-        result = self._redact(ds, self.config.settings)
-        report = result.report
-        logger.info(
-            "redact: status=%s boxes=%d in %.2fs",
-            report.status,
-            len(report.boxes),
-            time.perf_counter() - started,
-        )
-        if report.status != "done" or result.dataset is None:
+        report, data = self._run(self._process, bytes(body))
+        if data is None:
             reason = report.reason or report.status
             send_json(
                 output,
@@ -193,7 +199,6 @@ class Routes:
                 422,
             )
             return
-        data = _write_dicom(result.dataset)
         boxes = [b.to_dict() for b in report.boxes]
         if _wants_json(request):
             send_json(
@@ -208,6 +213,24 @@ class Routes:
         output.SetHttpHeader("X-Redaction-Boxes", json.dumps(boxes, separators=(",", ":")))
         output.SetHttpHeader("X-Redaction-Status", report.status)
         output.AnswerBuffer(data, "application/dicom")
+
+    def _process(self, body: bytes) -> tuple[Any, bytes | None]:
+        """Decode, redact, encode (runs on the engine thread): ``(report, file)``;
+        the file is ``None`` unless the report's status is ``done``."""
+        assert self._redact is not None
+        ds = _read_dicom(body)
+        started = time.perf_counter()
+        result = self._redact(ds, self.config.settings)
+        report = result.report
+        logger.info(
+            "redact: status=%s boxes=%d in %.2fs",
+            report.status,
+            len(report.boxes),
+            time.perf_counter() - started,
+        )
+        if report.status != "done" or result.dataset is None:
+            return report, None
+        return report, _write_dicom(result.dataset)
 
 
 def _read_dicom(body: bytes) -> Any:
