@@ -30,9 +30,9 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["Engines", "get_engines", "redact_dataset"]
 
-# Two frames whose text regions differ by less than this (mean absolute difference of
-# 8-bit display values) carry the same text: the first reading is reused.
-_SAME_REGION = 3.0
+# Two frames whose 8-bit display values differ nowhere by more than this carry the
+# same text (lossy compression noise aside): the first reading is reused.
+_SAME_FRAME = 2
 _REPAIR_ROUNDS = 1
 
 class Engines:
@@ -166,36 +166,24 @@ def _timer(timings: dict[str, float], name: str) -> Any:
     return _T()
 
 def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[Word]]:
-    """Words of every frame; text unchanged since the last read frame is not read again.
+    """Words of every frame; a frame identical to the last one read is not read again.
 
-    A frame is read in full when the text detector finds a region whose content
-    differs from the frame last read (new or changing text, e.g. a time stamp);
-    otherwise it inherits that frame's words.
+    Text detection costs as much as reading here (the detector dominates), so a
+    frame is either inherited whole or read whole: static text is read once per run
+    of identical frames, and text that appears or changes on some frames is read
+    where it does.
     """
     out: dict[int, list[Word]] = {0: engine.read(display[0])}
     ref = 0
     for f in range(1, display.shape[0]):
-        regions = engine.detect(display[f])
-        if _same_regions(display[ref], display[f], regions) and _same_regions(
-            display[ref], display[f], [(w.left, w.top, w.width, w.height) for w in out[ref]]
-        ):
+        diff = np.abs(display[ref].astype(np.int16) - display[f].astype(np.int16))
+        if float(diff.max()) <= _SAME_FRAME:
             out[f] = out[ref]
             continue
         out[f] = engine.read(display[f])
         ref = f
     return out
 
-def _same_regions(a: np.ndarray, b: np.ndarray, regions: list[tuple[int, int, int, int]]) -> bool:
-    rows, cols = a.shape[:2]
-    for left, top, width, height in regions:
-        x0, y0 = max(0, left), max(0, top)
-        x1, y1 = min(cols, left + width), min(rows, top + height)
-        if x1 <= x0 or y1 <= y0:
-            continue
-        diff = np.abs(a[y0:y1, x0:x1].astype(np.int16) - b[y0:y1, x0:x1].astype(np.int16))
-        if float(diff.mean()) > _SAME_REGION:
-            return False
-    return True
 
 def _boxes_from_findings(
     findings: dict[int, list[Finding]], padding: int, shape: tuple[int, ...]

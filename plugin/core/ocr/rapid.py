@@ -71,13 +71,21 @@ class RapidOcrEngine:
 
     def read(self, image: np.ndarray) -> list[Word]:
         prepared, scale = self._prepare(image)
-        result = self._engine(prepared, return_word_box=True)
+        # Name every stage: RapidOCR keeps the flags of the previous call otherwise.
+        result = self._engine(
+            prepared, use_det=True, use_cls=True, use_rec=True, return_word_box=True
+        )
         words: list[Word] = []
         if result is None or result.boxes is None:
             return words
-        word_results = result.word_results or ()
+        # Without any recognised line RapidOCR returns its detector output only: the
+        # regions are text nobody could read, which the PHI policy paints.
+        n = len(result.boxes)
+        txts = getattr(result, "txts", None) or ("",) * n
+        scores = getattr(result, "scores", None) or (0.0,) * n
+        word_results = getattr(result, "word_results", None) or ()
         for line_no, (line_box, line_text, line_score) in enumerate(
-            zip(result.boxes, result.txts, result.scores)
+            zip(result.boxes, txts, scores)
         ):
             line_words = word_results[line_no] if line_no < len(word_results) else ()
             top, bottom = _y_extent(line_box, scale)

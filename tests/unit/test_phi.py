@@ -1,0 +1,104 @@
+"""PHI decisions on OCR words (no OCR here: words are given)."""
+
+import pytest
+
+from plugin.core.model import Word
+from plugin.core.phi import HeaderIdentity, PhiDetector, date_variants, is_annotation
+from plugin.core.settings import Policy, RedactionSettings
+
+IDENTITY = [
+    ("PERSON", "PatientName", "DOE^JANE^MARIE"),
+    ("ID", "PatientID", "MRN12345678"),
+    ("DATE_TIME", "PatientBirthDate", "19700510"),
+    ("DATE_TIME", "StudyDate", "20250510"),
+    ("ORGANIZATION", "InstitutionName", "Springfield General Hospital"),
+]
+
+
+def line(*texts, line_no=0, score=0.99):
+    words, x = [], 0
+    for t in texts:
+        words.append(Word(t, x, line_no * 20, 8 * len(t), 14, score, line_no))
+        x += 8 * len(t) + 6
+    return words
+
+
+@pytest.fixture(scope="module")
+def detector():
+    return PhiDetector(RedactionSettings())
+
+
+def painted(detector, words, identity=IDENTITY, **kw):
+    return {f.word.text: f for f in detector.classify(words, HeaderIdentity(identity), **kw)}
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["20250510", "10.05.2025", "05/10/2025", "10-May-2025", "2025-05-10", "10 MAY 2025"],
+)
+def test_study_date_in_any_layout_is_header_phi(detector, written):
+    hits = painted(detector, line("Study", written))
+    assert hits[written].source == "header"
+    assert hits[written].entity_type == "DATE_TIME"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("DOE^JANE",), ("Jane", "Doe"), ("DOE,", "JANE"), ("jane", "marie", "doe"), ("D0E^JANE",)],
+)
+def test_patient_name_in_any_order_case_and_with_ocr_errors(detector, words):
+    hits = painted(detector, line(*words))
+    assert set(hits) == set(words)
+    assert all(h.entity_type == "PERSON" for h in hits.values())
+
+
+def test_id_glued_to_label_and_read_with_one_error(detector):
+    hits = painted(detector, line("MRN:MRN12345670"))
+    assert "MRN:MRN12345670" in hits
+
+
+def test_other_phi_not_in_header(detector):
+    hits = painted(detector, line("Call", "555-867-5309") + line("john.smith@example.com", line_no=1))
+    assert hits["555-867-5309"].entity_type == "PHONE_NUMBER"
+    assert hits["john.smith@example.com"].entity_type == "EMAIL_ADDRESS"
+
+
+def test_annotations_survive(detector):
+    words = (line("kVp", "120", "mA", "200") + line("W:400", "L:40", line_no=1)
+             + line("Se", "3", "Im", "12", line_no=2) + line("R", line_no=3)
+             + line("5.0mm", "FOV", "24", "cm", line_no=4) + line("HFS", "AP", line_no=5))
+    assert painted(detector, words) == {}
+
+
+def test_all_text_policy_paints_text_but_not_annotations():
+    det = PhiDetector(RedactionSettings(policy=Policy.ALL_TEXT))
+    hits = painted(det, line("Liver", "lesion", "kVp", "120"))
+    assert set(hits) == {"Liver", "lesion"}
+    assert {h.source for h in hits.values()} == {"policy"}
+
+
+def test_unsure_reading_is_painted_but_not_in_verification(detector):
+    words = line("Xq7#", score=0.3)
+    assert "Xq7#" in painted(detector, words)
+    assert painted(detector, words, use_policy=False) == {}
+
+
+def test_rest_of_a_phi_line_is_painted_except_annotations(detector):
+    hits = painted(detector, line("DOB:", "10.05.1970", "kVp"))
+    assert set(hits) == {"DOB:", "10.05.1970"}
+
+
+@pytest.mark.parametrize("text", ["L", "R", "kVp", "120", "W:400", "12cm", "5.0mm", "HFS"])
+def test_vocabulary(text):
+    assert is_annotation(text)
+
+
+@pytest.mark.parametrize("text", ["DOE", "12345678", "10.05.2025", "Smith"])
+def test_not_vocabulary(text):
+    assert not is_annotation(text)
+
+
+def test_date_variants_cover_common_layouts():
+    v = date_variants("20250510")
+    for expected in ("20250510", "10.05.2025", "05/10/2025", "10-MAY-2025", "2025-05-10"):
+        assert expected in v
