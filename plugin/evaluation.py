@@ -120,15 +120,9 @@ def _ratio(a: int, b: int) -> float | None:
 
 def load_luminance(ds: Any) -> np.ndarray:
     """Display luminance in 0..1, shape (frames, rows, cols)."""
-    try:
-        from plugin.core.pixels import read_frames
+    from .core.pixels import read_frames
 
-        frames = read_frames(ds)
-    except ImportError:  # pragma: no cover - core module always present in the package
-        arr = ds.pixel_array
-        n = int(ds.get("NumberOfFrames") or 1)
-        frames = arr.reshape((n,) + arr.shape[-3 if arr.ndim == 4 or (
-            n == 1 and arr.ndim == 3 and int(ds.SamplesPerPixel) == 3) else -2:])
+    frames = read_frames(ds)
     photometric = str(ds.get("PhotometricInterpretation", "")).strip()
     if frames.ndim == 3 and photometric == "PALETTE COLOR":
         from pydicom.pixels import apply_color_lut
