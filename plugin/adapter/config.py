@@ -9,7 +9,7 @@ from typing import Any
 from plugin.core.errors import ConfigError
 from plugin.core.settings import RedactionSettings
 
-__all__ = ["SECTION", "PLUGIN_KEYS", "PluginConfig", "read_config"]
+__all__ = ["PLUGIN_KEYS", "SECTION", "PluginConfig", "read_config"]
 
 SECTION = "PixelRedaction"
 

@@ -25,12 +25,12 @@ from typing import Any
 
 __all__ = [
     "PREFIX",
-    "env_name_to_path",
-    "merge_env",
-    "load_config",
-    "resolve_paths",
     "build_config",
+    "env_name_to_path",
+    "load_config",
     "main",
+    "merge_env",
+    "resolve_paths",
 ]
 
 PREFIX = "ORTHANC__"
@@ -124,14 +124,19 @@ def load_config(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Read an Orthanc JSON configuration file (``//`` and ``/* */`` comments allowed,
     as Orthanc itself accepts them)."""
     text = Path(path).read_text(encoding="utf-8")
-    stripped = _COMMENTS.sub(lambda m: m.group(0) if m.group(0)[0] == '"' else " ", text)
+    stripped = _COMMENTS.sub(
+        lambda m: m.group(0) if m.group(0)[0] == '"' else " ", text
+    )
     data = json.loads(stripped)
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: the configuration must be a JSON object")
+        # a content error of the file, like a JSON syntax error: ValueError too
+        raise ValueError(f"{path}: the configuration must be a JSON object")  # noqa: TRY004
     return data
 
 
-def resolve_paths(config: Mapping[str, Any], root: str | os.PathLike[str]) -> dict[str, Any]:
+def resolve_paths(
+    config: Mapping[str, Any], root: str | os.PathLike[str]
+) -> dict[str, Any]:
     """A copy of ``config`` with relative storage, index, script and plugin paths made
     absolute against ``root``."""
     base = Path(root).resolve()

@@ -89,7 +89,7 @@ def guard(output: Any, route: str) -> Iterator[None]:
     except RedactionError as exc:
         logger.warning("%s: %s (%s)", route, exc.code, type(exc).__name__)
         _answer_error(output, _status_for(exc), exc.code, str(exc))
-    except Exception as exc:  # noqa: BLE001 - the guard's whole purpose
+    except Exception as exc:
         logger.exception("%s: unexpected %s", route, type(exc).__name__)
         _answer_error(output, 500, "internal", f"internal error ({type(exc).__name__})")
 
@@ -97,7 +97,7 @@ def guard(output: Any, route: str) -> Iterator[None]:
 def _answer_error(output: Any, status: int, code: str, message: str) -> None:
     try:
         send_json(output, {"error": message, "code": code}, status)
-    except Exception:  # noqa: BLE001 - an answer may already have been sent
+    except Exception:
         logger.exception("could not send the error answer")
 
 
@@ -182,7 +182,9 @@ class Routes:
             output.SendMethodNotAllowed("POST")
             return
         if self._redact is None:
-            raise HttpError(503, "engine", f"redaction engine unavailable: {self._engine_error}")
+            raise HttpError(
+                503, "engine", f"redaction engine unavailable: {self._engine_error}"
+            )
         body = request.get("body") or b""
         if not body:
             raise HttpError(400, "empty", "the request body must be a DICOM file")
@@ -210,7 +212,9 @@ class Routes:
                 },
             )
             return
-        output.SetHttpHeader("X-Redaction-Boxes", json.dumps(boxes, separators=(",", ":")))
+        output.SetHttpHeader(
+            "X-Redaction-Boxes", json.dumps(boxes, separators=(",", ":"))
+        )
         output.SetHttpHeader("X-Redaction-Status", report.status)
         output.AnswerBuffer(data, "application/dicom")
 
@@ -244,9 +248,13 @@ def _read_dicom(body: bytes) -> Any:
         for _ in ds.iterall():
             pass
     except (InvalidDicomError, EOFError, ValueError, KeyError, OSError) as exc:
-        raise HttpError(400, "invalid-dicom", f"not a readable DICOM file ({type(exc).__name__})") from None
+        raise HttpError(
+            400, "invalid-dicom", f"not a readable DICOM file ({type(exc).__name__})"
+        ) from None
     if "PixelData" not in ds:
-        raise HttpError(422, "no-pixel-data", "the DICOM file has no (7FE0,0010) Pixel Data")
+        raise HttpError(
+            422, "no-pixel-data", "the DICOM file has no (7FE0,0010) Pixel Data"
+        )
     return ds
 
 

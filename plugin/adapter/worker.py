@@ -33,14 +33,18 @@ _STOP = object()
 class EngineThread:
     """A daemon thread running submitted calls one after another."""
 
-    def __init__(self, name: str = "redaction-engine", stack_size: int = STACK_SIZE) -> None:
+    def __init__(
+        self, name: str = "redaction-engine", stack_size: int = STACK_SIZE
+    ) -> None:
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         # threading.stack_size() is process-wide and applies to threads created
         # after the call: set it for this one thread only, then restore it.
         with _STACK_LOCK:
             previous = threading.stack_size(stack_size)
             try:
-                self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name=name, daemon=True
+                )
                 self._thread.start()
             finally:
                 threading.stack_size(previous)

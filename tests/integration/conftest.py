@@ -69,7 +69,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_orthanc(workdir: Path, extra_env: dict[str, str] | None = None) -> OrthancServer:
+def start_orthanc(
+    workdir: Path, extra_env: dict[str, str] | None = None
+) -> OrthancServer:
     """Start ``run-orthanc.sh`` in the background with free ports and ``workdir``."""
     http_port, dicom_port = free_port(), free_port()
     while dicom_port == http_port:
@@ -100,7 +102,9 @@ def start_orthanc(workdir: Path, extra_env: dict[str, str] | None = None) -> Ort
     return OrthancServer(f"http://127.0.0.1:{http_port}", dicom_port, process, log_path)
 
 
-def wait_until_ready(server: OrthancServer, deadline_s: float = START_DEADLINE_S) -> None:
+def wait_until_ready(
+    server: OrthancServer, deadline_s: float = START_DEADLINE_S
+) -> None:
     """Poll ``GET /system`` until it answers; fail early if the process exits."""
     deadline = time.monotonic() + deadline_s
     delay = 0.05
@@ -117,7 +121,8 @@ def wait_until_ready(server: OrthancServer, deadline_s: float = START_DEADLINE_S
             pass
         if time.monotonic() > deadline:
             raise RuntimeError(
-                f"Orthanc did not answer within {deadline_s:.0f} s:\n" + server.log_tail()
+                f"Orthanc did not answer within {deadline_s:.0f} s:\n"
+                + server.log_tail()
             )
         time.sleep(delay)
         delay = min(delay * 2, 1.0)
@@ -140,7 +145,7 @@ def _check_prerequisites() -> None:
         _require_or_skip("the Orthanc binary is not installed (make deps)")
     if not PYTHON_PLUGIN.exists():
         _require_or_skip(f"{PYTHON_PLUGIN} is missing (apt package orthanc-python)")
-    pyver = "%d.%d" % sys.version_info[:2]
+    pyver = f"{sys.version_info[0]}.{sys.version_info[1]}"
     site = REPO / ".venv" / "lib" / f"python{pyver}" / "site-packages"
     if not site.is_dir():
         _require_or_skip(f"{site} is missing (make venv)")

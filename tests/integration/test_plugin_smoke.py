@@ -16,7 +16,11 @@ import pytest
 import requests
 from PIL import Image, ImageDraw, ImageFont
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.uid import ExplicitVRLittleEndian, SecondaryCaptureImageStorage, generate_uid
+from pydicom.uid import (
+    ExplicitVRLittleEndian,
+    SecondaryCaptureImageStorage,
+    generate_uid,
+)
 
 from plugin import __version__
 
@@ -100,7 +104,15 @@ def test_redact_json_returns_redacted_copy_and_stores_nothing(orthanc_url: str) 
     assert body["report"]["status"] == "done"
     assert body["boxes"], "the burned-in name and MRN must give boxes"
     for box in body["boxes"]:
-        assert {"frame", "left", "top", "width", "height", "entity_type", "source"} <= set(box)
+        assert {
+            "frame",
+            "left",
+            "top",
+            "width",
+            "height",
+            "entity_type",
+            "source",
+        } <= set(box)
     plain = json.dumps({"boxes": body["boxes"], "report": body["report"]}).upper()
     assert "DOE" not in plain and "48213977" not in plain, "no PHI text in the report"
 
@@ -181,15 +193,21 @@ def test_redact_without_pixels_is_422(orthanc_url: str) -> None:
     ds.PatientName = PATIENT_NAME
     buf = io.BytesIO()
     ds.save_as(buf, enforce_file_format=True)
-    r = requests.post(orthanc_url + "/redaction/redact", data=buf.getvalue(), timeout=30)
+    r = requests.post(
+        orthanc_url + "/redaction/redact", data=buf.getvalue(), timeout=30
+    )
     assert r.status_code == 422
     assert "DOE" not in r.text
     assert r.json()["code"] == "no-pixel-data"
 
 
 def test_wrong_method(orthanc_url: str) -> None:
-    assert requests.get(orthanc_url + "/redaction/redact", timeout=10).status_code == 405
-    assert requests.post(orthanc_url + "/redaction/health", timeout=10).status_code == 405
+    assert (
+        requests.get(orthanc_url + "/redaction/redact", timeout=10).status_code == 405
+    )
+    assert (
+        requests.post(orthanc_url + "/redaction/health", timeout=10).status_code == 405
+    )
 
 
 def test_unknown_setting_stops_startup(orthanc_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]

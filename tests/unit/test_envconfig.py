@@ -82,7 +82,9 @@ def test_reference_config_builds_with_absolute_paths(tmp_path: Path) -> None:
 
 def test_load_config_accepts_comments(tmp_path: Path) -> None:
     f = tmp_path / "c.json"
-    f.write_text('{\n  // a comment\n  "Name": "a // not a comment", /* x */ "HttpPort": 1\n}')
+    f.write_text(
+        '{\n  // a comment\n  "Name": "a // not a comment", /* x */ "HttpPort": 1\n}'
+    )
     assert load_config(f) == {"Name": "a // not a comment", "HttpPort": 1}
 
 

@@ -115,7 +115,10 @@ def test_compose_and_image_environment_give_valid_settings(compose: dict) -> Non
     """Every ORTHANC__PIXEL_REDACTION__* in compose/Dockerfile names a real setting."""
     reference = load_config(REPO / "orthanc.json")
     for name, service in compose["services"].items():
-        env = {**_env(), **{k: str(v) for k, v in (service.get("environment") or {}).items()}}
+        env = {
+            **_env(),
+            **{k: str(v) for k, v in (service.get("environment") or {}).items()},
+        }
         if not any(k.startswith("ORTHANC__") for k in env):
             continue
         merged = merge_env(reference, env)
@@ -133,5 +136,5 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert os.access(ci, os.X_OK)
     text = ci.read_text()
     assert "set -euo pipefail" in text
-    assert re.search(r"^\s*(exec\s+)?make test\b", text, re.M)
+    assert re.search(r"^\s*(exec\s+)?make test\b", text, re.MULTILINE)
     assert "make test" in (REPO / "README.md").read_text()
