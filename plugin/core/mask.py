@@ -56,6 +56,7 @@ def paint(
     """
     out = frames.copy()
     rows, cols = frames.shape[1], frames.shape[2]
+    inpaint_masks: dict[int, np.ndarray] = {}
     for box in boxes:
         x0, y0 = max(0, box.left), max(0, box.top)
         x1, y1 = min(cols, box.left + box.width), min(rows, box.top + box.height)
@@ -63,9 +64,14 @@ def paint(
             continue
         frame = out[box.frame]
         if fill is FillMode.INPAINT and palette is None:
-            _inpaint(frame, x0, y0, x1, y1)
+            # All boxes of a frame at once: text in a neighbouring box must not be
+            # smeared into this one.
+            mask = inpaint_masks.setdefault(box.frame, np.zeros((rows, cols), np.uint8))
+            mask[y0:y1, x0:x1] = 255
             continue
         frame[y0:y1, x0:x1] = _fill_value(frame, x0, y0, x1, y1, fill, photometric, palette)
+    for index, mask in inpaint_masks.items():
+        out[index] = _inpaint(out[index], mask)
     return out
 
 
@@ -126,24 +132,18 @@ def _palette_fill(ring: np.ndarray, fill: FillMode, palette: np.ndarray) -> np.n
     return np.asarray(background)
 
 
-def _inpaint(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> None:
-    rows, cols = frame.shape[:2]
-    m = max(8, (y1 - y0))
-    ya, yb = max(0, y0 - m), min(rows, y1 + m)
-    xa, xb = max(0, x0 - m), min(cols, x1 + m)
-    region = frame[ya:yb, xa:xb]
-    mask = np.zeros(region.shape[:2], dtype=np.uint8)
-    mask[y0 - ya : y1 - ya, x0 - xa : x1 - xa] = 255
-    if region.ndim == 3:
+def _inpaint(frame: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Telea inpainting of the masked pixels; the others stay exactly as they were."""
+    if frame.ndim == 3:
         # 8-bit 3-channel is what cv2.inpaint accepts for colour.
-        src = np.clip(region, 0, 255).astype(np.uint8)
-        done = cv2.inpaint(src, mask, 5, cv2.INPAINT_TELEA).astype(region.dtype)
+        src = np.clip(frame, 0, 255).astype(np.uint8)
+        done = cv2.inpaint(src, mask, 5, cv2.INPAINT_TELEA).astype(frame.dtype)
     else:
-        src = region.astype(np.float32)
-        done = cv2.inpaint(src, mask, 5, cv2.INPAINT_TELEA)
-        info = np.iinfo(region.dtype) if region.dtype.kind in "iu" else None
-        if info is not None:
-            done = np.clip(np.rint(done), info.min, info.max)
-        done = done.astype(region.dtype)
-    # Only the box changes; the inpainting margin stays as it was.
-    region[y0 - ya : y1 - ya, x0 - xa : x1 - xa] = done[y0 - ya : y1 - ya, x0 - xa : x1 - xa]
+        done_f = cv2.inpaint(frame.astype(np.float32), mask, 5, cv2.INPAINT_TELEA)
+        if frame.dtype.kind in "iu":
+            info = np.iinfo(frame.dtype)
+            done_f = np.clip(np.rint(done_f), info.min, info.max)
+        done = done_f.astype(frame.dtype)
+    out = frame.copy()
+    out[mask > 0] = done[mask > 0]
+    return out

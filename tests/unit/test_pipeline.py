@@ -1,0 +1,201 @@
+"""redact_dataset end to end on generated DICOMs, with the real OCR engines."""
+
+import json
+
+import numpy as np
+import pydicom
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, RLELossless
+
+from dicomgen import FAKE_IDENTITY, make_dataset
+from plugin.core import pixels
+from plugin.core.model import Word
+from plugin.core.pipeline import Engines, get_engines, redact_dataset
+from plugin.core.settings import FillMode, RedactionSettings
+
+pytestmark = pytest.mark.ocr
+
+SETTINGS = RedactionSettings(uid_key="unit-test-key")
+PHI_BOX = (20, 20, 300, 60)  # region holding the name and birth date lines
+ANNOT_BOX = (400, 440, 100, 60)  # region holding "R" and "kVp 120"
+
+
+def draw(frames: np.ndarray, items, value) -> np.ndarray:
+    out = frames.copy()
+    font = ImageFont.truetype("DejaVuSans.ttf", 16)
+    for f in range(out.shape[0]):
+        img = Image.new("L", out.shape[2:0:-1] if out.ndim == 3 else out.shape[2:0:-1], 0)
+        d = ImageDraw.Draw(img)
+        for xy, text in items:
+            d.text(xy, text, fill=255, font=font)
+        mask = np.array(img) > 128
+        out[f][mask] = value
+    return out
+
+
+def burned(photometric="MONOCHROME2", syntax=ExplicitVRLittleEndian, bits=8, frames=1,
+           items=None):
+    ds = make_dataset(photometric, bits, bits, False, frames, 512, 512, syntax)
+    raw = pixels.read_frames(ds) * 0
+    if raw.ndim == 4:
+        raw[..., :] = 30
+    items = items or [
+        ((24, 24), "DOE^JANE"),
+        ((24, 50), "DOB 14.02.1980"),
+        ((420, 450), "R"),
+        ((420, 475), "kVp 120"),
+    ]
+    top = (1 << bits) - 1
+    raw = draw(raw, items, top)
+    pixels.encode_as(ds, raw, syntax) if syntax != ExplicitVRLittleEndian else pixels.write_frames(ds, raw)
+    return ds
+
+
+def region(arr, box):
+    x, y, w, h = box
+    return arr[..., y:y + h, x:x + w] if arr.ndim == 3 else arr[:, y:y + h, x:x + w]
+
+
+@pytest.fixture(scope="module")
+def engines():
+    e = get_engines(SETTINGS)
+    e.warm_up()
+    return e
+
+
+@pytest.mark.parametrize(
+    "photometric,syntax,bits",
+    [
+        ("MONOCHROME2", ExplicitVRLittleEndian, 8),
+        ("MONOCHROME1", RLELossless, 16),
+        ("RGB", ExplicitVRLittleEndian, 8),
+        ("MONOCHROME2", JPEGBaseline8Bit, 8),
+    ],
+)
+def test_phi_painted_annotations_kept_header_clean(engines, photometric, syntax, bits):
+    ds = burned(photometric, syntax, bits)
+    before = pixels.read_frames(ds)
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.to_dict()
+    after = pixels.read_frames(result.dataset)
+    # The PHI lines changed; the annotations did not (exactly, for lossless input).
+    assert not np.array_equal(region(before, PHI_BOX), region(after, PHI_BOX))
+    if syntax != JPEGBaseline8Bit:
+        assert np.array_equal(region(before, ANNOT_BOX), region(after, ANNOT_BOX))
+    # A fresh reading of the copy finds neither the name nor the birth date.
+    words = engines.ocr.read(pixels.display_frames(result.dataset, after)[0])
+    text = " ".join(w.text for w in words).upper()
+    assert "DOE" not in text and "JANE" not in text and "1980" not in text
+    assert "KVP" in text.replace(" ", "")
+    # Header: no identity left, profile markers present.
+    out = result.dataset
+    assert out.PatientIdentityRemoved == "YES"
+    blob = str(out).upper()
+    for value in ("DOE^JANE", "MRN48213977", "19800214", "SPRINGFIELD GENERAL"):
+        assert value not in blob
+    codes = [c.CodeValue for c in out.DeidentificationMethodCodeSequence]
+    assert "113101" in codes  # Clean Pixel Data: verified
+    assert out.BurnedInAnnotation == "NO"
+    if syntax in (RLELossless,):
+        assert out.file_meta.TransferSyntaxUID == syntax
+    if syntax == JPEGBaseline8Bit:
+        assert out.LossyImageCompression == "01"
+
+
+def test_multiframe_text_that_changes_is_found_on_its_frames(engines):
+    ds = burned(frames=3, items=[((24, 24), "DOE^JANE")])
+    raw = pixels.read_frames(ds)
+    font = ImageFont.truetype("DejaVuSans.ttf", 16)
+    img = Image.new("L", (512, 512), 0)
+    ImageDraw.Draw(img).text((200, 300), "14.02.1980", fill=255, font=font)
+    raw[2][np.array(img) > 128] = 255  # birth date on the last frame only
+    pixels.write_frames(ds, raw)
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done"
+    frames_with_boxes = {b.frame for b in result.report.boxes}
+    assert frames_with_boxes == {0, 1, 2}
+    after = pixels.read_frames(result.dataset)
+    assert not np.array_equal(after[2, 300:320, 200:300], raw[2, 300:320, 200:300])
+    assert np.array_equal(after[1, 300:320, 200:300], raw[1, 300:320, 200:300])
+
+
+def test_nothing_to_redact_keeps_pixel_data_byte_for_byte(engines):
+    ds = burned(items=[((420, 450), "R"), ((420, 475), "kVp 120")])
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done"
+    assert result.report.boxes == []
+    assert result.dataset.PixelData == ds.PixelData
+
+
+def test_report_carries_no_patient_text(engines):
+    ds = burned()
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    blob = json.dumps(result.report.to_dict()).upper()
+    for value in FAKE_IDENTITY.values():
+        for part in (value if isinstance(value, list) else [value]):
+            for token in str(part).upper().replace("^", " ").split():
+                if len(token) >= 4:
+                    assert token not in blob
+    assert {b["source"] for b in result.report.to_dict()["boxes"]} <= {
+        "header", "ner", "pattern", "policy"}
+
+
+class _LyingVerifier:
+    """Reports the patient's name somewhere new at every reading, so neither the
+    first painting nor the repair round covers it: verification must fail."""
+
+    name, version = "lying", "0"
+
+    def __init__(self):
+        self.calls = 0
+
+    def read(self, image):
+        self.calls += 1
+        return [Word("DOE^JANE", 100 * self.calls, 300, 80, 16, 0.99, 0)]
+
+    def detect(self, image):
+        return [(300, 300, 80, 16)]
+
+
+def test_fail_closed_when_verification_still_finds_phi(engines):
+    lying = Engines.__new__(Engines)
+    lying.__dict__.update(engines.__dict__)
+    lying.verifier = _LyingVerifier()
+    result = redact_dataset(burned(), SETTINGS, engines=lying)
+    assert result.dataset is None
+    assert result.report.status == "failed"
+    assert result.report.reason == "verification"
+    assert result.report.verification["passed"] is False
+
+
+def test_unsupported_and_missing_pixels(engines):
+    ds = burned()
+    del ds.PixelData
+    assert redact_dataset(ds, SETTINGS, engines=engines).report.status == "skipped"
+    ds = burned()
+    ds.PixelData = ds.PixelData[:1000]
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert (result.report.status, result.report.reason) == ("failed", "unsupported")
+    assert result.dataset is None
+
+
+@pytest.mark.parametrize("fill", [FillMode.BLACK, FillMode.BACKGROUND, FillMode.INPAINT])
+def test_fills(engines, fill):
+    settings = SETTINGS.replace(fill=fill, verify=False)
+    ds = burned()
+    result = redact_dataset(ds, settings, engines=engines)
+    after = pixels.read_frames(result.dataset)
+    phi = region(after, (20, 20, 120, 24))
+    # The background is 0 and the text 255: the strokes are gone (inpainting may
+    # leave a faint smear, never a stroke).
+    assert phi.max() < 64 and phi.mean() < 4
+
+
+def test_uids_deterministic_per_key(engines):
+    a = redact_dataset(burned(), SETTINGS, engines=engines).dataset
+    b = redact_dataset(burned(), SETTINGS, engines=engines).dataset
+    assert a.StudyInstanceUID == b.StudyInstanceUID != burned().StudyInstanceUID
+    other = SETTINGS.replace(uid_key="another-key")
+    c = redact_dataset(burned(), other, engines=get_engines(other)).dataset
+    assert c.StudyInstanceUID != a.StudyInstanceUID
