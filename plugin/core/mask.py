@@ -56,23 +56,55 @@ def paint(
     """
     out = frames.copy()
     rows, cols = frames.shape[1], frames.shape[2]
-    inpaint_masks: dict[int, np.ndarray] = {}
+    by_frame: dict[int, list[tuple[int, int, int, int]]] = {}
     for box in boxes:
         x0, y0 = max(0, box.left), max(0, box.top)
         x1, y1 = min(cols, box.left + box.width), min(rows, box.top + box.height)
-        if x1 <= x0 or y1 <= y0:
-            continue
-        frame = out[box.frame]
+        if x1 > x0 and y1 > y0:
+            by_frame.setdefault(box.frame, []).append((x0, y0, x1, y1))
+    for index, rects in by_frame.items():
         if fill is FillMode.INPAINT and palette is None:
             # All boxes of a frame at once: text in a neighbouring box must not be
             # smeared into this one.
-            mask = inpaint_masks.setdefault(box.frame, np.zeros((rows, cols), np.uint8))
-            mask[y0:y1, x0:x1] = 255
+            mask = np.zeros((rows, cols), np.uint8)
+            for x0, y0, x1, y1 in rects:
+                mask[y0:y1, x0:x1] = 255
+            out[index] = _inpaint(out[index], mask)
             continue
-        frame[y0:y1, x0:x1] = _fill_value(frame, x0, y0, x1, y1, fill, photometric, palette)
-    for index, mask in inpaint_masks.items():
-        out[index] = _inpaint(out[index], mask)
+        original = frames[index]
+        for group in _touching_groups(rects):
+            # One colour per group of touching boxes, taken around the group in the
+            # original frame: neighbouring boxes must not differ (an edge between
+            # two fills can trace a glyph), nor take colour from each other's paint.
+            gx0, gy0 = min(r[0] for r in group), min(r[1] for r in group)
+            gx1, gy1 = max(r[2] for r in group), max(r[3] for r in group)
+            value = _fill_value(original, gx0, gy0, gx1, gy1, fill, photometric, palette)
+            for x0, y0, x1, y1 in group:
+                out[index][y0:y1, x0:x1] = value
     return out
+
+
+def _touching_groups(
+    rects: list[tuple[int, int, int, int]],
+) -> list[list[tuple[int, int, int, int]]]:
+    """Partition rectangles into groups that overlap or touch (union-find)."""
+    parent = list(range(len(rects)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, a in enumerate(rects):
+        for j in range(i + 1, len(rects)):
+            b = rects[j]
+            if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[tuple[int, int, int, int]]] = {}
+    for i, r in enumerate(rects):
+        groups.setdefault(find(i), []).append(r)
+    return list(groups.values())
 
 
 def _ring(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:

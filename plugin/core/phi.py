@@ -65,6 +65,28 @@ _VOCABULARY = frozenset(
     RF NM PT PET SC OT MG X Y Z NO YES OF ON OFF TOP BOTTOM VIEW VIEWS
     """.split()
 )
+# Field labels printed before a value ("Name: DOE^JANE"). The label itself is not
+# PHI and survives; the words after it on the same line are PHI of its type.
+_LABELS: dict[str, str] = {
+    **dict.fromkeys(
+        "NAME PATIENT PAT PT PATIENTNAME NOM NAAM".split(), "PERSON"),
+    **dict.fromkeys(
+        "DR DR. REF REFERRING PHYS PHYSICIAN TECH TECHNOLOGIST OP OPERATOR SONO "
+        "SONOGRAPHER RAD RADIOLOGIST READ PERF".split(), "PERSON"),
+    **dict.fromkeys(
+        "ID PID MRN MR# ACC ACC# ACCESSION INS INS# POLICY SSN PATID PATIENTID "
+        "NHS MEDICARE CASE".split(), "ID"),
+    **dict.fromkeys("DOB BORN BIRTH DATE GEB STUDYDATE EXAM".split(), "DATE_TIME"),
+    **dict.fromkeys("TEL PHONE PH FAX MOBILE CELL".split(), "PHONE_NUMBER"),
+    **dict.fromkeys("EMAIL E-MAIL MAIL".split(), "EMAIL_ADDRESS"),
+    **dict.fromkeys("ADDR ADDRESS".split(), "LOCATION"),
+    **dict.fromkeys("INST INSTITUTION HOSPITAL SITE".split(), "ORGANIZATION"),
+}
+_ORG_WORDS = re.compile(
+    r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
+    r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
+)
+_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
 _NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA)?$")
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 
@@ -79,7 +101,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE_NUMBER", re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")),
     ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.I)),
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
-    ("PERSON", re.compile(r"\b(?:Dr|Mr|Mrs|Ms|Prof)\.? [A-Z][A-Za-z'-]+(?: [A-Z][A-Za-z'-]+)?")),
     (
         "LOCATION",
         re.compile(
@@ -88,7 +109,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    ("DATE_TIME", re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])")),
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
+
+
+def label_entity(text: str) -> str | None:
+    """The entity type a field label announces, or None if ``text`` is no label."""
+    up = text.strip().upper().rstrip(":#.").strip()
+    if text.strip().upper() in _LABELS:
+        return _LABELS[text.strip().upper()]
+    return _LABELS.get(up)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -108,8 +138,11 @@ def _norm(text: str) -> str:
 def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     """True for clinical annotation vocabulary that must not be painted."""
     up = text.strip().upper().strip(".")
-    if not up:
+    if not up or not re.search(r"[0-9A-Z]", up):
+        # Punctuation only (scale ticks, separators) carries no identity.
         return True
+    if _TIME.match(up):
+        return False
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
@@ -312,11 +345,25 @@ class PhiDetector:
         texts: list[str] = []
         spans: list[tuple[int, int, int]] = []  # (start, end, word index) in the text
         offset = 0
+        is_label = [label_entity(w.text) is not None for w in words]
         for line_idx in lines.values():
             line_words = [words[i] for i in line_idx]
             for k, (ent, score) in identity.match_line(line_words, s.fuzzy_threshold).items():
                 mark(line_idx[k], ent, "header", score)
-            parts = []
+            keyed: str | None = None
+            org_line = any(_ORG_WORDS.match(_norm(words[i].text)) for i in line_idx)
+            for i in line_idx:
+                entity = label_entity(words[i].text)
+                if entity is not None:
+                    keyed = entity
+                    continue
+                if is_annotation(words[i].text, s.allow_list):
+                    continue
+                if keyed is not None:
+                    mark(i, keyed, "pattern", 0.8)
+                elif org_line:
+                    mark(i, "ORGANIZATION", "pattern", 0.7)
+            parts: list[str] = []
             for i in line_idx:
                 start = offset + sum(len(p) + 1 for p in parts)
                 parts.append(words[i].text)
@@ -329,6 +376,8 @@ class PhiDetector:
         for start, end, entity, source, score in self._find_in_text(text):
             for ws, we, i in spans:
                 if ws < end and start < we:
+                    if is_label[i]:
+                        continue
                     if source == "ner" and is_annotation(words[i].text, s.allow_list):
                         continue
                     mark(i, entity, source, score)
@@ -340,11 +389,13 @@ class PhiDetector:
                     if i in found:
                         continue
                     w = words[i]
-                    if is_annotation(w.text, s.allow_list):
-                        continue
                     if s.policy is Policy.ALL_TEXT:
-                        mark(i, "TEXT", "policy", w.score)
-                    elif has_phi:
+                        if not is_annotation(w.text, s.allow_list):
+                            mark(i, "TEXT", "policy", w.score)
+                        continue
+                    if is_label[i] or is_annotation(w.text, s.allow_list):
+                        continue
+                    if has_phi:
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif w.score < unsure_below or len(_norm(w.text)) == 0:
                         mark(i, "UNREADABLE", "policy", w.score)
@@ -362,8 +413,13 @@ class PhiDetector:
                 out.append((m.start(), m.end(), entity, "pattern", 0.9))
         if not text.strip():
             return out
+        # spaCy's small English model finds names in "Jane Doe", rarely in "JANE DOE"
+        # or "jane doe": give it the case it was trained on (same length, same offsets).
+        ner_text = "\n".join(
+            ln.title() if ln.isupper() or ln.islower() else ln for ln in text.split("\n")
+        )
         results = self.analyzer.analyze(
-            text=text, language="en", entities=list(s.entities) or None,
+            text=ner_text, language="en", entities=list(s.entities) or None,
             score_threshold=s.score_threshold,
         )
         for r in results:

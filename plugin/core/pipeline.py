@@ -194,9 +194,12 @@ def _boxes_from_findings(
         for f in fs:
             w = f.word
             # Pad more for taller text: a stroke's anti-aliased edge is ~height/8 wide.
-            pad = padding + w.height // 8
-            left, top = max(0, w.left - pad), max(0, w.top - pad)
-            right, bottom = min(cols, w.right + pad), min(rows, w.bottom + pad)
+            # Sideways the word box already reaches halfway to its neighbours, so the
+            # padding there is small: a label next to the value must survive.
+            pad_y = padding + w.height // 8
+            pad_x = max(1, padding // 2) + w.height // 12
+            left, top = max(0, w.left - pad_x), max(0, w.top - pad_y)
+            right, bottom = min(cols, w.right + pad_x), min(rows, w.bottom + pad_y)
             boxes.append(
                 Box(frame, left, top, right - left, bottom - top, f.entity_type, f.source,
                     float(f.score))

@@ -83,9 +83,21 @@ def test_unsure_reading_is_painted_but_not_in_verification(detector):
     assert painted(detector, words, use_policy=False) == {}
 
 
-def test_rest_of_a_phi_line_is_painted_except_annotations(detector):
-    hits = painted(detector, line("DOB:", "10.05.1970", "kVp"))
-    assert set(hits) == {"DOB:", "10.05.1970"}
+def test_rest_of_a_phi_line_is_painted_except_labels_and_annotations(detector):
+    hits = painted(detector, line("DOB:", "10.05.1970", "Zqwv", "kVp"))
+    assert set(hits) == {"10.05.1970", "Zqwv"}
+
+
+@pytest.mark.parametrize("label,entity", [("Tech:", "PERSON"), ("Ins#", "ID"), ("Tel", "PHONE_NUMBER")])
+def test_words_after_a_field_label_are_phi_of_its_type(detector, label, entity):
+    hits = painted(detector, line(label, "Okafor", "Lukas"))
+    assert set(hits) == {"Okafor", "Lukas"}
+    assert {h.entity_type for h in hits.values()} == {entity}
+
+
+def test_institution_line_and_clock_time(detector):
+    hits = painted(detector, line("Hillcrest", "Health") + line("Exam", "08:18:22", line_no=1))
+    assert set(hits) == {"Hillcrest", "Health", "08:18:22"}
 
 
 @pytest.mark.parametrize("text", ["L", "R", "kVp", "120", "W:400", "12cm", "5.0mm", "HFS"])

@@ -96,10 +96,19 @@ class RapidOcrEngine:
                          float(line_score), line_no)
                 )
                 continue
-            for text, score, box in line_words:
-                left, right = _x_extent(box, scale)
-                # Word boxes from the recogniser are only as tall as the glyphs it saw;
-                # the line box from the detector covers ascenders and descenders.
+            line_left, line_right = _x_extent(line_box, scale)
+            extents = [_x_extent(box, scale) for _, _, box in line_words]
+            for k, (text, score, _) in enumerate(line_words):
+                left, right = extents[k]
+                # Word boxes come from the recogniser's character positions and can
+                # fall short of the ink: widen each to the middle of the gap to its
+                # neighbours, and the outer ones to the detector's line box. Height is
+                # the line's: the detector covers ascenders and descenders.
+                left = line_left if k == 0 else (extents[k - 1][1] + left) // 2
+                if k == len(line_words) - 1:
+                    right = max(right, line_right)
+                else:
+                    right = (right + extents[k + 1][0] + 1) // 2
                 words.append(
                     Word(str(text), left, top, right - left, bottom - top,
                          float(score), line_no)
