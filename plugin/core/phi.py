@@ -113,6 +113,32 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
 
 
+_GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
+
+
+def split_glued_labels(words: Sequence[Word]) -> list[Word]:
+    """Split words like ``MRN:12345678`` into the label and the value.
+
+    OCR often reads a field label and its value as one word; the label must survive
+    the painting, so the value gets its own box. Glyph positions are estimated in
+    proportion to character counts, the value keeping the benefit of the doubt.
+    """
+    out: list[Word] = []
+    for w in words:
+        m = _GLUED_LABEL.match(w.text)
+        if not m or label_entity(m.group(1)) is None or len(w.text) < 3:
+            out.append(w)
+            continue
+        label, value = m.group(1), m.group(2)
+        cut = w.left + int(w.width * len(label) / len(w.text))
+        # One character of slack towards the label: better a clipped colon than a
+        # visible first digit.
+        cut = max(w.left + 1, cut - max(1, w.width // (2 * len(w.text))))
+        out.append(dataclasses.replace(w, text=label, width=cut - w.left))
+        out.append(dataclasses.replace(w, text=value, left=cut, width=w.right - cut))
+    return out
+
+
 def label_entity(text: str) -> str | None:
     """The entity type a field label announces, or None if ``text`` is no label."""
     up = text.strip().upper().rstrip(":#.").strip()
@@ -331,6 +357,7 @@ class PhiDetector:
         header matches, patterns and NER; doubt and line context do not.
         """
         s = self.settings
+        words = split_glued_labels(words)
         lines: dict[int, list[int]] = {}
         for idx, w in enumerate(words):
             lines.setdefault(w.line, []).append(idx)

