@@ -109,6 +109,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (
+        "LOCATION",
+        re.compile(
+            r"\b\d{1,5}[ ,]+(?:[A-Z][a-zäöüß]+)?(?:strasse|straße|str\.|weg|gasse|platz|"
+            r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
+            r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
+            r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}",
+            re.I,
+        ),
+    ),
     ("DATE_TIME", re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])")),
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
 
@@ -274,9 +284,13 @@ class HeaderIdentity:
         """Indexes of ``words`` that spell a header value -> (entity_type, score)."""
         hits: dict[int, tuple[str, float]] = {}
         norms = [_norm(w.text) for w in words]
+        labels = [label_entity(w.text) is not None for w in words]
         n = len(words)
         for i in range(n):
             for j in range(i + 1, min(n, i + 4) + 1):
+                if j - i > 1 and any(labels[i:j]):
+                    # "ID: 994813854" must match the value alone, not drag the label in.
+                    break
                 window = "".join(norms[i:j])
                 if not window:
                     continue

@@ -23,7 +23,7 @@ from .errors import RedactionError, VerificationError
 from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word
 from .ocr import OcrEngine, create_engine
-from .phi import Finding, HeaderIdentity, PhiDetector
+from .phi import Finding, HeaderIdentity, PhiDetector, is_annotation, label_entity
 from .settings import RedactionSettings
 
 logger = logging.getLogger(__name__)
@@ -128,7 +128,7 @@ def redact_dataset(
         if engines.verifier is not None:
             with _timer(timings, "verify"):
                 painted, boxes = _verify(ds, frames, painted, boxes, identity, engines,
-                                         settings, report)
+                                         settings, report, first_words=words)
             verified = True
         out = copy.deepcopy(ds)
         if boxes:
@@ -229,11 +229,16 @@ def _verify(
     engines: Engines,
     settings: RedactionSettings,
     report: RedactionReport,
+    *,
+    first_words: dict[int, list[Word]],
 ) -> tuple[np.ndarray, list[Box]]:
     """Read the painted image again with the verification engine; fail if PHI remains.
 
-    PHI found by the second reading is painted once more (a repair round) and read
-    again; PHI still there after that fails the file with reason ``verification``.
+    The first round also paints text that only the second reading saw (faint text,
+    text over anatomy): what the first pass could not even detect is in doubt, and
+    doubt is painted unless it reads as annotation vocabulary. PHI found by the
+    second reading is painted too (a repair round) and the image read again; PHI
+    still there after that fails the file with reason ``verification``.
     """
     assert engines.verifier is not None
     repaired = 0
@@ -244,6 +249,15 @@ def _verify(
             f: engines.detector.classify(ws, identity, use_policy=False)
             for f, ws in words.items()
         }
+        if round_no == 0:
+            for f, ws in words.items():
+                known = {id(x.word) for x in leftovers[f]}
+                for w in ws:
+                    if id(w) in known or is_annotation(w.text, settings.allow_list):
+                        continue
+                    if label_entity(w.text) is not None or _overlaps(w, first_words.get(f, [])):
+                        continue
+                    leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
         new = _boxes_from_findings(leftovers, settings.padding, display.shape)
         # A hit inside an already painted box is the fill read as text: ignore it.
         new = [b for b in new if not _inside_any(b, boxes)]
@@ -267,6 +281,16 @@ def _verify(
         "remaining_types": sorted({b.entity_type for b in new}),
     }
     raise VerificationError("PHI still readable after painting")
+
+def _overlaps(w: Word, others: list[Word]) -> bool:
+    """True when ``w`` shares at least a third of its area with one of ``others``."""
+    for o in others:
+        ix = max(0, min(w.right, o.right) - max(w.left, o.left))
+        iy = max(0, min(w.bottom, o.bottom) - max(w.top, o.top))
+        if ix * iy * 3 >= w.width * w.height:
+            return True
+    return False
+
 
 def _inside_any(b: Box, boxes: list[Box]) -> bool:
     for o in boxes:
