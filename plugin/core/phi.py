@@ -24,7 +24,7 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -126,7 +126,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
 
 
-def split_glued_labels(words: Sequence[Word]) -> list[Word]:
+def split_glued_labels(
+    words: Sequence[Word], keep: Callable[[str], bool] = lambda text: False
+) -> list[Word]:
     """Split words like ``MRN:12345678`` into the label and the value.
 
     OCR often reads a field label and its value as one word; the label must survive
@@ -136,7 +138,7 @@ def split_glued_labels(words: Sequence[Word]) -> list[Word]:
     out: list[Word] = []
     for w in words:
         m = _GLUED_LABEL.match(w.text)
-        if not m or label_entity(m.group(1)) is None or len(w.text) < 3:
+        if not m or label_entity(m.group(1)) is None or len(w.text) < 3 or keep(w.text):
             out.append(w)
             continue
         label, value = m.group(1), m.group(2)
@@ -144,8 +146,10 @@ def split_glued_labels(words: Sequence[Word]) -> list[Word]:
         # One character of slack towards the label: better a clipped colon than a
         # visible first digit.
         cut = max(w.left + 1, cut - max(1, w.width // (2 * len(w.text))))
-        out.append(dataclasses.replace(w, text=label, width=cut - w.left))
-        out.append(dataclasses.replace(w, text=value, left=cut, width=w.right - cut))
+        out.append(dataclasses.replace(w, text=label, width=cut - w.left, joined_right=True))
+        out.append(
+            dataclasses.replace(w, text=value, left=cut, width=w.right - cut, joined_left=True)
+        )
     return out
 
 
@@ -303,6 +307,15 @@ class HeaderIdentity:
                         break
         return hits
 
+    def matches_whole(self, text: str, threshold: int) -> bool:
+        """True when ``text`` as a whole spells one header value."""
+        n = _norm(text)
+        return any(
+            not tok.exact and abs(len(n) - len(tok.norm)) <= max(1, len(tok.norm) // 4)
+            and fuzz.ratio(n, tok.norm) >= threshold
+            for tok in self.tokens
+        )
+
     @staticmethod
     def _score(tok: _Token, window: str, parts: Sequence[str], *, whole: bool) -> float:
         if tok.exact:
@@ -371,7 +384,10 @@ class PhiDetector:
         header matches, patterns and NER; doubt and line context do not.
         """
         s = self.settings
-        words = split_glued_labels(words)
+        # "MRN48213977" may be the patient ID itself, not a label and a value.
+        words = split_glued_labels(
+            words, keep=lambda text: identity.matches_whole(text, s.fuzzy_threshold)
+        )
         lines: dict[int, list[int]] = {}
         for idx, w in enumerate(words):
             lines.setdefault(w.line, []).append(idx)

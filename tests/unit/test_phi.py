@@ -115,3 +115,9 @@ def test_date_variants_cover_common_layouts():
     v = date_variants("20250510")
     for expected in ("20250510", "10.05.2025", "05/10/2025", "10-MAY-2025", "2025-05-10"):
         assert expected in v
+
+
+def test_patient_id_that_starts_like_a_label_is_painted_whole(detector):
+    hits = painted(detector, line("MRN12345678"))
+    assert set(hits) == {"MRN12345678"}
+    assert hits["MRN12345678"].source == "header"
