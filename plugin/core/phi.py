@@ -146,10 +146,8 @@ def split_glued_labels(
         # One character of slack towards the label: better a clipped colon than a
         # visible first digit.
         cut = max(w.left + 1, cut - max(1, w.width // (2 * len(w.text))))
-        out.append(dataclasses.replace(w, text=label, width=cut - w.left, joined_right=True))
-        out.append(
-            dataclasses.replace(w, text=value, left=cut, width=w.right - cut, joined_left=True)
-        )
+        out.append(dataclasses.replace(w, text=label, width=cut - w.left))
+        out.append(dataclasses.replace(w, text=value, left=cut, width=w.right - cut))
     return out
 
 
