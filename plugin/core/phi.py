@@ -101,6 +101,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE_NUMBER", re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")),
     ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.I)),
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
+    # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
+    ("PERSON", re.compile(r"\b[A-Z]\. ?[A-Z][a-z'-]{2,}\b")),
     (
         "LOCATION",
         re.compile(

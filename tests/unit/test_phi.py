@@ -121,3 +121,9 @@ def test_patient_id_that_starts_like_a_label_is_painted_whole(detector):
     hits = painted(detector, line("MRN12345678"))
     assert set(hits) == {"MRN12345678"}
     assert hits["MRN12345678"].source == "header"
+
+
+def test_initial_and_surname_is_a_person(detector):
+    hits = painted(detector, line("Ref", "O.", "Mueller") + line("Se", "3", line_no=1))
+    assert {"O.", "Mueller"} <= set(hits)
+    assert "Se" not in hits
