@@ -1,0 +1,77 @@
+"""orthanc-redact redact: folders, relative paths, report, exit code, atomic output."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pydicom
+import pytest
+from pydicom.uid import ExplicitVRLittleEndian
+
+from dicomgen import make_dataset
+from plugin.batch import write_atomic
+from plugin.cli import main
+
+pytestmark = pytest.mark.ocr
+
+
+def _write(path: Path, text: str | None = "DOE^JANE", sop: str = "1.2.3.4.5") -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, 256, 256, ExplicitVRLittleEndian, text,
+                      sop_uid=sop)
+    ds.save_as(path, enforce_file_format=True)
+
+
+def test_folder_keeps_relative_paths_reports_and_fails_on_bad_input(tmp_path, capsys):
+    src, out, report = tmp_path / "in", tmp_path / "out", tmp_path / "report.json"
+    _write(src / "a" / "b.dcm", sop="1.2.3.4.1")
+    _write(src / "c.dcm", sop="1.2.3.4.2")
+    _write(src / "broken.dcm", sop="1.2.3.4.3")
+    whole = (src / "broken.dcm").read_bytes()
+    (src / "broken.dcm").write_bytes(whole[: len(whole) // 2])  # truncated in PixelData
+    (src / "junk.dcm").write_bytes(b"\0" * 128 + b"DICM" + b"\x02\x00garbage")
+    code = main(["redact", str(src), "--output", str(out), "--jobs", "1",
+                 "--report", str(report), "--no-progress"])
+    assert code == 1, "a failed file makes the exit code non-zero"
+    assert (out / "a" / "b.dcm").is_file() and (out / "c.dcm").is_file()
+    assert not (out / "broken.dcm").exists(), "no output for a file that failed"
+    assert not (out / "junk.dcm").exists(), "no output for a file without an image"
+    assert not list(out.rglob(".partial-*")), "no temporary file left behind"
+    data = json.loads(report.read_text())
+    assert data["summary"]["done"] == 2 and data["summary"]["failed"] == 1
+    assert data["files"]["broken.dcm"]["status"] == "failed"
+    assert data["files"]["broken.dcm"]["reason"] in ("unreadable", "unsupported")
+    assert data["files"]["junk.dcm"]["status"] == "skipped"
+    assert "DOE" not in report.read_text().upper()
+    copy = pydicom.dcmread(out / "a" / "b.dcm")
+    assert copy.PatientIdentityRemoved == "YES" and "DOE" not in str(copy.PatientName)
+    assert "2 done, 1 failed, 1 skipped" in capsys.readouterr().out
+
+
+def test_parallel_workers_and_console_script(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    _write(src / "x.dcm", sop="1.2.3.4.7")
+    _write(src / "y.dcm", text=None, sop="1.2.3.4.8")
+    exe = Path(sys.executable).with_name("orthanc-redact")
+    proc = subprocess.run([str(exe), "redact", str(src), "-o", str(out), "--jobs", "2",
+                           "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["x.dcm", "y.dcm"]
+
+
+def test_atomic_write_leaves_nothing_when_saving_fails(tmp_path):
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, 64, 64)
+    del ds.file_meta  # pydicom refuses to write a file without file meta
+    target = tmp_path / "out" / "x.dcm"
+    with pytest.raises(Exception):
+        write_atomic(ds, target)
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+
+
+def test_bad_config_is_a_clear_error(tmp_path, capsys):
+    cfg = tmp_path / "c.json"
+    cfg.write_text(json.dumps({"PixelRedaction": {"Nope": 1}}))
+    assert main(["redact", str(tmp_path), "-o", str(tmp_path / "o"), "--config", str(cfg)]) == 2
+    assert "Nope" in capsys.readouterr().err
