@@ -72,8 +72,9 @@ class RapidOcrEngine:
     def read(self, image: np.ndarray) -> list[Word]:
         prepared, scale = self._prepare(image)
         # Name every stage: RapidOCR keeps the flags of the previous call otherwise.
+        # No angle classifier: burned-in annotations are written upright.
         result = self._engine(
-            prepared, use_det=True, use_cls=True, use_rec=True, return_word_box=True
+            prepared, use_det=True, use_cls=False, use_rec=True, return_word_box=True
         )
         words: list[Word] = []
         if result is None or result.boxes is None:
