@@ -154,8 +154,8 @@ class _LyingVerifier:
         self.calls += 1
         return [Word("DOE^JANE", 100 * self.calls, 300, 80, 16, 0.99, 0)]
 
-    def detect(self, image):
-        return [(300, 300, 80, 16)]
+    def read_region(self, image, region, *, line_base=0):
+        return []
 
 
 def test_fail_closed_when_verification_still_finds_phi(engines):

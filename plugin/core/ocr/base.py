@@ -27,8 +27,11 @@ class OcrEngine(Protocol):
         """All words with their boxes; ``Word.line`` groups words of one text line."""
         ...
 
-    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
-        """Text regions (left, top, width, height) without reading them."""
+    def read_region(
+        self, image: np.ndarray, region: tuple[int, int, int, int], *, line_base: int = 0
+    ) -> list[Word]:
+        """Words inside ``region`` (left, top, width, height), in image coordinates;
+        ``line_base`` is added to their line numbers (keeps lines of regions apart)."""
         ...
 
 

@@ -7,6 +7,7 @@ words, not paragraphs. Images are upscaled 2x because Tesseract reads glyphs und
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import cv2
@@ -66,5 +67,15 @@ class TesseractEngine:
             )
         return words
 
-    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
-        return [(w.left, w.top, w.width, w.height) for w in self.read(image)]
+    def read_region(
+        self, image: np.ndarray, region: tuple[int, int, int, int], *, line_base: int = 0
+    ) -> list[Word]:
+        """Words inside ``region`` (left, top, width, height) of ``image``."""
+        left, top, width, height = region
+        crop = image[top : top + height, left : left + width]
+        if crop.size == 0:
+            return []
+        return [
+            dataclasses.replace(w, left=w.left + left, top=w.top + top, line=w.line + line_base)
+            for w in self.read(np.ascontiguousarray(crop))
+        ]
