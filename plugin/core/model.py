@@ -23,6 +23,10 @@ class Word:
     score: float
     line: int = 0
     """Index of the OCR line the word belongs to (words of one line share it)."""
+    clean_left: bool = False
+    """The left edge lies in an empty gap to the previous word: no padding needed."""
+    clean_right: bool = False
+    """The right edge lies in an empty gap to the next word: no padding needed."""
 
     @property
     def right(self) -> int:

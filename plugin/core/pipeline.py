@@ -260,8 +260,11 @@ def _boxes_from_findings(
             # padding there is small: a label next to the value must survive.
             pad_y = padding + w.height // 8
             pad_x = max(1, padding // 2) + w.height // 12
-            left, top = max(0, w.left - pad_x), max(0, w.top - pad_y)
-            right, bottom = min(cols, w.right + pad_x), min(rows, w.bottom + pad_y)
+            # An edge cut in the empty gap to the neighbouring word needs no padding,
+            # and gets none: the neighbour (often a label like "MRN:") survives.
+            left = max(0, w.left - (0 if w.clean_left else pad_x))
+            right = min(cols, w.right + (0 if w.clean_right else pad_x))
+            top, bottom = max(0, w.top - pad_y), min(rows, w.bottom + pad_y)
             boxes.append(
                 Box(frame, left, top, right - left, bottom - top, f.entity_type, f.source,
                     float(f.score))

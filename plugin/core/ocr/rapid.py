@@ -132,22 +132,68 @@ class RapidOcrEngine:
                 )
                 continue
             extents = [_x_extent(box, scale) for _, _, box in line_words]
+            # Between two words, cut in the middle of the widest empty run of pixel
+            # columns (the space): the recogniser's character positions are estimates,
+            # the gap in the ink is not. Without a clean gap, cut halfway between the
+            # estimates and let the caller pad.
+            cuts = [
+                _gap_cut(prepared, line_box, extents[k - 1][1], extents[k][0], scale)
+                for k in range(1, len(line_words))
+            ]
             for k, (text, score, _) in enumerate(line_words):
                 left, right = extents[k]
-                # Word boxes come from the recogniser's character positions and can
-                # fall short of the ink: widen each to the middle of the gap to its
-                # neighbours, and the outer ones to the detector's line box. Height is
-                # the line's: the detector covers ascenders and descenders.
-                left = line_left if k == 0 else (extents[k - 1][1] + left) // 2
+                clean_left = clean_right = False
+                if k == 0:
+                    left = line_left
+                else:
+                    left, clean_left = cuts[k - 1]
                 if k == len(line_words) - 1:
                     right = max(right, line_right)
                 else:
-                    right = (right + extents[k + 1][0] + 1) // 2
+                    right, clean_right = cuts[k]
+                # Height is the line's: the detector covers ascenders and descenders.
                 words.append(
-                    Word(str(text), left + dx, top + dy, right - left, bottom - top,
-                         float(score), line_no)
+                    Word(str(text), left + dx, top + dy, max(1, right - left), bottom - top,
+                         float(score), line_no, clean_left, clean_right)
                 )
         return words
+
+
+def _gap_cut(
+    prepared: np.ndarray, line_box: Any, a: int, b: int, scale: float
+) -> tuple[int, bool]:
+    """Where to cut between words ending at ``a`` and starting at ``b`` (image x).
+
+    Returns (x, clean): ``clean`` when x is the middle of an ink-free run of columns
+    at least two pixels wide.
+    """
+    ys = np.asarray(line_box, dtype=float)[:, 1]
+    y0, y1 = max(0, int(ys.min())), min(prepared.shape[0], int(np.ceil(ys.max())))
+    lo = max(0, int((min(a, b) - 3) * scale))
+    hi = min(prepared.shape[1], int(np.ceil((max(a, b) + 3) * scale)))
+    middle = (a + b) // 2
+    if y1 <= y0 or hi - lo < 2:
+        return middle, False
+    band = prepared[y0:y1].astype(np.int16).max(axis=2)
+    background = float(np.median(band))
+    peak = float(np.abs(band - background).max())
+    if peak < 16:
+        return middle, False
+    # A low threshold: a faint glyph or its anti-aliased edge is ink, not gap.
+    ink = (np.abs(band[:, lo:hi] - background) > max(6.0, 0.12 * peak)).any(axis=0)
+    best: tuple[int, int] | None = None  # (length, start)
+    start = None
+    for i, has_ink in enumerate(list(ink) + [True]):
+        if not has_ink and start is None:
+            start = i
+        elif has_ink and start is not None:
+            if best is None or i - start > best[0]:
+                best = (i - start, start)
+            start = None
+    if best is None or best[0] < 2 * scale:
+        return middle, False
+    length, first = best
+    return int(round((lo + first + length / 2) / scale)), True
 
 
 def _x_extent(box: Any, scale: float) -> tuple[int, int]:
