@@ -129,7 +129,7 @@ _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
 
 
 def split_glued_labels(
-    words: Sequence[Word], keep: Callable[[str], bool] = lambda text: False
+    words: Sequence[Word], keep: Callable[[str, str], bool] = lambda whole, value: False
 ) -> list[Word]:
     """Split words like ``MRN:12345678`` into the label and the value.
 
@@ -140,7 +140,12 @@ def split_glued_labels(
     out: list[Word] = []
     for w in words:
         m = _GLUED_LABEL.match(w.text)
-        if not m or label_entity(m.group(1)) is None or len(w.text) < 3 or keep(w.text):
+        if (
+            not m
+            or label_entity(m.group(1)) is None
+            or len(w.text) < 3
+            or keep(w.text, m.group(2))
+        ):
             out.append(w)
             continue
         label, value = m.group(1), m.group(2)
@@ -307,14 +312,23 @@ class HeaderIdentity:
                         break
         return hits
 
-    def matches_whole(self, text: str, threshold: int) -> bool:
-        """True when ``text`` as a whole spells one header value."""
+    def best_ratio(self, text: str) -> float:
+        """How well ``text`` as a whole spells a header value (0..100)."""
         n = _norm(text)
-        return any(
-            not tok.exact and abs(len(n) - len(tok.norm)) <= max(1, len(tok.norm) // 4)
-            and fuzz.ratio(n, tok.norm) >= threshold
-            for tok in self.tokens
+        return max(
+            (
+                fuzz.ratio(n, tok.norm)
+                for tok in self.tokens
+                if not tok.exact and abs(len(n) - len(tok.norm)) <= max(1, len(tok.norm) // 4)
+            ),
+            default=0.0,
         )
+
+    def spelled_whole(self, whole: str, value: str, threshold: int) -> bool:
+        """True when ``whole`` (e.g. "MRN48213977") is itself a header value, better
+        than the ``value`` part a label split would leave."""
+        score = self.best_ratio(whole)
+        return score >= threshold and score > self.best_ratio(value)
 
     @staticmethod
     def _score(tok: _Token, window: str, parts: Sequence[str], *, whole: bool) -> float:
@@ -386,7 +400,8 @@ class PhiDetector:
         s = self.settings
         # "MRN48213977" may be the patient ID itself, not a label and a value.
         words = split_glued_labels(
-            words, keep=lambda text: identity.matches_whole(text, s.fuzzy_threshold)
+            words,
+            keep=lambda whole, value: identity.spelled_whole(whole, value, s.fuzzy_threshold),
         )
         lines: dict[int, list[int]] = {}
         for idx, w in enumerate(words):

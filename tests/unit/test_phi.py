@@ -127,3 +127,9 @@ def test_initial_and_surname_is_a_person(detector):
     hits = painted(detector, line("Ref", "O.", "Mueller") + line("Se", "3", line_no=1))
     assert {"O.", "Mueller"} <= set(hits)
     assert "Se" not in hits
+
+
+def test_label_glued_to_the_patient_id_is_split_off(detector):
+    hits = painted(detector, line("ID:66245114"), identity=[("ID", "PatientID", "66245114")])
+    assert set(hits) == {"66245114"}
+    assert hits["66245114"].source == "header"
