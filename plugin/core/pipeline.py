@@ -258,7 +258,9 @@ def _boxes_from_findings(
             # Pad more for taller text: a stroke's anti-aliased edge is ~height/8 wide.
             # Sideways the word box already reaches halfway to its neighbours, so the
             # padding there is small: a label next to the value must survive.
-            pad_y = padding + w.height // 8
+            # The detector's line box is already loose (unclip ratio 1.8): little vertical
+            # padding, or the box bites into the line above or below.
+            pad_y = max(1, padding // 3) + w.height // 10
             pad_x = max(1, padding // 2) + w.height // 12
             # An edge cut in the empty gap to the neighbouring word needs no padding,
             # and gets none: the neighbour (often a label like "MRN:") survives.
