@@ -28,9 +28,11 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from .errors import BackendUnavailableError
+from .gaps import char_weight, ink_columns, nearest_gap
 from .model import Source, Word
 from .settings import Policy, RedactionSettings
 
@@ -129,7 +131,10 @@ _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
 
 
 def split_glued_labels(
-    words: Sequence[Word], keep: Callable[[str, str], bool] = lambda whole, value: False
+    words: Sequence[Word],
+    keep: Callable[[str, str], bool] = lambda whole, value: False,
+    *,
+    image: np.ndarray | None = None,
 ) -> list[Word]:
     """Split words like ``MRN:12345678`` into the label and the value.
 
@@ -149,10 +154,21 @@ def split_glued_labels(
             out.append(w)
             continue
         label, value = m.group(1), m.group(2)
-        cut = w.left + int(w.width * len(label) / len(w.text))
-        # One character of slack towards the label: better a clipped colon than a
-        # visible first digit.
-        cut = max(w.left + 1, cut - max(1, w.width // (2 * len(w.text))))
+        weights = [char_weight(c) for c in w.text]
+        per_unit = w.width / sum(weights)
+        estimate = w.left + per_unit * sum(weights[: len(label)])
+        cut = None
+        if image is not None:
+            # The gap in the ink nearest the estimate, searched within a character.
+            lo, hi = int(estimate - per_unit), int(estimate + per_unit) + 1
+            ink = ink_columns(image, w.top, w.bottom, lo, hi)
+            if ink is not None:
+                cut = nearest_gap(ink, max(0, lo), estimate, min_run=1)
+        if cut is None:
+            # One character of slack towards the label: better a clipped colon than
+            # a visible first digit.
+            cut = int(estimate - per_unit / 2)
+        cut = min(max(w.left + 1, cut), w.right - 1)
         out.append(dataclasses.replace(w, text=label, width=cut - w.left))
         out.append(dataclasses.replace(w, text=value, left=cut, width=w.right - cut))
     return out
@@ -391,6 +407,7 @@ class PhiDetector:
         *,
         unsure_below: float = 0.6,
         use_policy: bool = True,
+        image: np.ndarray | None = None,
     ) -> list[Finding]:
         """Findings for the PHI words among ``words`` (all of one frame).
 
@@ -402,6 +419,7 @@ class PhiDetector:
         words = split_glued_labels(
             words,
             keep=lambda whole, value: identity.spelled_whole(whole, value, s.fuzzy_threshold),
+            image=image,
         )
         lines: dict[int, list[int]] = {}
         for idx, w in enumerate(words):

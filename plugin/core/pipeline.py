@@ -119,7 +119,8 @@ def redact_dataset(
             words = _read_all_frames(engines.ocr, display)
         with _timer(timings, "phi"):
             findings = {
-                f: engines.detector.classify(ws, identity) for f, ws in words.items()
+                f: engines.detector.classify(ws, identity, image=display[f])
+                for f, ws in words.items()
             }
         boxes = _boxes_from_findings(findings, settings.padding, display.shape)
         boxes.extend(extra_boxes or [])
@@ -313,7 +314,7 @@ def _verify(
         display = pixels.display_frames(ds, painted)
         words = _read_all_frames(engines.verifier, display)
         leftovers = {
-            f: engines.detector.classify(ws, identity, use_policy=False)
+            f: engines.detector.classify(ws, identity, use_policy=False, image=display[f])
             for f, ws in words.items()
         }
         if round_no == 0:

@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..gaps import ink_columns, nearest_gap
 from ..model import Word
 
 logger = logging.getLogger(__name__)
@@ -165,35 +166,19 @@ def _gap_cut(
     """Where to cut between words ending at ``a`` and starting at ``b`` (image x).
 
     Returns (x, clean): ``clean`` when x is the middle of an ink-free run of columns
-    at least two pixels wide.
+    at least two pixels wide (the space between the words).
     """
     ys = np.asarray(line_box, dtype=float)[:, 1]
-    y0, y1 = max(0, int(ys.min())), min(prepared.shape[0], int(np.ceil(ys.max())))
-    lo = max(0, int((min(a, b) - 3) * scale))
-    hi = min(prepared.shape[1], int(np.ceil((max(a, b) + 3) * scale)))
+    lo = int((min(a, b) - 3) * scale)
+    hi = int(np.ceil((max(a, b) + 3) * scale))
+    ink = ink_columns(prepared, int(ys.min()), int(np.ceil(ys.max())), lo, hi)
     middle = (a + b) // 2
-    if y1 <= y0 or hi - lo < 2:
+    if ink is None:
         return middle, False
-    band = prepared[y0:y1].astype(np.int16).max(axis=2)
-    background = float(np.median(band))
-    peak = float(np.abs(band - background).max())
-    if peak < 16:
+    gap = nearest_gap(ink, max(0, lo), (a + b) / 2 * scale, min_run=max(2, int(2 * scale)))
+    if gap is None:
         return middle, False
-    # A low threshold: a faint glyph or its anti-aliased edge is ink, not gap.
-    ink = (np.abs(band[:, lo:hi] - background) > max(6.0, 0.12 * peak)).any(axis=0)
-    best: tuple[int, int] | None = None  # (length, start)
-    start = None
-    for i, has_ink in enumerate(list(ink) + [True]):
-        if not has_ink and start is None:
-            start = i
-        elif has_ink and start is not None:
-            if best is None or i - start > best[0]:
-                best = (i - start, start)
-            start = None
-    if best is None or best[0] < 2 * scale:
-        return middle, False
-    length, first = best
-    return int(round((lo + first + length / 2) / scale)), True
+    return int(round(gap / scale)), True
 
 
 def _x_extent(box: Any, scale: float) -> tuple[int, int]:
