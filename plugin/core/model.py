@@ -27,6 +27,10 @@ class Word:
     """The left edge lies in an empty gap to the previous word: no padding needed."""
     clean_right: bool = False
     """The right edge lies in an empty gap to the next word: no padding needed."""
+    line_start: bool = True
+    """No word of the same line lies to the left (the box may grow that way)."""
+    line_end: bool = True
+    """No word of the same line lies to the right (the box may grow that way)."""
 
     @property
     def right(self) -> int:

@@ -164,13 +164,16 @@ def split_glued_labels(
             ink = ink_columns(image, w.top, w.bottom, lo, hi)
             if ink is not None:
                 cut = nearest_gap(ink, max(0, lo), estimate, min_run=1)
+        clean = cut is not None
         if cut is None:
             # One character of slack towards the label: better a clipped colon than
             # a visible first digit.
             cut = int(estimate - per_unit / 2)
         cut = min(max(w.left + 1, cut), w.right - 1)
-        out.append(dataclasses.replace(w, text=label, width=cut - w.left))
-        out.append(dataclasses.replace(w, text=value, left=cut, width=w.right - cut))
+        out.append(dataclasses.replace(
+            w, text=label, width=cut - w.left, clean_right=clean, line_end=False))
+        out.append(dataclasses.replace(
+            w, text=value, left=cut, width=w.right - cut, clean_left=clean, line_start=False))
     return out
 
 

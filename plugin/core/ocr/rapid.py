@@ -155,7 +155,8 @@ class RapidOcrEngine:
                 # Height is the line's: the detector covers ascenders and descenders.
                 words.append(
                     Word(str(text), left + dx, top + dy, max(1, right - left), bottom - top,
-                         float(score), line_no, clean_left, clean_right)
+                         float(score), line_no, clean_left, clean_right,
+                         line_start=k == 0, line_end=k == len(line_words) - 1)
                 )
         return words
 
