@@ -28,7 +28,10 @@ def get_presidio_engine() -> Any:
     if "engine" not in _ENGINE:
         from presidio_analyzer import AnalyzerEngine
         from presidio_analyzer.nlp_engine import NlpEngineProvider
-        from presidio_image_redactor import DicomImageRedactorEngine, ImageAnalyzerEngine
+        from presidio_image_redactor import (
+            DicomImageRedactorEngine,
+            ImageAnalyzerEngine,
+        )
 
         nlp = NlpEngineProvider(
             nlp_configuration={
@@ -38,7 +41,9 @@ def get_presidio_engine() -> Any:
         ).create_engine()
         analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
         image_analyzer = ImageAnalyzerEngine(analyzer_engine=analyzer)
-        _ENGINE["engine"] = DicomImageRedactorEngine(image_analyzer_engine=image_analyzer)
+        _ENGINE["engine"] = DicomImageRedactorEngine(
+            image_analyzer_engine=image_analyzer
+        )
     return _ENGINE["engine"]
 
 
@@ -55,7 +60,9 @@ def redact_with_presidio(src_path: str | Path, dst_path: str | Path) -> None:
 
     engine = get_presidio_engine()
     ds = pydicom.dcmread(src_path)
-    redacted, _boxes = engine.redact_and_return_bbox(ds, fill="contrast", use_metadata=True)
+    redacted, _boxes = engine.redact_and_return_bbox(
+        ds, fill="contrast", use_metadata=True
+    )
     dst = Path(dst_path)
     dst.parent.mkdir(parents=True, exist_ok=True)
     tmp = dst.with_name(".partial-" + dst.name)
@@ -85,8 +92,9 @@ def _work(job: tuple[str, str, str]) -> tuple[str, float, str | None]:
     return rel, time.perf_counter() - started, error
 
 
-def run_presidio(src_root: Path, dst_root: Path, rels: list[str], *, jobs: int = 0
-                 ) -> dict[str, str | None]:
+def run_presidio(
+    src_root: Path, dst_root: Path, rels: list[str], *, jobs: int = 0
+) -> dict[str, str | None]:
     """Run Presidio on ``src_root/rel`` into ``dst_root/rel`` for every ``rel``.
 
     Returns

@@ -28,21 +28,32 @@ from .core.settings import FillMode, Policy, RedactionSettings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["register_cli", "iter_inputs", "redact_file", "write_atomic", "run_batch"]
+__all__ = ["iter_inputs", "redact_file", "register_cli", "run_batch", "write_atomic"]
 
 
 def register_cli(sub: Any) -> None:
     p = sub.add_parser("redact", help="redact DICOM files and folders")
     p.add_argument("inputs", nargs="+", type=Path, metavar="INPUT")
     p.add_argument("-o", "--output", required=True, type=Path, metavar="DIR")
-    p.add_argument("-j", "--jobs", type=int, default=0, help="worker processes (default: all cores)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        help="worker processes (default: all cores)",
+    )
     p.add_argument("--policy", choices=[x.value for x in Policy], default=None)
     p.add_argument("--fill", choices=[x.value for x in FillMode], default=None)
     p.add_argument("--padding", type=int, default=None)
     p.add_argument("--ocr", dest="ocr_backend", default=None, help="OCR backend")
-    p.add_argument("--no-verify", action="store_true", help="skip the verification pass")
-    p.add_argument("--keep-header", action="store_true",
-                   help="do not anonymize the header (pixels only)")
+    p.add_argument(
+        "--no-verify", action="store_true", help="skip the verification pass"
+    )
+    p.add_argument(
+        "--keep-header",
+        action="store_true",
+        help="do not anonymize the header (pixels only)",
+    )
     p.add_argument("--config", type=Path, help="JSON file with PixelRedaction keys")
     p.add_argument("--report", type=Path, help="write the JSON report here")
     p.add_argument("--no-progress", action="store_true")
@@ -123,37 +134,52 @@ def _init_worker(settings: RedactionSettings, threads: int) -> None:
     _WORKER["settings"] = settings
 
 
-def redact_file(src: Path, dst: Path, settings: RedactionSettings,
-                engines: Any = None) -> dict[str, Any]:
+def redact_file(
+    src: Path, dst: Path, settings: RedactionSettings, engines: Any = None
+) -> dict[str, Any]:
     """Redact one file into ``dst``; returns the report as a dict (never raises)."""
     from .core.pipeline import redact_dataset
 
     try:
         ds = pydicom.dcmread(src)
     except (InvalidDicomError, OSError, ValueError, EOFError) as exc:
-        return {"status": "failed", "reason": "unreadable",
-                "message": type(exc).__name__, "boxes": []}
-    except Exception as exc:  # pydicom raises many types on corrupt input
-        return {"status": "failed", "reason": "unreadable",
-                "message": type(exc).__name__, "boxes": []}
+        return {
+            "status": "failed",
+            "reason": "unreadable",
+            "message": type(exc).__name__,
+            "boxes": [],
+        }
+    except Exception as exc:  # noqa: BLE001 - pydicom raises many types on corrupt input
+        return {
+            "status": "failed",
+            "reason": "unreadable",
+            "message": type(exc).__name__,
+            "boxes": [],
+        }
     try:
         result = redact_dataset(ds, settings, engines=engines)
-    except Exception as exc:  # a bug must not stop the batch; the file fails closed
+    except Exception as exc:
         logger.exception("unexpected error")
-        return {"status": "failed", "reason": "internal", "message": type(exc).__name__,
-                "boxes": []}
+        return {
+            "status": "failed",
+            "reason": "internal",
+            "message": type(exc).__name__,
+            "boxes": [],
+        }
     report = result.report.to_dict()
     if result.dataset is not None:
         try:
             write_atomic(result.dataset, dst)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 - any write error fails the file
             report.update(status="failed", reason="write", message=type(exc).__name__)
     return report
 
 
 def _work(job: tuple[str, str, str]) -> tuple[str, dict[str, Any]]:
     src, dst, rel = job
-    return rel, redact_file(Path(src), Path(dst), _WORKER["settings"], _WORKER["engines"])
+    return rel, redact_file(
+        Path(src), Path(dst), _WORKER["settings"], _WORKER["engines"]
+    )
 
 
 def run_batch(
@@ -176,7 +202,11 @@ def run_batch(
         from tqdm import tqdm
     except ImportError:  # pragma: no cover
         tqdm = None
-    bar = tqdm(total=len(work), unit="file", disable=not progress, file=sys.stderr) if tqdm else None
+    bar = (
+        tqdm(total=len(work), unit="file", disable=not progress, file=sys.stderr)
+        if tqdm
+        else None
+    )
     if jobs == 1:
         _init_worker(settings, threads)
         for job in work:
@@ -186,7 +216,9 @@ def run_batch(
                 bar.update()
     else:
         ctx = mp.get_context("spawn")
-        with ctx.Pool(jobs, initializer=_init_worker, initargs=(settings, threads)) as pool:
+        with ctx.Pool(
+            jobs, initializer=_init_worker, initargs=(settings, threads)
+        ) as pool:
             for rel, rep in pool.imap_unordered(_work, work):
                 results[rel] = rep
                 if bar:
@@ -217,13 +249,20 @@ def _main(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     try:
-        report = run_batch(args.inputs, args.output, settings, jobs=args.jobs,
-                           progress=not args.no_progress and not args.quiet)
+        report = run_batch(
+            args.inputs,
+            args.output,
+            settings,
+            jobs=args.jobs,
+            progress=not args.no_progress and not args.quiet,
+        )
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     s = report["summary"]
-    reasons = Counter(r.get("reason") for r in report["files"].values() if r["status"] == "failed")
+    reasons = Counter(
+        r.get("reason") for r in report["files"].values() if r["status"] == "failed"
+    )
     print(
         f"{s['files']} files: {s['done']} done, {s['failed']} failed, {s['skipped']} skipped;"
         f" {s['boxes']} boxes painted; {s['seconds']:.1f} s with {s['jobs']} workers"

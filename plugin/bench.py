@@ -28,7 +28,7 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["BenchResult", "run_bench", "register_cli"]
+__all__ = ["BenchResult", "register_cli", "run_bench"]
 
 _STATE: dict[str, Any] = {}
 
@@ -93,7 +93,9 @@ def _init_worker(system: str, threads: int, out_root: str) -> None:
         from .baseline import get_presidio_engine
 
         engine = get_presidio_engine()
-        engine.redact_and_return_bbox(_warmup_dataset(), fill="contrast", use_metadata=True)
+        engine.redact_and_return_bbox(
+            _warmup_dataset(), fill="contrast", use_metadata=True
+        )
     _STATE["system"] = system
     _STATE["out_root"] = out_root
     _STATE["init"] = time.perf_counter() - started
@@ -134,10 +136,13 @@ def run_bench(files: list[tuple[Path, str]], system: str, *, jobs: int) -> Bench
     started = time.perf_counter()
     try:
         ctx = mp.get_context("spawn")
-        with ctx.Pool(jobs, initializer=_init_worker,
-                      initargs=(system, threads, out_root)) as pool:
+        with ctx.Pool(
+            jobs, initializer=_init_worker, initargs=(system, threads, out_root)
+        ) as pool:
             work = [(str(p), rel) for p, rel in files]
-            for _rel, seconds, ok, pid, init_s, rss_kb in pool.imap_unordered(_work, work):
+            for _rel, seconds, ok, pid, init_s, rss_kb in pool.imap_unordered(
+                _work, work
+            ):
                 per_file.append(seconds)
                 failures += not ok
                 rss[pid] = max(rss.get(pid, 0), rss_kb)
@@ -146,11 +151,15 @@ def run_bench(files: list[tuple[Path, str]], system: str, *, jobs: int) -> Bench
     finally:
         shutil.rmtree(out_root, ignore_errors=True)
     return BenchResult(
-        name=system, files=len(files), failures=failures, jobs=jobs, wall_seconds=wall,
-        init_seconds=max(init.values(), default=0.0), per_file=per_file,
+        name=system,
+        files=len(files),
+        failures=failures,
+        jobs=jobs,
+        wall_seconds=wall,
+        init_seconds=max(init.values(), default=0.0),
+        per_file=per_file,
         peak_rss_mb=sum(rss.values()) / 1024.0,
     )
-
 
 
 def format_table(results: list[BenchResult]) -> str:
@@ -170,7 +179,9 @@ def format_table(results: list[BenchResult]) -> str:
     lines = [head, "-" * len(head)]
     for label, fn in rows:
         lines.append(label.ljust(width) + "".join(fn(r).rjust(12) for r in results))
-    lines.append("Failures: ours = no output (fail closed) or error; presidio = exception.")
+    lines.append(
+        "Failures: ours = no output (fail closed) or error; presidio = exception."
+    )
     return "\n".join(lines)
 
 
@@ -194,8 +205,13 @@ def register_cli(subparsers: Any) -> None:
     """Add the ``bench`` sub-command."""
     p = subparsers.add_parser("bench", help="time ours vs. Presidio on the same files")
     p.add_argument("set", help="folder of DICOM files (e.g. written by `synth`)")
-    p.add_argument("-j", "--jobs", type=int, default=0,
-                   help="worker processes for each system (default: all cores)")
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        help="worker processes for each system (default: all cores)",
+    )
     p.add_argument("--only", choices=["ours", "presidio"], default=None)
     p.add_argument("--limit", type=int, default=0, help="only the first N files")
     p.set_defaults(func=_run)

@@ -13,7 +13,7 @@ import sys
 
 from . import __version__
 
-__all__ = ["main", "build_parser"]
+__all__ = ["build_parser", "main"]
 
 _SUBCOMMAND_MODULES = (
     "plugin.batch",  # redact

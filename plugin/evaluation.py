@@ -35,7 +35,13 @@ import numpy as np
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["EvaluationResult", "FileScore", "evaluate_set", "load_luminance", "register_cli"]
+__all__ = [
+    "EvaluationResult",
+    "FileScore",
+    "evaluate_set",
+    "load_luminance",
+    "register_cli",
+]
 
 UNREADABLE_RATIO = 0.25
 KEPT_RATIO = 0.80
@@ -43,7 +49,23 @@ KEPT_DIFF = 0.15
 MIN_CONTRAST = 0.03
 CHANGE_TOL = 0.03
 _STRING_VRS = frozenset(
-    {"AE", "AS", "CS", "DA", "DS", "DT", "IS", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UT"}
+    {
+        "AE",
+        "AS",
+        "CS",
+        "DA",
+        "DS",
+        "DT",
+        "IS",
+        "LO",
+        "LT",
+        "PN",
+        "SH",
+        "ST",
+        "TM",
+        "UC",
+        "UT",
+    }
 )
 
 
@@ -99,15 +121,20 @@ class EvaluationResult:
             "phi_line_recall_all_files": _ratio(red, phi_all),
             "phi_char_recall": _ratio(sum(f.phi_chars_unreadable for f in d), chars),
             "non_phi_kept": _ratio(sum(f.annotation_chars_kept for f in d), ann),
-            "collateral_change": (float(np.mean([f.collateral for f in d])) if d else None),
+            "collateral_change": (
+                float(np.mean([f.collateral for f in d])) if d else None
+            ),
             "header_phi_files": sum(f.header_phi for f in d),
             "invisible_chars": sum(f.invisible_chars for f in d),
             "missed_lines_by_entity": dict(sorted(missed.items())),
         }
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "metrics": self.metrics(),
-                "files": [dataclasses.asdict(f) for f in self.files]}
+        return {
+            "name": self.name,
+            "metrics": self.metrics(),
+            "files": [dataclasses.asdict(f) for f in self.files],
+        }
 
 
 def _ratio(a: int, b: int) -> float | None:
@@ -168,8 +195,13 @@ def _contrast(img: np.ndarray, ink: np.ndarray, bg: np.ndarray) -> float:
     return abs(float(img[ink].mean()) - float(img[bg].mean()))
 
 
-def score_file(meta: dict[str, Any], labels: np.ndarray, orig: np.ndarray,
-               red: np.ndarray, red_ds: Any) -> FileScore:
+def score_file(
+    meta: dict[str, Any],
+    labels: np.ndarray,
+    orig: np.ndarray,
+    red: np.ndarray,
+    red_ds: Any,
+) -> FileScore:
     """Score one delivered file (see the module docstring for the rules)."""
     fs = FileScore(path=meta["path"], status="ok")
     n, h, w = labels.shape
@@ -184,10 +216,17 @@ def score_file(meta: dict[str, Any], labels: np.ndarray, orig: np.ndarray,
         counted = 0
         for c in line["chars"]:
             l, t, bw, bh = c["box"]
-            t0, l0, t1, l1 = max(0, t - 1), max(0, l - 1), min(h, t + bh + 1), min(w, l + bw + 1)
+            t0, l0, t1, l1 = (
+                max(0, t - 1),
+                max(0, l - 1),
+                min(h, t + bh + 1),
+                min(w, l + bw + 1),
+            )
             unreadable_all, kept_all, visible = True, True, True
             for f in c["frames"]:
-                outside[f, max(0, t - 4) : t + bh + 4, max(0, l - 4) : l + bw + 4] = False
+                outside[f, max(0, t - 4) : t + bh + 4, max(0, l - 4) : l + bw + 4] = (
+                    False
+                )
                 lab = labels[f, t0:t1, l0:l1]
                 ink, bg = lab == c["label"], lab == 0
                 if not ink.any() or not bg.any():
@@ -227,15 +266,22 @@ def score_file(meta: dict[str, Any], labels: np.ndarray, orig: np.ndarray,
     return fs
 
 
-def _failed(meta: dict[str, Any], labels: np.ndarray, orig: np.ndarray, orig_ds: Any,
-            status: str) -> FileScore:
+def _failed(
+    meta: dict[str, Any],
+    labels: np.ndarray,
+    orig: np.ndarray,
+    orig_ds: Any,
+    status: str,
+) -> FileScore:
     """A file without usable output: its PHI lines count (as missed) in the
     all-files recall only; nothing else is scored."""
     visible = score_file(meta, labels, orig, orig, orig_ds)
     return FileScore(path=meta["path"], status=status, phi_lines=visible.phi_lines)
 
 
-def evaluate_set(set_dir: Path, out_dir: Path, *, name: str = "ours") -> EvaluationResult:
+def evaluate_set(
+    set_dir: Path, out_dir: Path, *, name: str = "ours"
+) -> EvaluationResult:
     """Score every file of ``truth.json`` in ``set_dir`` against ``out_dir``.
 
     Parameters
@@ -284,7 +330,11 @@ _ROWS = (
     ("delivered", "Delivered (readable output)", "{}"),
     ("failures", "Failures (no/unreadable output)", "{}"),
     ("phi_line_recall", "PHI line recall [delivered files]", "{:.1%}"),
-    ("phi_line_recall_all_files", "PHI line recall [all files; failed = missed]", "{:.1%}"),
+    (
+        "phi_line_recall_all_files",
+        "PHI line recall [all files; failed = missed]",
+        "{:.1%}",
+    ),
     ("phi_char_recall", "PHI char recall [delivered files]", "{:.1%}"),
     ("non_phi_kept", "Non-PHI annotation chars kept", "{:.1%}"),
     ("collateral_change", "Collateral change outside text (mean/file)", "{:.2%}"),
@@ -310,8 +360,13 @@ def format_table(results: list[EvaluationResult]) -> str:
     if ents:
         lines.append("Missed PHI lines by entity type:")
         for e in ents:
-            lines.append(("  " + e).ljust(width) + "".join(
-                str(m["missed_lines_by_entity"].get(e, 0)).rjust(12) for m in metrics))
+            lines.append(
+                ("  " + e).ljust(width)
+                + "".join(
+                    str(m["missed_lines_by_entity"].get(e, 0)).rjust(12)
+                    for m in metrics
+                )
+            )
     lines.append(
         "Recall [delivered]: over files with readable output; [all files]: a failed file's "
         "PHI lines count as not redacted.\nA PHI line is redacted only if every char is "
@@ -323,14 +378,22 @@ def format_table(results: list[EvaluationResult]) -> str:
 def _run(args: argparse.Namespace) -> int:
     set_dir, out_dir = Path(args.set), Path(args.out)
     if not (set_dir / "truth.json").is_file():
-        print(f"error: {set_dir / 'truth.json'} not found (run `synth` first)", file=sys.stderr)
+        print(
+            f"error: {set_dir / 'truth.json'} not found (run `synth` first)",
+            file=sys.stderr,
+        )
         return 2
     if args.run_ours:
         from .batch import run_batch
         from .core.settings import RedactionSettings
 
-        run_batch([set_dir], out_dir, RedactionSettings(), jobs=args.jobs,
-                  progress=not args.quiet)
+        run_batch(
+            [set_dir],
+            out_dir,
+            RedactionSettings(),
+            jobs=args.jobs,
+            progress=not args.quiet,
+        )
     results = [evaluate_set(set_dir, out_dir, name="ours")]
     tmp: str | None = None
     try:
@@ -339,8 +402,9 @@ def _run(args: argparse.Namespace) -> int:
 
             tmp = tempfile.mkdtemp(prefix="presidio-eval-")
             truth = json.loads((set_dir / "truth.json").read_text())
-            errors = run_presidio(set_dir, Path(tmp), [f["path"] for f in truth["files"]],
-                                  jobs=args.jobs)
+            errors = run_presidio(
+                set_dir, Path(tmp), [f["path"] for f in truth["files"]], jobs=args.jobs
+            )
             res = evaluate_set(set_dir, Path(tmp), name="presidio")
             for fs in res.files:
                 if fs.status == "missing" and errors.get(fs.path):
@@ -357,14 +421,28 @@ def _run(args: argparse.Namespace) -> int:
 
 def register_cli(subparsers: Any) -> None:
     """Add the ``evaluate`` sub-command."""
-    p = subparsers.add_parser("evaluate", help="score a redacted set against synth truth")
+    p = subparsers.add_parser(
+        "evaluate", help="score a redacted set against synth truth"
+    )
     p.add_argument("set", help="folder written by `synth`")
     p.add_argument("out", help="folder with the redacted files (same relative paths)")
-    p.add_argument("--baseline", choices=["presidio"], default=None,
-                   help="also run and score Presidio's DicomImageRedactorEngine")
+    p.add_argument(
+        "--baseline",
+        choices=["presidio"],
+        default=None,
+        help="also run and score Presidio's DicomImageRedactorEngine",
+    )
     p.add_argument("--json", metavar="FILE", help="write metrics and per-file scores")
-    p.add_argument("--run-ours", action="store_true",
-                   help="first run `redact SET --output OUT` (default settings)")
-    p.add_argument("-j", "--jobs", type=int, default=0,
-                   help="worker processes for --run-ours / --baseline (default: all cores)")
+    p.add_argument(
+        "--run-ours",
+        action="store_true",
+        help="first run `redact SET --output OUT` (default settings)",
+    )
+    p.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        help="worker processes for --run-ours / --baseline (default: all cores)",
+    )
     p.set_defaults(func=_run)

@@ -34,7 +34,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["generate_set", "register_cli", "SyntaxValues"]
+__all__ = ["SyntaxValues", "generate_set", "register_cli"]
 
 
 class SyntaxValues:
@@ -54,33 +54,105 @@ _NATIVE = (SyntaxValues.EXPLICIT_LE, SyntaxValues.IMPLICIT_LE)
 # ---------------------------------------------------------------------------
 # Fake values (none of these are real people).
 _GIVEN = [
-    "Jane", "John", "Maria", "Ahmed", "Li", "Sofia", "Lukas", "Emma", "Noah",
-    "Olga", "Pierre", "Aiko", "Carlos", "Fatima", "Henrik", "Ines", "Tomasz",
-    "Grace", "Yusuf", "Chloe", "Mateo", "Anna", "Kwame", "Elif",
+    "Jane",
+    "John",
+    "Maria",
+    "Ahmed",
+    "Li",
+    "Sofia",
+    "Lukas",
+    "Emma",
+    "Noah",
+    "Olga",
+    "Pierre",
+    "Aiko",
+    "Carlos",
+    "Fatima",
+    "Henrik",
+    "Ines",
+    "Tomasz",
+    "Grace",
+    "Yusuf",
+    "Chloe",
+    "Mateo",
+    "Anna",
+    "Kwame",
+    "Elif",
 ]
 _FAMILY = [
-    "Doe", "Smith", "Garcia", "Mueller", "Nguyen", "Rossi", "Kowalski", "Okafor",
-    "Johansson", "Dubois", "Tanaka", "Silva", "Novak", "Hansen", "Petrov",
-    "Schneider", "Moreau", "Fischer", "Brennan", "Haddad", "Lindqvist", "Baker",
+    "Doe",
+    "Smith",
+    "Garcia",
+    "Mueller",
+    "Nguyen",
+    "Rossi",
+    "Kowalski",
+    "Okafor",
+    "Johansson",
+    "Dubois",
+    "Tanaka",
+    "Silva",
+    "Novak",
+    "Hansen",
+    "Petrov",
+    "Schneider",
+    "Moreau",
+    "Fischer",
+    "Brennan",
+    "Haddad",
+    "Lindqvist",
+    "Baker",
 ]
 _INSTITUTIONS = [
-    "St. Elsewhere Hospital", "General Clinic North", "Riverside Medical Ctr",
-    "Lakeview Imaging", "City Hospital West", "Mercy Radiology",
-    "Uni Klinik Sued", "Hillcrest Health",
+    "St. Elsewhere Hospital",
+    "General Clinic North",
+    "Riverside Medical Ctr",
+    "Lakeview Imaging",
+    "City Hospital West",
+    "Mercy Radiology",
+    "Uni Klinik Sued",
+    "Hillcrest Health",
 ]
-_STREETS = ["Elm Street", "Oak Avenue", "Maple Road", "Hauptstrasse", "Rue Haute",
-            "Station Rd", "Birch Lane"]
+_STREETS = [
+    "Elm Street",
+    "Oak Avenue",
+    "Maple Road",
+    "Hauptstrasse",
+    "Rue Haute",
+    "Station Rd",
+    "Birch Lane",
+]
 _CITIES = ["Springfield", "Rivertown", "Lakeside", "Northbury", "Westfield"]
 _DOMAINS = ["example.org", "mail.example.com", "clinic.example.net"]
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
-           "Nov", "Dec"]
+_MONTHS = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+]
 
 _FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts")
 _PREFERRED_FONTS = (
-    "DejaVuSans.ttf", "DejaVuSansMono.ttf", "DejaVuSerif.ttf", "DejaVuSans-Bold.ttf",
-    "DejaVuSansCondensed.ttf", "DejaVuSans-ExtraLight.ttf", "DejaVuSansMono-Bold.ttf",
-    "DejaVuSerif-Italic.ttf", "LiberationSans-Regular.ttf", "LiberationMono-Regular.ttf",
-    "LiberationSerif-Regular.ttf", "LiberationSans-Bold.ttf",
+    "DejaVuSans.ttf",
+    "DejaVuSansMono.ttf",
+    "DejaVuSerif.ttf",
+    "DejaVuSans-Bold.ttf",
+    "DejaVuSansCondensed.ttf",
+    "DejaVuSans-ExtraLight.ttf",
+    "DejaVuSansMono-Bold.ttf",
+    "DejaVuSerif-Italic.ttf",
+    "LiberationSans-Regular.ttf",
+    "LiberationMono-Regular.ttf",
+    "LiberationSerif-Regular.ttf",
+    "LiberationSans-Bold.ttf",
 )
 
 _SOP_CLASS = {
@@ -113,25 +185,85 @@ class _Profile:
 # The first four profiles are the ones a tiny set (--n 4) gets: keep them small.
 _PROFILES: tuple[_Profile, ...] = (
     _Profile("US", "RGB", 8, 8, False, SyntaxValues.EXPLICIT_LE, size=(256, 384)),
-    _Profile("CT", "MONOCHROME2", 16, 12, True, SyntaxValues.IMPLICIT_LE, size=(256, 384)),
-    _Profile("XA", "MONOCHROME2", 8, 8, False, SyntaxValues.JPEG_BASELINE, (3, 6), (256, 256)),
-    _Profile("CR", "MONOCHROME1", 16, 12, False, SyntaxValues.JPEG_LOSSLESS, size=(256, 384)),
-    _Profile("MR", "MONOCHROME2", 16, 16, False, SyntaxValues.JPEG_LS_LOSSLESS, size=(256, 512)),
+    _Profile(
+        "CT", "MONOCHROME2", 16, 12, True, SyntaxValues.IMPLICIT_LE, size=(256, 384)
+    ),
+    _Profile(
+        "XA", "MONOCHROME2", 8, 8, False, SyntaxValues.JPEG_BASELINE, (3, 6), (256, 256)
+    ),
+    _Profile(
+        "CR", "MONOCHROME1", 16, 12, False, SyntaxValues.JPEG_LOSSLESS, size=(256, 384)
+    ),
+    _Profile(
+        "MR",
+        "MONOCHROME2",
+        16,
+        16,
+        False,
+        SyntaxValues.JPEG_LS_LOSSLESS,
+        size=(256, 512),
+    ),
     _Profile("SC", "RGB", 8, 8, False, SyntaxValues.RLE, size=(384, 768)),
-    _Profile("US", "PALETTE COLOR", 8, 8, False, SyntaxValues.EXPLICIT_LE, size=(384, 640)),
-    _Profile("US", "YBR_FULL_422", 8, 8, False, SyntaxValues.JPEG_BASELINE, size=(384, 640)),
+    _Profile(
+        "US", "PALETTE COLOR", 8, 8, False, SyntaxValues.EXPLICIT_LE, size=(384, 640)
+    ),
+    _Profile(
+        "US", "YBR_FULL_422", 8, 8, False, SyntaxValues.JPEG_BASELINE, size=(384, 640)
+    ),
     _Profile("US", "YBR_FULL", 8, 8, False, SyntaxValues.RLE, (4, 10), (256, 320)),
-    _Profile("DX", "MONOCHROME2", 16, 14, False, SyntaxValues.JPEG_2000_LOSSLESS, size=(512, 1024)),
-    _Profile("OT", "MONOCHROME2", 8, 8, False, SyntaxValues.IMPLICIT_LE, size=(256, 512)),
+    _Profile(
+        "DX",
+        "MONOCHROME2",
+        16,
+        14,
+        False,
+        SyntaxValues.JPEG_2000_LOSSLESS,
+        size=(512, 1024),
+    ),
+    _Profile(
+        "OT", "MONOCHROME2", 8, 8, False, SyntaxValues.IMPLICIT_LE, size=(256, 512)
+    ),
     _Profile("CT", "MONOCHROME2", 16, 16, True, SyntaxValues.RLE, size=(512, 512)),
-    _Profile("XA", "MONOCHROME2", 16, 10, False, SyntaxValues.JPEG_2000_LOSSLESS, (6, 12), (256, 256)),
+    _Profile(
+        "XA",
+        "MONOCHROME2",
+        16,
+        10,
+        False,
+        SyntaxValues.JPEG_2000_LOSSLESS,
+        (6, 12),
+        (256, 256),
+    ),
     _Profile("US", "RGB", 8, 8, False, SyntaxValues.JPEG_BASELINE, (3, 8), (256, 320)),
-    _Profile("MR", "MONOCHROME2", 16, 12, True, SyntaxValues.EXPLICIT_LE, size=(256, 384)),
-    _Profile("CR", "MONOCHROME1", 8, 8, False, SyntaxValues.JPEG_LS_LOSSLESS, size=(512, 1024)),
-    _Profile("SC", "MONOCHROME2", 8, 8, False, SyntaxValues.JPEG_LOSSLESS, size=(384, 768)),
-    _Profile("US", "MONOCHROME2", 8, 8, False, SyntaxValues.JPEG_2000_LOSSLESS, (4, 8), (256, 320)),
+    _Profile(
+        "MR", "MONOCHROME2", 16, 12, True, SyntaxValues.EXPLICIT_LE, size=(256, 384)
+    ),
+    _Profile(
+        "CR",
+        "MONOCHROME1",
+        8,
+        8,
+        False,
+        SyntaxValues.JPEG_LS_LOSSLESS,
+        size=(512, 1024),
+    ),
+    _Profile(
+        "SC", "MONOCHROME2", 8, 8, False, SyntaxValues.JPEG_LOSSLESS, size=(384, 768)
+    ),
+    _Profile(
+        "US",
+        "MONOCHROME2",
+        8,
+        8,
+        False,
+        SyntaxValues.JPEG_2000_LOSSLESS,
+        (4, 8),
+        (256, 320),
+    ),
     _Profile("OT", "RGB", 8, 8, False, SyntaxValues.JPEG_LS_LOSSLESS, size=(256, 512)),
-    _Profile("DX", "MONOCHROME1", 16, 16, False, SyntaxValues.EXPLICIT_LE, size=(384, 768)),
+    _Profile(
+        "DX", "MONOCHROME1", 16, 16, False, SyntaxValues.EXPLICIT_LE, size=(384, 768)
+    ),
 )
 
 
@@ -205,7 +337,9 @@ def _fmt_name(rng: random.Random, given: str, family: str) -> str:
     return rng.choice(forms)
 
 
-def _fmt_date(rng: random.Random, d: dt.date | dt.datetime, with_time: bool = False) -> str:
+def _fmt_date(
+    rng: random.Random, d: dt.date | dt.datetime, with_time: bool = False
+) -> str:
     forms = [
         f"{d:%Y%m%d}",
         f"{d:%d.%m.%Y}",
@@ -253,8 +387,9 @@ def _identity_rows(rng: random.Random, ident: _Identity) -> list[_Row]:
     pid = _Segment(ident.mrn, True, "ID", "header")
     rows.append(_Row([_label(rng.choice(["ID:", "MRN:", "PID"])), pid]))
     if rng.random() < 0.8:
-        study = _Segment(_fmt_date(rng, ident.study, rng.random() < 0.5), True,
-                         "DATE_TIME", "header")
+        study = _Segment(
+            _fmt_date(rng, ident.study, rng.random() < 0.5), True, "DATE_TIME", "header"
+        )
         rows.append(_Row([study]))
     if rng.random() < 0.6:
         acc = _Segment(ident.accession, True, "ID", "header")
@@ -262,39 +397,54 @@ def _identity_rows(rng: random.Random, ident: _Identity) -> list[_Row]:
     if rng.random() < 0.6:
         rows.append(_Row([_Segment(ident.institution, True, "LOCATION", "header")]))
     if rng.random() < 0.5:
-        ref = _Segment(_fmt_name(rng, ident.referrer_given, ident.referrer_family),
-                       True, "PERSON", "header")
+        ref = _Segment(
+            _fmt_name(rng, ident.referrer_given, ident.referrer_family),
+            True,
+            "PERSON",
+            "header",
+        )
         rows.append(_Row([_label(rng.choice(["Ref:", "Dr."])), ref]))
     return rows
 
 
 def _other_phi_rows(rng: random.Random) -> list[_Row]:
     choices: list[_Row] = []
-    other = _Segment(f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}", True, "PERSON",
-                     "other_phi")
+    other = _Segment(
+        f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}", True, "PERSON", "other_phi"
+    )
     choices.append(_Row([_label(rng.choice(["Tech:", "Op:", "Sono:"])), other]))
     phone = _Segment(
-        rng.choice([
-            f"({rng.randrange(200, 999)}) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
-            f"+1 {rng.randrange(200, 999)} {rng.randrange(200, 999)} {rng.randrange(1000, 9999)}",
-            f"0{rng.randrange(20, 99)} {rng.randrange(100000, 999999)}",
-        ]),
-        True, "PHONE_NUMBER", "other_phi",
+        rng.choice(
+            [
+                f"({rng.randrange(200, 999)}) {rng.randrange(200, 999)}-{rng.randrange(1000, 9999)}",
+                f"+1 {rng.randrange(200, 999)} {rng.randrange(200, 999)} {rng.randrange(1000, 9999)}",
+                f"0{rng.randrange(20, 99)} {rng.randrange(100000, 999999)}",
+            ]
+        ),
+        True,
+        "PHONE_NUMBER",
+        "other_phi",
     )
     choices.append(_Row([_label("Tel"), phone]))
     mail = _Segment(
         f"{rng.choice(_GIVEN).lower()}.{rng.choice(_FAMILY).lower()}@{rng.choice(_DOMAINS)}",
-        True, "EMAIL_ADDRESS", "other_phi",
+        True,
+        "EMAIL_ADDRESS",
+        "other_phi",
     )
     choices.append(_Row([mail]))
     addr = _Segment(
         f"{rng.randrange(1, 200)} {rng.choice(_STREETS)}, {rng.choice(_CITIES)}",
-        True, "LOCATION", "other_phi",
+        True,
+        "LOCATION",
+        "other_phi",
     )
     choices.append(_Row([addr]))
     long_id = _Segment(
         " ".join(str(rng.randrange(1000, 9999)) for _ in range(rng.randrange(3, 5))),
-        True, "ID", "other_phi",
+        True,
+        "ID",
+        "other_phi",
     )
     choices.append(_Row([_label(rng.choice(["Ins#", "Policy", "SSN"])), long_id]))
     rng.shuffle(choices)
@@ -306,7 +456,15 @@ def _annotation_rows(rng: random.Random, modality: str) -> list[_Row]:
     per_modality = {
         "CT": ["kVp 120", "mA 200", "W 400 L 40", "Se 3 Im 12", "5.0 mm", "FOV 24 cm"],
         "MR": ["TR 500 TE 15", "Se 5 Im 8", "3.0 mm", "FOV 22 cm", "W 800 L 400"],
-        "US": ["Depth 12 cm", "Gain 50", "MI 0.8", "TIs 0.3", "C5-1", "15 fps", "DR 60"],
+        "US": [
+            "Depth 12 cm",
+            "Gain 50",
+            "MI 0.8",
+            "TIs 0.3",
+            "C5-1",
+            "15 fps",
+            "DR 60",
+        ],
         "XA": ["kVp 80", "mA 400", "15 fps", "LAO 30", "CAU 20"],
         "CR": ["kVp 70", "mAs 10", "AP", "PA", "LAT", "ERECT"],
         "DX": ["kVp 90", "mAs 4", "AP", "PA", "LAT", "S 200"],
@@ -328,16 +486,32 @@ def _blur(img: np.ndarray, sigma: float) -> np.ndarray:
     return np.asarray(cv2.GaussianBlur(img.astype(np.float32), (0, 0), sigma))
 
 
-def _ellipse(canvas: np.ndarray, cx: float, cy: float, ax: float, ay: float,
-             angle: float, value: float) -> None:
+def _ellipse(
+    canvas: np.ndarray,
+    cx: float,
+    cy: float,
+    ax: float,
+    ay: float,
+    angle: float,
+    value: float,
+) -> None:
     import cv2
 
-    cv2.ellipse(canvas, (int(cx), int(cy)), (max(1, int(ax)), max(1, int(ay))),
-                angle, 0, 360, float(value), -1)
+    cv2.ellipse(
+        canvas,
+        (int(cx), int(cy)),
+        (max(1, int(ax)), max(1, int(ay))),
+        angle,
+        0,
+        360,
+        float(value),
+        -1,
+    )
 
 
-def _background(rng: random.Random, nrng: np.random.Generator, modality: str,
-                rows: int, cols: int) -> np.ndarray:
+def _background(
+    rng: random.Random, nrng: np.random.Generator, modality: str, rows: int, cols: int
+) -> np.ndarray:
     """A grayscale synthetic 'anatomy' frame in 0..1."""
     img = np.zeros((rows, cols), np.float32)
     s = min(rows, cols)
@@ -351,9 +525,15 @@ def _background(rng: random.Random, nrng: np.random.Generator, modality: str,
         inside = (np.abs(ang) < half) & (rad > 0.12 * rows) & (rad < 0.95 * rows)
         tissue = np.full((rows, cols), 0.35, np.float32)
         for _ in range(rng.randrange(2, 5)):
-            _ellipse(tissue, rng.uniform(0.3, 0.7) * cols, rng.uniform(0.3, 0.8) * rows,
-                     rng.uniform(0.05, 0.2) * s, rng.uniform(0.03, 0.12) * s,
-                     rng.uniform(0, 180), rng.uniform(0.05, 0.8))
+            _ellipse(
+                tissue,
+                rng.uniform(0.3, 0.7) * cols,
+                rng.uniform(0.3, 0.8) * rows,
+                rng.uniform(0.05, 0.2) * s,
+                rng.uniform(0.03, 0.12) * s,
+                rng.uniform(0, 180),
+                rng.uniform(0.05, 0.8),
+            )
         tissue = _blur(tissue, 0.02 * s)
         speckle = nrng.rayleigh(0.6, (rows, cols)).astype(np.float32)
         img = np.clip(tissue * speckle, 0, 1) * inside
@@ -363,37 +543,64 @@ def _background(rng: random.Random, nrng: np.random.Generator, modality: str,
         _ellipse(img, cols / 2, rows / 2, 0.42 * cols, 0.38 * rows, 0, 0.45)
         if modality == "CT":
             for side in (-1, 1):
-                _ellipse(img, cols / 2 + side * 0.17 * cols, rows / 2, 0.12 * cols,
-                         0.2 * rows, rng.uniform(-10, 10), 0.1)
+                _ellipse(
+                    img,
+                    cols / 2 + side * 0.17 * cols,
+                    rows / 2,
+                    0.12 * cols,
+                    0.2 * rows,
+                    rng.uniform(-10, 10),
+                    0.1,
+                )
             _ellipse(img, cols / 2, rows * 0.7, 0.05 * s, 0.05 * s, 0, 0.95)
         for _ in range(rng.randrange(3, 7)):
-            _ellipse(img, rng.uniform(0.3, 0.7) * cols, rng.uniform(0.3, 0.7) * rows,
-                     rng.uniform(0.02, 0.1) * s, rng.uniform(0.02, 0.1) * s,
-                     rng.uniform(0, 180), rng.uniform(0.25, 0.8))
+            _ellipse(
+                img,
+                rng.uniform(0.3, 0.7) * cols,
+                rng.uniform(0.3, 0.7) * rows,
+                rng.uniform(0.02, 0.1) * s,
+                rng.uniform(0.02, 0.1) * s,
+                rng.uniform(0, 180),
+                rng.uniform(0.25, 0.8),
+            )
         img = _blur(img, 0.006 * s + 0.5) + nrng.normal(0, 0.02, (rows, cols))
     elif modality in ("CR", "DX"):
         img = 0.15 + 0.3 * (yy / rows) + 0.1 * (xx / cols)
         for _ in range(rng.randrange(3, 6)):
-            _ellipse(img, rng.uniform(0.2, 0.8) * cols, rng.uniform(0.1, 0.9) * rows,
-                     rng.uniform(0.03, 0.08) * s, rng.uniform(0.2, 0.45) * s,
-                     rng.uniform(-20, 20), rng.uniform(0.6, 0.9))
+            _ellipse(
+                img,
+                rng.uniform(0.2, 0.8) * cols,
+                rng.uniform(0.1, 0.9) * rows,
+                rng.uniform(0.03, 0.08) * s,
+                rng.uniform(0.2, 0.45) * s,
+                rng.uniform(-20, 20),
+                rng.uniform(0.6, 0.9),
+            )
         img = _blur(img, 0.01 * s) + nrng.normal(0, 0.015, (rows, cols))
     elif modality == "XA":
         img = 0.55 + 0.2 * np.cos(xx / cols * 3) * np.sin(yy / rows * 2)
         import cv2
 
         for _ in range(rng.randrange(3, 7)):
-            pts = np.array([[rng.uniform(0, cols), rng.uniform(0, rows)] for _ in range(4)],
-                           np.int32)
+            pts = np.array(
+                [[rng.uniform(0, cols), rng.uniform(0, rows)] for _ in range(4)],
+                np.int32,
+            )
             cv2.polylines(img, [pts], False, 0.15, max(1, int(0.012 * s)))
         vign = 1 - 0.6 * ((xx / cols - 0.5) ** 2 + (yy / rows - 0.5) ** 2)
         img = _blur(img, 1.0) * vign + nrng.normal(0, 0.02, (rows, cols))
     else:  # SC / OT: gradients and flat shapes, like a screenshot or scanned page
         img = 0.1 + 0.4 * (xx / cols)
         for _ in range(rng.randrange(1, 4)):
-            _ellipse(img, rng.uniform(0, cols), rng.uniform(0, rows),
-                     rng.uniform(0.05, 0.3) * s, rng.uniform(0.05, 0.3) * s, 0,
-                     rng.uniform(0.2, 0.7))
+            _ellipse(
+                img,
+                rng.uniform(0, cols),
+                rng.uniform(0, rows),
+                rng.uniform(0.05, 0.3) * s,
+                rng.uniform(0.05, 0.3) * s,
+                0,
+                rng.uniform(0.2, 0.7),
+            )
         img = _blur(img, 2.0) + nrng.normal(0, 0.01, (rows, cols))
     return np.clip(img, 0, 1).astype(np.float32)
 
@@ -474,12 +681,23 @@ def _row_width(font: Any, segs: list[_Segment], gap: int) -> int:
 
 
 def _overlaps(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-    return not (a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0]
-                or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1])
+    return not (
+        a[0] + a[2] <= b[0]
+        or b[0] + b[2] <= a[0]
+        or a[1] + a[3] <= b[1]
+        or b[1] + b[3] <= a[1]
+    )
 
 
-def _place_rows(rng: random.Random, rows_: list[_Row], n_frames: int, h: int, w: int,
-                styles: list[_Style], taken: list[tuple[int, int, int, int]]) -> list[_Placed]:
+def _place_rows(
+    rng: random.Random,
+    rows_: list[_Row],
+    n_frames: int,
+    h: int,
+    w: int,
+    styles: list[_Style],
+    taken: list[tuple[int, int, int, int]],
+) -> list[_Placed]:
     """Stack rows in corner blocks (or over the image centre) without overlaps."""
     placed: list[_Placed] = []
     margin = max(2, int(0.015 * min(h, w)))
@@ -511,8 +729,11 @@ def _place_rows(rng: random.Random, rows_: list[_Row], n_frames: int, h: int, w:
                 y = rng.randrange(int(0.25 * h), max(int(0.25 * h) + 1, int(0.7 * h)))
             else:
                 x = margin + pad if anchor[1] == "l" else w - margin - pad - width
-                y = margin + pad + k * step if anchor[0] == "t" else (
-                    h - margin - pad - line_h - k * step)
+                y = (
+                    margin + pad + k * step
+                    if anchor[0] == "t"
+                    else (h - margin - pad - line_h - k * step)
+                )
             region = (x - pad, y - pad, width + 2 * pad, line_h + 2 * pad)
             if region[1] < 0 or region[1] + region[3] > h or region[0] < 0:
                 continue
@@ -559,8 +780,10 @@ def _scale_bar_glyph(x: int, y: int, width: int, line_h: int) -> list[_Glyph]:
 def _palette(n: int = 256) -> np.ndarray:
     """'hot' ramp: black -> red -> yellow -> white; monotonic in luminance."""
     v = np.linspace(0, 1, n)
-    lut = np.stack([np.clip(3 * v, 0, 1), np.clip(3 * v - 1, 0, 1),
-                    np.clip(3 * v - 2, 0, 1)], axis=-1)
+    lut = np.stack(
+        [np.clip(3 * v, 0, 1), np.clip(3 * v - 1, 0, 1), np.clip(3 * v - 2, 0, 1)],
+        axis=-1,
+    )
     return np.round(lut * 65535).astype(np.uint16)
 
 
@@ -596,7 +819,9 @@ def _encode(ds: Any, stored: np.ndarray, prof: _Profile) -> str:
     try:
         from plugin.core.pixels import encode_as
 
-        encode_as(ds, stored, prof.syntax, photometric=prof.photometric if colour else None)
+        encode_as(
+            ds, stored, prof.syntax, photometric=prof.photometric if colour else None
+        )
         return str(ds.file_meta.TransferSyntaxUID)
     except Exception as exc:  # noqa: BLE001 - fall back, the set stays usable
         logger.warning("encode_as(%s) failed (%s); falling back", prof.syntax, exc)
@@ -610,14 +835,19 @@ def _encode(ds: Any, stored: np.ndarray, prof: _Profile) -> str:
     if prof.syntax in _NATIVE:
         ds.file_meta.TransferSyntaxUID = UID(prof.syntax)
         return prof.syntax
-    if prof.syntax in (SyntaxValues.RLE, SyntaxValues.JPEG_LS_LOSSLESS,
-                       SyntaxValues.JPEG_2000_LOSSLESS):
+    if prof.syntax in (
+        SyntaxValues.RLE,
+        SyntaxValues.JPEG_LS_LOSSLESS,
+        SyntaxValues.JPEG_2000_LOSSLESS,
+    ):
         try:
             ds.compress(UID(prof.syntax), arr, photometric_interpretation=photometric)
             return prof.syntax
         except Exception as exc:  # noqa: BLE001
             logger.debug("pydicom compress(%s) failed: %s", prof.syntax, exc)
-            set_pixel_data(ds, arr, photometric, prof.bits_stored, generate_instance_uid=False)
+            set_pixel_data(
+                ds, arr, photometric, prof.bits_stored, generate_instance_uid=False
+            )
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
     return str(ExplicitVRLittleEndian)
 
@@ -628,7 +858,9 @@ def _window(prof: _Profile) -> tuple[float, float]:
     return lo + top / 2, float(top + 1)
 
 
-def _make_dataset(prof: _Profile, ident: _Identity, n_frames: int, rng: random.Random) -> Any:
+def _make_dataset(
+    prof: _Profile, ident: _Identity, n_frames: int, rng: random.Random
+) -> Any:
     from pydicom.dataset import Dataset, FileMetaDataset
     from pydicom.uid import PYDICOM_IMPLEMENTATION_UID, generate_uid
 
@@ -673,8 +905,9 @@ def _make_dataset(prof: _Profile, ident: _Identity, n_frames: int, rng: random.R
 # One file
 
 
-def _styles(rng: random.Random, prof: _Profile, h: int, w: int, fonts: list[str],
-            bg_dark: bool) -> list[_Style]:
+def _styles(
+    rng: random.Random, prof: _Profile, h: int, w: int, fonts: list[str], bg_dark: bool
+) -> list[_Style]:
     colour = prof.photometric not in ("MONOCHROME1", "MONOCHROME2", "PALETTE COLOR")
     styles = []
     for _ in range(3):
@@ -694,8 +927,9 @@ def _styles(rng: random.Random, prof: _Profile, h: int, w: int, fonts: list[str]
             g = rng.uniform(0.35, 0.5) if bg_dark else rng.uniform(0.75, 0.9)
             col = (g, g, g) if colour else (g,)
         elif colour and rng.random() < 0.6:
-            col = rng.choice([(1.0, 1.0, 0.0), (0.0, 1.0, 0.0), (0.3, 1.0, 1.0),
-                              (1.0, 0.85, 0.2)])
+            col = rng.choice(
+                [(1.0, 1.0, 0.0), (0.0, 1.0, 0.0), (0.3, 1.0, 1.0), (1.0, 0.85, 0.2)]
+            )
         elif prof.photometric == "PALETTE COLOR":
             col = (rng.choice([1.0, 0.667, 0.8]),)  # white / yellow / light yellow
         else:
@@ -705,8 +939,9 @@ def _styles(rng: random.Random, prof: _Profile, h: int, w: int, fonts: list[str]
     return styles
 
 
-def _make_file(rng: random.Random, index: int, fonts: list[str]) -> tuple[
-        str, Any, np.ndarray, dict[str, Any]]:
+def _make_file(
+    rng: random.Random, index: int, fonts: list[str]
+) -> tuple[str, Any, np.ndarray, dict[str, Any]]:
     prof = _PROFILES[index % len(_PROFILES)]
     nrng = np.random.default_rng(rng.randrange(2**32))
     n_frames = rng.randrange(prof.frames[0], prof.frames[1] + 1)
@@ -722,23 +957,40 @@ def _make_file(rng: random.Random, index: int, fonts: list[str]) -> tuple[
     rows += _other_phi_rows(rng)
     rows += _annotation_rows(rng, prof.modality)
     if rng.random() < 0.5:
-        rows.append(_Row([_Segment("scale_bar", False, "NONE", "annotation")],
-                         scale_bar=True))
+        rows.append(
+            _Row([_Segment("scale_bar", False, "NONE", "annotation")], scale_bar=True)
+        )
         rows.append(_Row([_label(rng.choice(["5 cm", "1 cm", "10 mm"]))]))
     if n_frames > 1:
         t0 = ident.study
         stamps = []
         for f in range(n_frames):
             t = t0 + dt.timedelta(seconds=f * rng.randrange(1, 4))
-            stamps.append([_Segment(f"{t:%Y-%m-%d %H:%M:%S}", True, "DATE_TIME", "header")])
+            stamps.append(
+                [_Segment(f"{t:%Y-%m-%d %H:%M:%S}", True, "DATE_TIME", "header")]
+            )
         rows.append(_Row([], per_frame=stamps))
-        rows.append(_Row([], per_frame=[[_label(f"Fr {f + 1}/{n_frames}")]
-                                        for f in range(n_frames)]))
+        rows.append(
+            _Row(
+                [],
+                per_frame=[[_label(f"Fr {f + 1}/{n_frames}")] for f in range(n_frames)],
+            )
+        )
         # a name that shows up only on some frames
         first = rng.randrange(0, n_frames - 1)
-        rows.append(_Row([_Segment(_fmt_name(rng, ident.given, ident.family), True,
-                                   "PERSON", "header")],
-                         frames=list(range(first, n_frames))))
+        rows.append(
+            _Row(
+                [
+                    _Segment(
+                        _fmt_name(rng, ident.given, ident.family),
+                        True,
+                        "PERSON",
+                        "header",
+                    )
+                ],
+                frames=list(range(first, n_frames)),
+            )
+        )
     rng.shuffle(rows)
 
     base = _background(rng, nrng, prof.modality, h, w)
@@ -771,23 +1023,37 @@ def _make_file(rng: random.Random, index: int, fonts: list[str]) -> tuple[
             img = frames_disp[f]
             if p.style.box is not None:
                 l, t, bw, bh = p.region
-                img[t : t + bh, l : l + bw] = np.asarray(p.style.box, np.float32) if colour \
-                    else p.style.box[0]
+                img[t : t + bh, l : l + bw] = (
+                    np.asarray(p.style.box, np.float32) if colour else p.style.box[0]
+                )
             col = np.asarray(p.style.color if colour else p.style.color[:1], np.float32)
             for s_idx, (seg, glyphs) in enumerate(items):
                 key = (s_idx, seg.text, glyphs[0].left if glyphs else 0)
                 entry = groups.get(key)
                 if entry is None:
-                    entry = {"id": line_id, "text": seg.text, "phi": seg.phi,
-                             "entity_type": seg.entity_type, "kind": seg.kind,
-                             "frames": [], "region": list(p.region), "chars": [],
-                             "_labels": []}
+                    entry = {
+                        "id": line_id,
+                        "text": seg.text,
+                        "phi": seg.phi,
+                        "entity_type": seg.entity_type,
+                        "kind": seg.kind,
+                        "frames": [],
+                        "region": list(p.region),
+                        "chars": [],
+                        "_labels": [],
+                    }
                     line_id += 1
                     groups[key] = entry
                     for g in glyphs:
                         entry["_labels"].append(next_label)
-                        entry["chars"].append({"label": next_label, "char": g.char,
-                                               "frames": [], "box": None})
+                        entry["chars"].append(
+                            {
+                                "label": next_label,
+                                "char": g.char,
+                                "frames": [],
+                                "box": None,
+                            }
+                        )
                         next_label += 1
                 entry["frames"].append(f)
                 for g, c in zip(glyphs, entry["chars"]):
@@ -797,7 +1063,9 @@ def _make_file(rng: random.Random, index: int, fonts: list[str]) -> tuple[
                     a = g.alpha[t0 - g.top : t1 - g.top, l0 - g.left : l1 - g.left]
                     if colour:
                         region = img[t0:t1, l0:l1]
-                        img[t0:t1, l0:l1] = region * (1 - a[..., None]) + col * a[..., None]
+                        img[t0:t1, l0:l1] = (
+                            region * (1 - a[..., None]) + col * a[..., None]
+                        )
                     else:
                         region = img[t0:t1, l0:l1]
                         img[t0:t1, l0:l1] = region * (1 - a) + col[0] * a
@@ -816,8 +1084,12 @@ def _make_file(rng: random.Random, index: int, fonts: list[str]) -> tuple[
             if len(ys) == 0:
                 c["box"] = [0, 0, 0, 0]
                 continue
-            c["box"] = [int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1),
-                        int(ys.max() - ys.min() + 1)]
+            c["box"] = [
+                int(xs.min()),
+                int(ys.min()),
+                int(xs.max() - xs.min() + 1),
+                int(ys.max() - ys.min() + 1),
+            ]
         line["chars"] = [c for c in line["chars"] if c["box"][2] > 0]
     lines = [ln for ln in lines if ln["chars"]]
     lines.sort(key=lambda ln: ln["id"])
@@ -859,8 +1131,11 @@ def _make_file(rng: random.Random, index: int, fonts: list[str]) -> tuple[
 def truth_path(root: Path, rel: str) -> Path:
     """Where the label map of ``rel`` (a ``.dcm`` path relative to the set) lives."""
     p = root / rel
-    return p.with_name(p.name[: -len(".dcm")] + ".truth.npz" if p.name.endswith(".dcm")
-                       else p.name + ".truth.npz")
+    return p.with_name(
+        p.name[: -len(".dcm")] + ".truth.npz"
+        if p.name.endswith(".dcm")
+        else p.name + ".truth.npz"
+    )
 
 
 def generate_set(out: Path, n: int, seed: int) -> dict[str, Any]:
@@ -891,9 +1166,16 @@ def generate_set(out: Path, n: int, seed: int) -> dict[str, Any]:
         ds.save_as(path, enforce_file_format=True)
         np.savez_compressed(truth_path(out, rel), labels=labels)
         files.append(meta)
-        logger.info("wrote %s (%s, %d frames)", rel, meta["transfer_syntax"], meta["frames"])
-    truth = {"version": 1, "seed": seed, "n": n, "label_rule": "coverage > 0",
-             "files": files}
+        logger.info(
+            "wrote %s (%s, %d frames)", rel, meta["transfer_syntax"], meta["frames"]
+        )
+    truth = {
+        "version": 1,
+        "seed": seed,
+        "n": n,
+        "label_rule": "coverage > 0",
+        "files": files,
+    }
     (out / "truth.json").write_text(json.dumps(truth, indent=1))
     return truth
 
@@ -902,17 +1184,25 @@ def _run(args: argparse.Namespace) -> int:
     truth = generate_set(Path(args.out), args.n, args.seed)
     n_lines = sum(len(f["lines"]) for f in truth["files"])
     n_phi = sum(ln["phi"] for f in truth["files"] for ln in f["lines"])
-    fallback = sum(f["transfer_syntax"] != f["transfer_syntax_wanted"] for f in truth["files"])
-    print(f"{len(truth['files'])} files, {n_lines} text lines ({n_phi} PHI) in {args.out}")
+    fallback = sum(
+        f["transfer_syntax"] != f["transfer_syntax_wanted"] for f in truth["files"]
+    )
+    print(
+        f"{len(truth['files'])} files, {n_lines} text lines ({n_phi} PHI) in {args.out}"
+    )
     if fallback:
-        print(f"{fallback} file(s) written in Explicit VR LE: encoder for the wanted "
-              "syntax not available")
+        print(
+            f"{fallback} file(s) written in Explicit VR LE: encoder for the wanted "
+            "syntax not available"
+        )
     return 0
 
 
 def register_cli(subparsers: Any) -> None:
     """Add the ``synth`` sub-command."""
-    p = subparsers.add_parser("synth", help="write a synthetic test set with ground truth")
+    p = subparsers.add_parser(
+        "synth", help="write a synthetic test set with ground truth"
+    )
     p.add_argument("out", help="output folder")
     p.add_argument("--n", type=int, default=60, help="number of files (default 60)")
     p.add_argument("--seed", type=int, default=0)

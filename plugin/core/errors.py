@@ -7,12 +7,12 @@ technical attributes only (transfer syntax, photometric interpretation, sizes).
 from __future__ import annotations
 
 __all__ = [
-    "RedactionError",
-    "UnsupportedImageError",
     "BackendUnavailableError",
     "ConfigError",
-    "VerificationError",
+    "RedactionError",
     "ResourceLimitError",
+    "UnsupportedImageError",
+    "VerificationError",
 ]
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ink_columns", "nearest_gap", "char_weight"]
+__all__ = ["char_weight", "ink_columns", "nearest_gap"]
 
 
-def ink_columns(image: np.ndarray, top: int, bottom: int, lo: int, hi: int) -> np.ndarray | None:
+def ink_columns(
+    image: np.ndarray, top: int, bottom: int, lo: int, hi: int
+) -> np.ndarray | None:
     """Boolean per column of ``image[top:bottom, lo:hi]``: does it hold any ink?
 
     Ink is what differs from the band's median (the background) by more than 12 % of
@@ -40,7 +42,7 @@ def nearest_gap(ink: np.ndarray, lo: int, target: float, *, min_run: int) -> int
         elif has_ink and start is not None:
             if i - start >= min_run:
                 centre = lo + (start + i) / 2
-                key = (abs(centre - target), start - i, int(round(centre)))
+                key = (abs(centre - target), start - i, round(centre))
                 best = key if best is None else min(best, key)
             start = None
     return None if best is None else best[2]

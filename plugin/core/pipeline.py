@@ -13,7 +13,6 @@ import logging
 import threading
 import time
 from functools import lru_cache
-from importlib import metadata
 from typing import Any
 
 import cv2
@@ -27,6 +26,7 @@ from .model import Box, RedactionReport, RedactionResult, Word
 from .ocr import OcrEngine, create_engine
 from .phi import Finding, HeaderIdentity, PhiDetector, is_annotation, label_entity
 from .settings import RedactionSettings
+from .versions import dist_version
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +38,7 @@ _SAME_FRAME = 2
 # A frame whose changed regions cover more than this share of it is read whole.
 _WHOLE_FRAME = 0.6
 _REPAIR_ROUNDS = 1
+
 
 class Engines:
     """OCR, verification OCR and PHI detector, created once per process."""
@@ -60,8 +61,8 @@ class Engines:
     @property
     def versions(self) -> dict[str, str]:
         v = {
-            "plugin": _dist_version("orthanc-pixel-redaction"),
-            "pydicom": _dist_version("pydicom"),
+            "plugin": dist_version("orthanc-pixel-redaction"),
+            "pydicom": dist_version("pydicom"),
             f"ocr:{self.ocr.name}": self.ocr.version,
         }
         if self.verifier is not None:
@@ -69,10 +70,12 @@ class Engines:
         v.update(self.detector.versions)
         return v
 
+
 @lru_cache(maxsize=4)
 def get_engines(settings: RedactionSettings, threads: int = 0) -> Engines:
     """The process-wide engines for these settings (cached: models load once)."""
     return Engines(settings, threads)
+
 
 def redact_dataset(
     ds: Dataset,
@@ -123,8 +126,9 @@ def redact_dataset(
                 f: engines.detector.classify(ws, identity, image=display[f])
                 for f, ws in words.items()
             }
-        boxes = _boxes_from_findings(findings, settings.padding, display.shape,
-                                     display=display)
+        boxes = _boxes_from_findings(
+            findings, settings.padding, display.shape, display=display
+        )
         boxes.extend(extra_boxes or [])
         painted = frames
         if boxes:
@@ -133,8 +137,17 @@ def redact_dataset(
         verified = False
         if engines.verifier is not None:
             with _timer(timings, "verify"):
-                painted, boxes = _verify(ds, frames, painted, boxes, identity, engines,
-                                         settings, report, first_words=words)
+                painted, boxes = _verify(
+                    ds,
+                    frames,
+                    painted,
+                    boxes,
+                    identity,
+                    engines,
+                    settings,
+                    report,
+                    first_words=words,
+                )
             verified = True
         out = copy.deepcopy(ds)
         if boxes:
@@ -161,6 +174,7 @@ def redact_dataset(
     finally:
         timings["total"] = time.perf_counter() - started
 
+
 def _timer(timings: dict[str, float], name: str) -> Any:
     class _T:
         def __enter__(self) -> None:
@@ -170,6 +184,7 @@ def _timer(timings: dict[str, float], name: str) -> Any:
             timings[name] = timings.get(name, 0.0) + time.perf_counter() - self.t
 
     return _T()
+
 
 def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[Word]]:
     """Words of every frame, reading each part of the image only where it changed.
@@ -183,7 +198,9 @@ def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[W
     out: dict[int, list[Word]] = {0: engine.read(display[0])}
     rows, cols = display.shape[1:3]
     for f in range(1, display.shape[0]):
-        diff = np.abs(display[f].astype(np.int16) - display[0].astype(np.int16)).max(axis=2)
+        diff = np.abs(display[f].astype(np.int16) - display[0].astype(np.int16)).max(
+            axis=2
+        )
         changed = diff > _SAME_FRAME
         if not changed.any():
             out[f] = out[0]
@@ -194,7 +211,9 @@ def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[W
             continue
         words = [w for w in out[0] if not any(_intersects(w, r) for r in regions)]
         for k, region in enumerate(regions):
-            words.extend(engine.read_region(display[f], region, line_base=(k + 1) * 100_000))
+            words.extend(
+                engine.read_region(display[f], region, line_base=(k + 1) * 100_000)
+            )
         out[f] = words
     return out
 
@@ -211,8 +230,12 @@ def _changed_regions(
     mask = cv2.dilate(changed.astype(np.uint8), np.ones((9, 25), np.uint8))
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     boxes = [
-        [int(stats[i, 0]), int(stats[i, 1]),
-         int(stats[i, 0] + stats[i, 2]), int(stats[i, 1] + stats[i, 3])]
+        [
+            int(stats[i, 0]),
+            int(stats[i, 1]),
+            int(stats[i, 0] + stats[i, 2]),
+            int(stats[i, 1] + stats[i, 3]),
+        ]
         for i in range(1, n)
     ]
     grew = True
@@ -220,9 +243,18 @@ def _changed_regions(
         grew = False
         for b in boxes:
             for w in words:
-                if w.left < b[2] and b[0] < w.right and w.top < b[3] and b[1] < w.bottom:
-                    nb = [min(b[0], w.left - 8), min(b[1], w.top - 4),
-                          max(b[2], w.right + 8), max(b[3], w.bottom + 4)]
+                if (
+                    w.left < b[2]
+                    and b[0] < w.right
+                    and w.top < b[3]
+                    and b[1] < w.bottom
+                ):
+                    nb = [
+                        min(b[0], w.left - 8),
+                        min(b[1], w.top - 4),
+                        max(b[2], w.right + 8),
+                        max(b[3], w.bottom + 4),
+                    ]
                     if nb != b:
                         b[:] = nb
                         grew = True
@@ -231,7 +263,12 @@ def _changed_regions(
         for b in sorted(boxes):
             for m in merged:
                 if b[0] <= m[2] and m[0] <= b[2] and b[1] <= m[3] and m[1] <= b[3]:
-                    m[:] = [min(m[0], b[0]), min(m[1], b[1]), max(m[2], b[2]), max(m[3], b[3])]
+                    m[:] = [
+                        min(m[0], b[0]),
+                        min(m[1], b[1]),
+                        max(m[2], b[2]),
+                        max(m[3], b[3]),
+                    ]
                     grew = True
                     break
             else:
@@ -277,10 +314,19 @@ def _boxes_from_findings(
             right = min(cols, w.right + (0 if w.clean_right else pad_x))
             top, bottom = max(0, w.top - pad_y), min(rows, w.bottom + pad_y)
             boxes.append(
-                Box(frame, left, top, right - left, bottom - top, f.entity_type, f.source,
-                    float(f.score))
+                Box(
+                    frame,
+                    left,
+                    top,
+                    right - left,
+                    bottom - top,
+                    f.entity_type,
+                    f.source,
+                    float(f.score),
+                )
             )
     return boxes
+
 
 def _extend_along_ink(image: np.ndarray, w: Word) -> Word:
     """Stretch a word's box sideways while its ink goes on without a word space.
@@ -331,8 +377,9 @@ def _extend_along_ink(image: np.ndarray, w: Word) -> Word:
     return dataclasses.replace(w, left=left, width=right - left)
 
 
-def _paint(ds: Dataset, frames: np.ndarray, boxes: list[Box],
-           settings: RedactionSettings) -> np.ndarray:
+def _paint(
+    ds: Dataset, frames: np.ndarray, boxes: list[Box], settings: RedactionSettings
+) -> np.ndarray:
     photometric = str(ds.PhotometricInterpretation)
     if photometric.startswith("YBR"):
         photometric = "RGB"  # read_frames converts YBR to RGB
@@ -344,6 +391,7 @@ def _paint(ds: Dataset, frames: np.ndarray, boxes: list[Box],
         photometric=photometric,
         palette=palette,
     )
+
 
 def _verify(
     ds: Dataset,
@@ -371,7 +419,9 @@ def _verify(
         display = pixels.display_frames(ds, painted)
         words = _read_all_frames(engines.verifier, display)
         leftovers = {
-            f: engines.detector.classify(ws, identity, use_policy=False, image=display[f])
+            f: engines.detector.classify(
+                ws, identity, use_policy=False, image=display[f]
+            )
             for f, ws in words.items()
         }
         if round_no == 0:
@@ -380,7 +430,9 @@ def _verify(
                 for w in ws:
                     if id(w) in known or is_annotation(w.text, settings.allow_list):
                         continue
-                    if label_entity(w.text) is not None or _overlaps(w, first_words.get(f, [])):
+                    if label_entity(w.text) is not None or _overlaps(
+                        w, first_words.get(f, [])
+                    ):
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
         new = _boxes_from_findings(leftovers, settings.padding, display.shape)
@@ -407,6 +459,7 @@ def _verify(
     }
     raise VerificationError("PHI still readable after painting")
 
+
 def _overlaps(w: Word, others: list[Word]) -> bool:
     """True when ``w`` shares at least a third of its area with one of ``others``."""
     for o in others:
@@ -427,6 +480,7 @@ def _inside_any(b: Box, boxes: list[Box]) -> bool:
             return True
     return False
 
+
 def _palette_rgb(ds: Dataset) -> np.ndarray:
     """The (n, 3) RGB colours of a PALETTE COLOR dataset's indices."""
     from pydicom.pixels import apply_color_lut
@@ -439,11 +493,3 @@ def _palette_rgb(ds: Dataset) -> np.ndarray:
     full = np.zeros((first + n, 3), dtype=lut.dtype)
     full[first:] = lut
     return full
-
-
-def _dist_version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-

@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["FillMode", "Policy", "RedactionSettings", "DEFAULT_ENTITIES"]
+__all__ = ["DEFAULT_ENTITIES", "FillMode", "Policy", "RedactionSettings"]
 
 
 class FillMode(str, enum.Enum):

@@ -17,7 +17,7 @@ def frames_with_text(dtype=np.uint16, colour=False):
 
 
 def inside(a, box=BOX):
-    return a[box.frame, box.top:box.top + box.height, box.left:box.left + box.width]
+    return a[box.frame, box.top : box.top + box.height, box.left : box.left + box.width]
 
 
 @pytest.mark.parametrize("fill", list(FillMode))
@@ -35,10 +35,24 @@ def test_text_is_gone_and_nothing_else_changes(fill):
 
 def test_fill_values():
     f = frames_with_text()
-    assert inside(paint(f, [BOX], fill=FillMode.BACKGROUND, photometric="MONOCHROME2")).max() == 100
-    assert inside(paint(f, [BOX], fill=FillMode.BLACK, photometric="MONOCHROME2")).max() == 100
-    assert inside(paint(f, [BOX], fill=FillMode.BLACK, photometric="MONOCHROME1")).min() == 900
-    assert inside(paint(f, [BOX], fill=FillMode.CONTRAST, photometric="MONOCHROME2")).min() == 900
+    assert (
+        inside(
+            paint(f, [BOX], fill=FillMode.BACKGROUND, photometric="MONOCHROME2")
+        ).max()
+        == 100
+    )
+    assert (
+        inside(paint(f, [BOX], fill=FillMode.BLACK, photometric="MONOCHROME2")).max()
+        == 100
+    )
+    assert (
+        inside(paint(f, [BOX], fill=FillMode.BLACK, photometric="MONOCHROME1")).min()
+        == 900
+    )
+    assert (
+        inside(paint(f, [BOX], fill=FillMode.CONTRAST, photometric="MONOCHROME2")).min()
+        == 900
+    )
 
 
 def test_colour_and_palette():
@@ -48,13 +62,22 @@ def test_colour_and_palette():
     idx = np.zeros((1, 32, 32), np.uint8)
     idx[0, 5:10, 5:10] = 3
     palette = np.array([[0, 0, 0], [10, 10, 10], [255, 255, 255], [250, 250, 0]])
-    out = paint(idx, [PaintBox(0, 4, 4, 8, 8)], fill=FillMode.BLACK, photometric="PALETTE COLOR",
-                palette=palette)
+    out = paint(
+        idx,
+        [PaintBox(0, 4, 4, 8, 8)],
+        fill=FillMode.BLACK,
+        photometric="PALETTE COLOR",
+        palette=palette,
+    )
     assert (out[0, 4:12, 4:12] == 0).all()
 
 
 def test_boxes_are_clipped_to_the_image():
     f = frames_with_text()
-    out = paint(f, [PaintBox(0, -5, -5, 10, 10), PaintBox(1, 60, 60, 50, 50)],
-                fill=FillMode.BLACK, photometric="MONOCHROME2")
+    out = paint(
+        f,
+        [PaintBox(0, -5, -5, 10, 10), PaintBox(1, 60, 60, 50, 50)],
+        fill=FillMode.BLACK,
+        photometric="MONOCHROME2",
+    )
     assert out.shape == f.shape

@@ -29,12 +29,21 @@ def detector():
 
 
 def painted(detector, words, identity=IDENTITY, **kw):
-    return {f.word.text: f for f in detector.classify(words, HeaderIdentity(identity), **kw)}
+    return {
+        f.word.text: f for f in detector.classify(words, HeaderIdentity(identity), **kw)
+    }
 
 
 @pytest.mark.parametrize(
     "written",
-    ["20250510", "10.05.2025", "05/10/2025", "10-May-2025", "2025-05-10", "10 MAY 2025"],
+    [
+        "20250510",
+        "10.05.2025",
+        "05/10/2025",
+        "10-May-2025",
+        "2025-05-10",
+        "10 MAY 2025",
+    ],
 )
 def test_study_date_in_any_layout_is_header_phi(detector, written):
     hits = painted(detector, line("Study", written))
@@ -44,7 +53,13 @@ def test_study_date_in_any_layout_is_header_phi(detector, written):
 
 @pytest.mark.parametrize(
     "words",
-    [("DOE^JANE",), ("Jane", "Doe"), ("DOE,", "JANE"), ("jane", "marie", "doe"), ("D0E^JANE",)],
+    [
+        ("DOE^JANE",),
+        ("Jane", "Doe"),
+        ("DOE,", "JANE"),
+        ("jane", "marie", "doe"),
+        ("D0E^JANE",),
+    ],
 )
 def test_patient_name_in_any_order_case_and_with_ocr_errors(detector, words):
     hits = painted(detector, line(*words))
@@ -59,15 +74,23 @@ def test_id_glued_to_label_and_read_with_one_error(detector):
 
 
 def test_other_phi_not_in_header(detector):
-    hits = painted(detector, line("Call", "555-867-5309") + line("john.smith@example.com", line_no=1))
+    hits = painted(
+        detector,
+        line("Call", "555-867-5309") + line("john.smith@example.com", line_no=1),
+    )
     assert hits["555-867-5309"].entity_type == "PHONE_NUMBER"
     assert hits["john.smith@example.com"].entity_type == "EMAIL_ADDRESS"
 
 
 def test_annotations_survive(detector):
-    words = (line("kVp", "120", "mA", "200") + line("W:400", "L:40", line_no=1)
-             + line("Se", "3", "Im", "12", line_no=2) + line("R", line_no=3)
-             + line("5.0mm", "FOV", "24", "cm", line_no=4) + line("HFS", "AP", line_no=5))
+    words = (
+        line("kVp", "120", "mA", "200")
+        + line("W:400", "L:40", line_no=1)
+        + line("Se", "3", "Im", "12", line_no=2)
+        + line("R", line_no=3)
+        + line("5.0mm", "FOV", "24", "cm", line_no=4)
+        + line("HFS", "AP", line_no=5)
+    )
     assert painted(detector, words) == {}
 
 
@@ -89,7 +112,9 @@ def test_rest_of_a_phi_line_is_painted_except_labels_and_annotations(detector):
     assert set(hits) == {"10.05.1970", "Zqwv"}
 
 
-@pytest.mark.parametrize("label,entity", [("Tech:", "PERSON"), ("Ins#", "ID"), ("Tel", "PHONE_NUMBER")])
+@pytest.mark.parametrize(
+    "label,entity", [("Tech:", "PERSON"), ("Ins#", "ID"), ("Tel", "PHONE_NUMBER")]
+)
 def test_words_after_a_field_label_are_phi_of_its_type(detector, label, entity):
     hits = painted(detector, line(label, "Okafor", "Lukas"))
     assert set(hits) == {"Okafor", "Lukas"}
@@ -97,11 +122,15 @@ def test_words_after_a_field_label_are_phi_of_its_type(detector, label, entity):
 
 
 def test_institution_line_and_clock_time(detector):
-    hits = painted(detector, line("Hillcrest", "Health") + line("Exam", "08:18:22", line_no=1))
+    hits = painted(
+        detector, line("Hillcrest", "Health") + line("Exam", "08:18:22", line_no=1)
+    )
     assert set(hits) == {"Hillcrest", "Health", "08:18:22"}
 
 
-@pytest.mark.parametrize("text", ["L", "R", "kVp", "120", "W:400", "12cm", "5.0mm", "HFS"])
+@pytest.mark.parametrize(
+    "text", ["L", "R", "kVp", "120", "W:400", "12cm", "5.0mm", "HFS"]
+)
 def test_vocabulary(text):
     assert is_annotation(text)
 
@@ -113,7 +142,13 @@ def test_not_vocabulary(text):
 
 def test_date_variants_cover_common_layouts():
     v = date_variants("20250510")
-    for expected in ("20250510", "10.05.2025", "05/10/2025", "10-MAY-2025", "2025-05-10"):
+    for expected in (
+        "20250510",
+        "10.05.2025",
+        "05/10/2025",
+        "10-MAY-2025",
+        "2025-05-10",
+    ):
         assert expected in v
 
 
@@ -130,6 +165,8 @@ def test_initial_and_surname_is_a_person(detector):
 
 
 def test_label_glued_to_the_patient_id_is_split_off(detector):
-    hits = painted(detector, line("ID:66245114"), identity=[("ID", "PatientID", "66245114")])
+    hits = painted(
+        detector, line("ID:66245114"), identity=[("ID", "PatientID", "66245114")]
+    )
     assert set(hits) == {"66245114"}
     assert hits["66245114"].source == "header"

@@ -3,12 +3,11 @@
 import json
 
 import numpy as np
-import pydicom
 import pytest
+from dicomgen import FAKE_IDENTITY, make_dataset
 from PIL import Image, ImageDraw, ImageFont
 from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, RLELossless
 
-from dicomgen import FAKE_IDENTITY, make_dataset
 from plugin.core import pixels
 from plugin.core.model import Word
 from plugin.core.pipeline import Engines, get_engines, redact_dataset
@@ -25,7 +24,7 @@ def draw(frames: np.ndarray, items, value) -> np.ndarray:
     out = frames.copy()
     font = ImageFont.truetype("DejaVuSans.ttf", 16)
     for f in range(out.shape[0]):
-        img = Image.new("L", out.shape[2:0:-1] if out.ndim == 3 else out.shape[2:0:-1], 0)
+        img = Image.new("L", out.shape[2:0:-1], 0)
         d = ImageDraw.Draw(img)
         for xy, text in items:
             d.text(xy, text, fill=255, font=font)
@@ -34,8 +33,13 @@ def draw(frames: np.ndarray, items, value) -> np.ndarray:
     return out
 
 
-def burned(photometric="MONOCHROME2", syntax=ExplicitVRLittleEndian, bits=8, frames=1,
-           items=None):
+def burned(
+    photometric="MONOCHROME2",
+    syntax=ExplicitVRLittleEndian,
+    bits=8,
+    frames=1,
+    items=None,
+):
     ds = make_dataset(photometric, bits, bits, False, frames, 512, 512, syntax)
     raw = pixels.read_frames(ds) * 0
     if raw.ndim == 4:
@@ -48,13 +52,19 @@ def burned(photometric="MONOCHROME2", syntax=ExplicitVRLittleEndian, bits=8, fra
     ]
     top = (1 << bits) - 1
     raw = draw(raw, items, top)
-    pixels.encode_as(ds, raw, syntax) if syntax != ExplicitVRLittleEndian else pixels.write_frames(ds, raw)
+    pixels.encode_as(
+        ds, raw, syntax
+    ) if syntax != ExplicitVRLittleEndian else pixels.write_frames(ds, raw)
     return ds
 
 
 def region(arr, box):
     x, y, w, h = box
-    return arr[..., y:y + h, x:x + w] if arr.ndim == 3 else arr[:, y:y + h, x:x + w]
+    return (
+        arr[..., y : y + h, x : x + w]
+        if arr.ndim == 3
+        else arr[:, y : y + h, x : x + w]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -133,12 +143,16 @@ def test_report_carries_no_patient_text(engines):
     result = redact_dataset(ds, SETTINGS, engines=engines)
     blob = json.dumps(result.report.to_dict()).upper()
     for value in FAKE_IDENTITY.values():
-        for part in (value if isinstance(value, list) else [value]):
+        for part in value if isinstance(value, list) else [value]:
             for token in str(part).upper().replace("^", " ").split():
                 if len(token) >= 4:
                     assert token not in blob
     assert {b["source"] for b in result.report.to_dict()["boxes"]} <= {
-        "header", "ner", "pattern", "policy"}
+        "header",
+        "ner",
+        "pattern",
+        "policy",
+    }
 
 
 class _LyingVerifier:
@@ -180,7 +194,9 @@ def test_unsupported_and_missing_pixels(engines):
     assert result.dataset is None
 
 
-@pytest.mark.parametrize("fill", [FillMode.BLACK, FillMode.BACKGROUND, FillMode.INPAINT])
+@pytest.mark.parametrize(
+    "fill", [FillMode.BLACK, FillMode.BACKGROUND, FillMode.INPAINT]
+)
 def test_fills(engines, fill):
     settings = SETTINGS.replace(fill=fill, verify=False)
     ds = burned()

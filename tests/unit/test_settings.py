@@ -8,14 +8,21 @@ from plugin.core.settings import FillMode, Policy, RedactionSettings
 
 
 def test_from_mapping_pascal_case():
-    s = RedactionSettings.from_mapping({"Fill": "inpaint", "Policy": "all-text", "OcrBackend": "tesseract",
-                                        "Padding": 5})
+    s = RedactionSettings.from_mapping(
+        {
+            "Fill": "inpaint",
+            "Policy": "all-text",
+            "OcrBackend": "tesseract",
+            "Padding": 5,
+        }
+    )
     assert s.fill is FillMode.INPAINT and s.policy is Policy.ALL_TEXT
     assert s.ocr_backend == "tesseract" and s.padding == 5
 
 
-@pytest.mark.parametrize("mapping", [{"Nope": 1}, {"Fill": "pink"}, {"Padding": -1},
-                                     {"ScoreThreshold": 2}])
+@pytest.mark.parametrize(
+    "mapping", [{"Nope": 1}, {"Fill": "pink"}, {"Padding": -1}, {"ScoreThreshold": 2}]
+)
 def test_bad_settings_are_errors(mapping):
     with pytest.raises(ConfigError):
         RedactionSettings.from_mapping(mapping)
@@ -23,5 +30,7 @@ def test_bad_settings_are_errors(mapping):
 
 def test_core_and_cli_never_import_orthanc():
     code = "import sys, plugin.core.pipeline, plugin.cli, plugin.batch; print('orthanc' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "False"

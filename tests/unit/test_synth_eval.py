@@ -34,7 +34,9 @@ def test_truth_consistent(synth_set: Path) -> None:
         labels = np.load(truth_path(synth_set, meta["path"]))["labels"]
         assert labels.dtype == np.uint16
         assert labels.shape == (meta["frames"], ds.Rows, ds.Columns)
-        assert meta["header_identity"] and str(ds.PatientName) in meta["header_identity"]
+        assert (
+            meta["header_identity"] and str(ds.PatientName) in meta["header_identity"]
+        )
         seen = set()
         for line in meta["lines"]:
             assert line["kind"] in ("header", "other_phi", "annotation")
@@ -82,7 +84,9 @@ def test_black_boxes_score_full_recall(synth_set: Path, tmp_path: Path) -> None:
             for c in line["chars"]:
                 l, t, w, h = c["box"]
                 for f in c["frames"]:
-                    frames[f, max(0, t - 2) : t + h + 2, max(0, l - 2) : l + w + 2] = fill
+                    frames[f, max(0, t - 2) : t + h + 2, max(0, l - 2) : l + w + 2] = (
+                        fill
+                    )
         encode_as(ds, frames, "1.2.840.10008.1.2.1")
         (out / meta["path"]).parent.mkdir(parents=True, exist_ok=True)
         ds.save_as(out / meta["path"], enforce_file_format=True)

@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import BackendUnavailableError, ConfigError
 from ..model import Word
 
-__all__ = ["OcrEngine", "BACKENDS", "create_engine", "available_backends"]
+__all__ = ["BACKENDS", "OcrEngine", "available_backends", "create_engine"]
 
 
 class OcrEngine(Protocol):
@@ -28,7 +28,11 @@ class OcrEngine(Protocol):
         ...
 
     def read_region(
-        self, image: np.ndarray, region: tuple[int, int, int, int], *, line_base: int = 0
+        self,
+        image: np.ndarray,
+        region: tuple[int, int, int, int],
+        *,
+        line_base: int = 0,
     ) -> list[Word]:
         """Words inside ``region`` (left, top, width, height), in image coordinates;
         ``line_base`` is added to their line numbers (keeps lines of regions apart)."""

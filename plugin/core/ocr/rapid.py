@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from importlib import metadata
 from typing import Any
 
 import cv2
@@ -20,10 +19,11 @@ import numpy as np
 
 from ..gaps import ink_columns, nearest_gap
 from ..model import Word
+from ..versions import dist_version
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["is_available", "create", "RapidOcrEngine"]
+__all__ = ["RapidOcrEngine", "create", "is_available"]
 
 _DET_SIDE = 736
 """RapidOCR's detector scales the short side of an image up to this many pixels."""
@@ -32,8 +32,8 @@ _VERIFY_SCALE = 1.5
 
 def is_available() -> bool:
     try:
-        import rapidocr  # noqa: F401
         import onnxruntime  # noqa: F401
+        import rapidocr  # noqa: F401
     except ImportError:
         return False
     return True
@@ -63,7 +63,7 @@ class RapidOcrEngine:
         self._engine = RapidOCR(params=params)
         self._verify = verify
         self.name = "rapidocr-verify" if verify else "rapidocr"
-        self.version = _version("rapidocr")
+        self.version = dist_version("rapidocr")
 
     def _prepare(self, image: np.ndarray, scale: float) -> np.ndarray:
         if self._verify:
@@ -71,7 +71,9 @@ class RapidOcrEngine:
             clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
             image = cv2.cvtColor(clahe.apply(gray), cv2.COLOR_GRAY2RGB)
         if scale != 1.0:
-            image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+            image = cv2.resize(
+                image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC
+            )
         return image
 
     def read(self, image: np.ndarray) -> list[Word]:
@@ -79,7 +81,11 @@ class RapidOcrEngine:
         return self._read(self._prepare(image, scale), scale, (0, 0))
 
     def read_region(
-        self, image: np.ndarray, region: tuple[int, int, int, int], *, line_base: int = 0
+        self,
+        image: np.ndarray,
+        region: tuple[int, int, int, int],
+        *,
+        line_base: int = 0,
     ) -> list[Word]:
         """Words inside ``region`` (left, top, width, height) of ``image``.
 
@@ -104,7 +110,9 @@ class RapidOcrEngine:
             det.limit_type, det.limit_side_len = saved
         return [dataclasses.replace(w, line=w.line + line_base) for w in words]
 
-    def _read(self, prepared: np.ndarray, scale: float, offset: tuple[int, int]) -> list[Word]:
+    def _read(
+        self, prepared: np.ndarray, scale: float, offset: tuple[int, int]
+    ) -> list[Word]:
         # Name every stage: RapidOCR keeps the flags of the previous call otherwise.
         # No angle classifier: burned-in annotations are written upright.
         result = self._engine(
@@ -128,8 +136,15 @@ class RapidOcrEngine:
             line_left, line_right = _x_extent(line_box, scale)
             if not line_words:
                 words.append(
-                    Word(line_text, line_left + dx, top + dy, line_right - line_left,
-                         bottom - top, float(line_score), line_no)
+                    Word(
+                        line_text,
+                        line_left + dx,
+                        top + dy,
+                        line_right - line_left,
+                        bottom - top,
+                        float(line_score),
+                        line_no,
+                    )
                 )
                 continue
             extents = [_x_extent(box, scale) for _, _, box in line_words]
@@ -154,9 +169,19 @@ class RapidOcrEngine:
                     right, clean_right = cuts[k]
                 # Height is the line's: the detector covers ascenders and descenders.
                 words.append(
-                    Word(str(text), left + dx, top + dy, max(1, right - left), bottom - top,
-                         float(score), line_no, clean_left, clean_right,
-                         line_start=k == 0, line_end=k == len(line_words) - 1)
+                    Word(
+                        str(text),
+                        left + dx,
+                        top + dy,
+                        max(1, right - left),
+                        bottom - top,
+                        float(score),
+                        line_no,
+                        clean_left,
+                        clean_right,
+                        line_start=k == 0,
+                        line_end=k == len(line_words) - 1,
+                    )
                 )
         return words
 
@@ -176,10 +201,12 @@ def _gap_cut(
     middle = (a + b) // 2
     if ink is None:
         return middle, False
-    gap = nearest_gap(ink, max(0, lo), (a + b) / 2 * scale, min_run=max(2, int(2 * scale)))
+    gap = nearest_gap(
+        ink, max(0, lo), (a + b) / 2 * scale, min_run=max(2, int(2 * scale))
+    )
     if gap is None:
         return middle, False
-    return int(round(gap / scale)), True
+    return round(gap / scale), True
 
 
 def _x_extent(box: Any, scale: float) -> tuple[int, int]:
@@ -190,10 +217,3 @@ def _x_extent(box: Any, scale: float) -> tuple[int, int]:
 def _y_extent(box: Any, scale: float) -> tuple[int, int]:
     ys = np.asarray(box, dtype=float)[:, 1] / scale
     return int(np.floor(ys.min())), int(np.ceil(ys.max()))
-
-
-def _version(dist: str) -> str:
-    try:
-        return metadata.version(dist)
-    except metadata.PackageNotFoundError:
-        return "unknown"

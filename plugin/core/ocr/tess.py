@@ -15,7 +15,7 @@ import numpy as np
 
 from ..model import Word
 
-__all__ = ["is_available", "create", "TesseractEngine"]
+__all__ = ["TesseractEngine", "create", "is_available"]
 
 _SCALE = 2.0
 
@@ -43,7 +43,9 @@ class TesseractEngine:
 
     def read(self, image: np.ndarray) -> list[Word]:
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-        big = cv2.resize(gray, None, fx=_SCALE, fy=_SCALE, interpolation=cv2.INTER_CUBIC)
+        big = cv2.resize(
+            gray, None, fx=_SCALE, fy=_SCALE, interpolation=cv2.INTER_CUBIC
+        )
         data = self._tess.image_to_data(
             big, config="--psm 11", output_type=self._tess.Output.DICT
         )
@@ -68,7 +70,11 @@ class TesseractEngine:
         return words
 
     def read_region(
-        self, image: np.ndarray, region: tuple[int, int, int, int], *, line_base: int = 0
+        self,
+        image: np.ndarray,
+        region: tuple[int, int, int, int],
+        *,
+        line_base: int = 0,
     ) -> list[Word]:
         """Words inside ``region`` (left, top, width, height) of ``image``."""
         left, top, width, height = region
@@ -76,6 +82,8 @@ class TesseractEngine:
         if crop.size == 0:
             return []
         return [
-            dataclasses.replace(w, left=w.left + left, top=w.top + top, line=w.line + line_base)
+            dataclasses.replace(
+                w, left=w.left + left, top=w.top + top, line=w.line + line_base
+            )
             for w in self.read(np.ascontiguousarray(crop))
         ]
