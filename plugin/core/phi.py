@@ -339,7 +339,8 @@ _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 _DATE_PATTERNS = [
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
     re.compile(
-        r"\b\d{1,2}[ -]?(?:%s)[A-Z]*[-\s,.]*\d{2,4}\b" % "|".join(_MONTHS), re.IGNORECASE
+        r"\b\d{1,2}[ -]?(?:%s)[A-Z]*[-\s,.]*\d{2,4}\b" % "|".join(_MONTHS),
+        re.IGNORECASE,
     ),
     re.compile(
         r"\b(?:%s)[A-Z]*\.? \d{1,2},? \d{4}\b" % "|".join(_MONTHS), re.IGNORECASE

@@ -126,6 +126,14 @@ def redact_dataset(
                 f: engines.detector.classify(ws, identity, image=display[f])
                 for f, ws in words.items()
             }
+        if settings.log_detected_text and logger.isEnabledFor(logging.DEBUG):
+            # Opt-in only (LogDetectedText): this is the one place patient text may
+            # reach a log, for debugging a deployment on test data.
+            for f, fs in findings.items():
+                for x in fs:
+                    logger.debug(
+                        "frame %d %s/%s %r", f, x.entity_type, x.source, x.word.text
+                    )
         boxes = _boxes_from_findings(
             findings, settings.padding, display.shape, display=display
         )

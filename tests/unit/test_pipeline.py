@@ -215,3 +215,11 @@ def test_uids_deterministic_per_key(engines):
     other = SETTINGS.replace(uid_key="another-key")
     c = redact_dataset(burned(), other, engines=get_engines(other)).dataset
     assert c.StudyInstanceUID != a.StudyInstanceUID
+
+
+def test_detected_text_is_logged_only_when_asked(engines, caplog):
+    caplog.set_level("DEBUG", logger="plugin")
+    redact_dataset(burned(), SETTINGS, engines=engines)
+    assert "DOE" not in caplog.text.upper()
+    redact_dataset(burned(), SETTINGS.replace(log_detected_text=True), engines=engines)
+    assert "DOE" in caplog.text.upper()
