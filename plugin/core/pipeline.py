@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import logging
-import threading
 import time
 from functools import lru_cache
 from typing import Any
@@ -52,7 +51,6 @@ class Engines:
             else None
         )
         self.detector = PhiDetector(settings)
-        self.lock = threading.Lock()
 
     def warm_up(self) -> None:
         """Load the NER model now rather than on the first file."""
