@@ -86,6 +86,10 @@ class FileScore:
     collateral: float = 0.0
     header_phi: bool = False
     missed_entities: dict[str, int] = dataclasses.field(default_factory=dict)
+    missed_lines: list[int] = dataclasses.field(default_factory=list)
+    """Ids (truth.json) of PHI lines left readable."""
+    hurt_lines: list[int] = dataclasses.field(default_factory=list)
+    """Ids of annotation lines with a character not kept."""
 
 
 @dataclasses.dataclass
@@ -253,10 +257,13 @@ def score_file(
             else:
                 fs.annotation_chars += 1
                 fs.annotation_chars_kept += kept_all
+                if not kept_all and line["id"] not in fs.hurt_lines:
+                    fs.hurt_lines.append(line["id"])
         if line["phi"] and counted:
             phi_lines += 1
             fs.phi_lines_redacted += line_ok
             if not line_ok:
+                fs.missed_lines.append(line["id"])
                 et = line["entity_type"]
                 fs.missed_entities[et] = fs.missed_entities.get(et, 0) + 1
     fs.phi_lines = phi_lines
@@ -320,6 +327,27 @@ def evaluate_set(
             continue
         scores.append(score_file(meta, labels, orig, red, red_ds))
     return EvaluationResult(name=name, files=scores)
+
+
+def format_details(result: EvaluationResult, set_dir: Path) -> str:
+    """One row per missed PHI line and per damaged annotation line.
+
+    The text printed is the synthetic ground truth (fake identities), never a real
+    patient's: this is for tuning on ``synth`` sets only.
+    """
+    truth = json.loads((set_dir / "truth.json").read_text())
+    lines_by_file = {
+        m["path"]: {ln["id"]: ln for ln in m["lines"]} for m in truth["files"]
+    }
+    rows = []
+    for fs in result.files:
+        lines = lines_by_file.get(fs.path, {})
+        for i in fs.missed_lines:
+            ln = lines[i]
+            rows.append(f"missed   {fs.path}  {ln['entity_type']:<14} {ln['text']!r}")
+        for i in fs.hurt_lines:
+            rows.append(f"damaged  {fs.path}  {'annotation':<14} {lines[i]['text']!r}")
+    return "\n".join(rows) if rows else "no missed or damaged lines"
 
 
 # ---------------------------------------------------------------------------
@@ -414,6 +442,8 @@ def _run(args: argparse.Namespace) -> int:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     print(format_table(results))
+    if args.details:
+        print(format_details(results[0], set_dir))
     if args.json:
         Path(args.json).write_text(json.dumps([r.to_dict() for r in results], indent=1))
     return 0
@@ -433,6 +463,11 @@ def register_cli(subparsers: Any) -> None:
         help="also run and score Presidio's DicomImageRedactorEngine",
     )
     p.add_argument("--json", metavar="FILE", help="write metrics and per-file scores")
+    p.add_argument(
+        "--details",
+        action="store_true",
+        help="list our missed PHI lines and damaged annotation lines (synthetic text)",
+    )
     p.add_argument(
         "--run-ours",
         action="store_true",

@@ -104,3 +104,17 @@ def test_missing_output_is_failure(synth_set: Path, tmp_path: Path) -> None:
     m = evaluate_set(synth_set, out).metrics()
     assert m["failures"] == 1 and m["delivered"] == 3
     assert m["header_phi_files"] == 3
+
+
+def test_details_list_every_missed_phi_line(synth_set: Path, tmp_path: Path) -> None:
+    from plugin.evaluation import format_details
+
+    out = tmp_path / "out"
+    shutil.copytree(synth_set, out)
+    result = evaluate_set(synth_set, out)
+    rows = format_details(result, synth_set).splitlines()
+    assert (
+        sum(r.startswith("missed") for r in rows)
+        == result.metrics()["phi_lines_delivered"]
+    )
+    assert not any(r.startswith("damaged") for r in rows)
