@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import logging
 import re
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from dicomgen import make_dataset
 from pydicom.dataset import Dataset
 
 from plugin.core import header
-
-# tests/ has no __init__.py or conftest.py of ours: make dicomgen importable.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from dicomgen import make_dataset
 
 KEY = b"unit-test-key"
 UID_RE = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$")

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
+from dicomgen import make_dataset, make_frames
 from pydicom import dcmread
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset
@@ -28,10 +27,6 @@ from pydicom.uid import (
 
 from plugin.core import pixels
 from plugin.core.errors import ResourceLimitError, UnsupportedImageError
-
-# tests/ has no __init__.py or conftest.py of ours: make dicomgen importable.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from dicomgen import make_dataset, make_frames
 
 LIMITS = {"max_pixels": 10_000_000, "max_frames": 100}
 ROWS, COLS = 40, 96
