@@ -159,7 +159,9 @@ def redact_file(
     try:
         result = redact_dataset(ds, settings, engines=engines)
     except Exception as exc:
-        logger.exception("unexpected error")
+        # The type only: a library's message may quote file content.
+        logger.error("unexpected %s", type(exc).__name__)
+        logger.debug("traceback", exc_info=True)
         return {
             "status": "failed",
             "reason": "internal",
