@@ -127,7 +127,9 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(settings: RedactionSettings, threads: int) -> None:
     from .core.pipeline import get_engines
+    from .privacy import silence_value_messages
 
+    silence_value_messages()
     engines = get_engines(settings, threads)
     engines.warm_up()
     _WORKER["engines"] = engines

@@ -12,6 +12,7 @@ import logging
 import sys
 
 from . import __version__
+from .privacy import silence_value_messages
 
 __all__ = ["build_parser", "main"]
 
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    silence_value_messages()
     parser = build_parser()
     args = parser.parse_args(argv)
     level = logging.WARNING

@@ -52,12 +52,14 @@ def register(orthanc_module: Any) -> Any:
         Unknown or invalid keys in ``PixelRedaction``: Orthanc then refuses to start,
         which is the point (a typo must not silently fall back to defaults).
     """
+    from ..privacy import silence_value_messages
     from . import log
     from .config import SECTION, read_config
     from .routes import Routes, guarded
     from .worker import EngineThread
 
     log.install(orthanc_module)
+    silence_value_messages()
     configuration = json.loads(orthanc_module.GetConfiguration())
     config = read_config(configuration.get(SECTION, {}))
     redact, engine_error = _load_engine()

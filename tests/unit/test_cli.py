@@ -104,3 +104,24 @@ def test_bad_config_is_a_clear_error(tmp_path, capsys):
         == 2
     )
     assert "Nope" in capsys.readouterr().err
+
+
+def test_library_warnings_never_print_header_values(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    _write(src / "x.dcm", sop="1.2.3.4.9")
+    ds = pydicom.dcmread(src / "x.dcm")
+    ds.InstanceNumber = "8765432"
+    ds.save_as(src / "x.dcm", enforce_file_format=True)
+    # An invalid IS value, which pydicom quotes in a warning when it reads it.
+    raw = (src / "x.dcm").read_bytes()
+    assert raw.count(b"8765432") == 1
+    (src / "x.dcm").write_bytes(raw.replace(b"8765432", b"77DOE88"))
+    exe = Path(sys.executable).with_name("orthanc-redact")
+    proc = subprocess.run(
+        [str(exe), "redact", str(src), "-o", str(out), "--jobs", "1", "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert "77DOE88" not in proc.stderr + proc.stdout
