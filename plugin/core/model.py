@@ -66,6 +66,8 @@ class RedactionReport:
 
     status: Status
     reason: str | None = None
+    message: str | None = None
+    """Why it failed, in words (tags and technical values only)."""
     boxes: list[Box] = dataclasses.field(default_factory=list)
     timings: dict[str, float] = dataclasses.field(default_factory=dict)
     engines: dict[str, str] = dataclasses.field(default_factory=dict)
@@ -78,6 +80,7 @@ class RedactionReport:
         return {
             "status": self.status,
             "reason": self.reason,
+            "message": self.message,
             "policy": self.policy,
             "frames": self.frames,
             "pixels_changed": self.pixels_changed,

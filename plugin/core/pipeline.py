@@ -7,12 +7,13 @@ Fails closed: any error, or PHI still found by the verification, yields no datas
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import logging
 import time
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any
 
 import cv2
 import numpy as np
@@ -173,23 +174,22 @@ def redact_dataset(
         report.status = "done"
         return RedactionResult(out, report)
     except RedactionError as exc:
-        report.status, report.reason = "failed", exc.code
-        report.verification.setdefault("message", str(exc))
+        # Core messages name tags and technical values only, never patient text.
+        report.status, report.reason, report.message = "failed", exc.code, str(exc)
         logger.info("redaction failed: %s", exc.code)
         return RedactionResult(None, report)
     finally:
         timings["total"] = time.perf_counter() - started
 
 
-def _timer(timings: dict[str, float], name: str) -> Any:
-    class _T:
-        def __enter__(self) -> None:
-            self.t = time.perf_counter()
-
-        def __exit__(self, *exc: object) -> None:
-            timings[name] = timings.get(name, 0.0) + time.perf_counter() - self.t
-
-    return _T()
+@contextlib.contextmanager
+def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Add the time spent in the block to ``timings[name]``."""
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
 
 def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[Word]]:
