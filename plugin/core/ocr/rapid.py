@@ -57,7 +57,7 @@ class RapidOcrEngine:
             "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads else -1,
             # Burned-in annotations are small: a lower box threshold keeps faint ones.
             "Det.box_thresh": 0.4 if verify else 0.5,
-            "Det.thresh": 0.2,
+            "Det.thresh": 0.15,
             "Det.unclip_ratio": 1.8,
         }
         self._engine = RapidOCR(params=params)
