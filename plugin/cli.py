@@ -21,6 +21,7 @@ _SUBCOMMAND_MODULES = (
     "plugin.synth",  # synth
     "plugin.evaluation",  # evaluate
     "plugin.bench",  # bench
+    "plugin.video",  # video
 )
 
 
