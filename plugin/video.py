@@ -22,7 +22,7 @@ from PIL import Image
 from .core import pixels
 from .core.errors import RedactionError
 
-__all__ = ["frame_rate", "export_video", "register_cli"]
+__all__ = ["export_video", "frame_rate", "register_cli"]
 
 DEFAULT_FPS = 10.0
 

@@ -2,10 +2,10 @@
 
 import cv2
 import pytest
+from dicomgen import make_dataset
 from PIL import Image, ImageSequence
 from pydicom.uid import ExplicitVRLittleEndian
 
-from dicomgen import make_dataset
 from plugin.cli import main
 from plugin.video import DEFAULT_FPS, frame_rate
 
