@@ -33,6 +33,29 @@ def _write(path: Path, text: str | None = "DOE^JANE", sop: str = "1.2.3.4.5") ->
     ds.save_as(path, enforce_file_format=True)
 
 
+def _run_console_script(
+    src: Path, out: Path, *, jobs: int
+) -> subprocess.CompletedProcess:
+    """The installed ``orthanc-redact`` entry point, as a user runs it."""
+    exe = Path(sys.executable).with_name("orthanc-redact")
+    return subprocess.run(
+        [
+            str(exe),
+            "redact",
+            str(src),
+            "-o",
+            str(out),
+            "--jobs",
+            str(jobs),
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
 def test_folder_keeps_relative_paths_reports_and_fails_on_bad_input(tmp_path, capsys):
     src, out, report = tmp_path / "in", tmp_path / "out", tmp_path / "report.json"
     _write(src / "a" / "b.dcm", sop="1.2.3.4.1")
@@ -74,14 +97,7 @@ def test_parallel_workers_and_console_script(tmp_path):
     src, out = tmp_path / "in", tmp_path / "out"
     _write(src / "x.dcm", sop="1.2.3.4.7")
     _write(src / "y.dcm", text=None, sop="1.2.3.4.8")
-    exe = Path(sys.executable).with_name("orthanc-redact")
-    proc = subprocess.run(
-        [str(exe), "redact", str(src), "-o", str(out), "--jobs", "2", "--no-progress"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    proc = _run_console_script(src, out, jobs=2)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["x.dcm", "y.dcm"]
 
@@ -116,12 +132,5 @@ def test_library_warnings_never_print_header_values(tmp_path):
     raw = (src / "x.dcm").read_bytes()
     assert raw.count(b"8765432") == 1
     (src / "x.dcm").write_bytes(raw.replace(b"8765432", b"77DOE88"))
-    exe = Path(sys.executable).with_name("orthanc-redact")
-    proc = subprocess.run(
-        [str(exe), "redact", str(src), "-o", str(out), "--jobs", "1", "--no-progress"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    proc = _run_console_script(src, out, jobs=1)
     assert "77DOE88" not in proc.stderr + proc.stdout
