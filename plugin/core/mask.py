@@ -72,6 +72,9 @@ def paint(
             out[index] = _inpaint(out[index], mask)
             continue
         original = frames[index]
+        # The frame's value range, once per frame (not per box): contrast and black
+        # fills are taken from it.
+        value_range = (original.min(axis=(0, 1)), original.max(axis=(0, 1)))
         for group in _touching_groups(rects):
             # One colour per group of touching boxes, taken around the group in the
             # original frame: neighbouring boxes must not differ (an edge between
@@ -79,7 +82,7 @@ def paint(
             gx0, gy0 = min(r[0] for r in group), min(r[1] for r in group)
             gx1, gy1 = max(r[2] for r in group), max(r[3] for r in group)
             value = _fill_value(
-                original, gx0, gy0, gx1, gy1, fill, photometric, palette
+                original, gx0, gy0, gx1, gy1, fill, photometric, palette, value_range
             )
             for x0, y0, x1, y1 in group:
                 out[index][y0:y1, x0:x1] = value
@@ -140,11 +143,12 @@ def _fill_value(
     fill: FillMode,
     photometric: str,
     palette: np.ndarray | None,
+    value_range: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
     ring = _ring(frame, x0, y0, x1, y1)
     if palette is not None:
         return _palette_fill(ring, fill, palette)
-    lo, hi = frame.min(axis=(0, 1)), frame.max(axis=(0, 1))
+    lo, hi = value_range
     if fill is FillMode.BLACK:
         return hi if photometric == "MONOCHROME1" else lo
     background = np.median(ring, axis=0).astype(frame.dtype)

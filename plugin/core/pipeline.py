@@ -13,7 +13,7 @@ import dataclasses
 import logging
 import time
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import cv2
 import numpy as np
@@ -57,7 +57,7 @@ class Engines:
         """Load the NER model now rather than on the first file."""
         _ = self.detector.analyzer
 
-    @property
+    @cached_property
     def versions(self) -> dict[str, str]:
         v = {
             "plugin": dist_version("orthanc-pixel-redaction"),
