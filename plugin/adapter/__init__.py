@@ -4,38 +4,109 @@
 nothing here imports ``orthanc`` itself, so this package imports and type-checks
 outside the server.
 
-Now: ``GET /redaction/health`` and ``POST /redaction/redact`` (redact an uploaded
-file, store nothing). Automatic redaction of stored instances is not implemented yet.
+At registration: configuration checked (a bad ``PixelRedaction`` section stops
+Orthanc), REST routes and the change callback registered. Once Orthanc has started
+(its database is open): the UID key resolved, the worker processes started and the
+change log followed (:mod:`plugin.adapter.service`). At stop: workers stopped.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
+import threading
 from typing import Any
 
 __all__ = ["register"]
 
 logger = logging.getLogger(__name__)
 
+ID = "([0-9a-f-]+)"
 ROUTES = {
     "/redaction/health": "health",
+    "/redaction/queue": "queue",
     "/redaction/redact": "redact",
+    f"/redaction/instances/{ID}": "instance",
+    f"/redaction/series/{ID}": "series",
+    f"/redaction/studies/{ID}": "studies",
+    "/redaction/jobs": "jobs",
+    "/redaction/jobs/([0-9a-f-]+)": "job",
 }
 
 
-def _load_engine() -> tuple[Any, str | None]:
-    """``plugin.core.pipeline.redact_dataset``, or ``None`` and why not."""
-    try:
-        from plugin.core.pipeline import redact_dataset
-    except Exception as exc:
-        logger.exception("redaction engine not available")
-        return None, f"{type(exc).__name__}: {exc}"
-    return redact_dataset, None
+class _Lifecycle:
+    """Starts the service when Orthanc has started, stops it when Orthanc stops."""
+
+    def __init__(self, orthanc: Any, config: Any, routes: Any) -> None:
+        self.orthanc = orthanc
+        self.config = config
+        self.routes = routes
+        self.service: Any = None
+        self._lock = threading.Lock()
+
+    def on_change(self, change_type: Any, level: Any, resource: Any) -> None:
+        # Runs inside Orthanc's change processing: no REST calls here.
+        types = self.orthanc.ChangeType
+        if change_type == types.NEW_INSTANCE:
+            if self.service is not None:
+                self.service.wake()
+        elif change_type == types.ORTHANC_STARTED:
+            threading.Thread(
+                target=self.start, name="redaction-start", daemon=True
+            ).start()
+        elif change_type == types.ORTHANC_STOPPED:
+            self.stop()
+
+    def start(self) -> None:
+        from .pool import WorkerPool
+        from .service import OrthancApi, RedactionService, resolve_uid_key
+
+        with self._lock:
+            try:
+                api = OrthancApi(self.orthanc)
+                key = resolve_uid_key(self.config, api, dict(os.environ))
+                settings = self.config.settings.replace(uid_key=key)
+                workers = self.config.worker_count
+                pool = WorkerPool(
+                    workers,
+                    {
+                        "settings": settings,
+                        "filters": self.config,
+                        "threads": 1 if workers > 1 else 0,
+                        "nice": self.config.worker_nice,
+                    },
+                    timeout=self.config.timeout_seconds,
+                    python=self.config.worker_python or None,
+                )
+                pool.start()
+                service = RedactionService(api, self.config, pool)
+                service.start()
+            except Exception as exc:
+                logger.error("redaction service did not start: %s", type(exc).__name__)
+                logger.debug("traceback", exc_info=True)
+                self.routes.starting_error = f"start failed: {type(exc).__name__}"
+                return
+            self.service = service
+            self.routes.service = service
+            logger.warning(
+                "pixel redaction running: workers=%d automatic=%s policy=%s",
+                workers,
+                self.config.enabled,
+                settings.policy.value,
+            )
+
+    def stop(self) -> None:
+        with self._lock:
+            if self.service is not None:
+                self.routes.service = None
+                self.routes.starting_error = "Orthanc is stopping"
+                self.service.stop()
+                self.service = None
 
 
 def register(orthanc_module: Any) -> Any:
-    """Read the ``PixelRedaction`` section and register the REST routes.
+    """Read the ``PixelRedaction`` section, register the routes and the change callback.
 
     Parameters
     ----------
@@ -56,23 +127,21 @@ def register(orthanc_module: Any) -> Any:
     from . import log
     from .config import SECTION, read_config
     from .routes import Routes, guarded
-    from .worker import EngineThread
 
     log.install(orthanc_module)
     silence_value_messages()
     configuration = json.loads(orthanc_module.GetConfiguration())
     config = read_config(configuration.get(SECTION, {}))
-    redact, engine_error = _load_engine()
-    # The engine cannot run on Orthanc's HTTP threads (stack too small): see worker.py.
-    engine = EngineThread()
-    routes = Routes(config, redact, engine_error, run=engine.call)
+    routes = Routes(config)
     for uri, name in ROUTES.items():
         orthanc_module.RegisterRestCallback(uri, guarded(uri, getattr(routes, name)))
+    lifecycle = _Lifecycle(orthanc_module, config, routes)
+    orthanc_module.RegisterOnChangeCallback(lifecycle.on_change)
     logger.warning(
-        "pixel redaction plugin ready: engine_ready=%s ocr=%s policy=%s routes=%s",
-        redact is not None,
+        "pixel redaction plugin registered: automatic=%s workers=%d ocr=%s policy=%s",
+        config.enabled,
+        config.worker_count,
         config.settings.ocr_backend,
         config.settings.policy.value,
-        ", ".join(ROUTES),
     )
     return routes

@@ -20,7 +20,6 @@ import contextlib
 import io
 import json
 import logging
-import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -128,32 +127,19 @@ def _wants_json(request: dict[str, Any]) -> bool:
 
 
 class Routes:
-    """The handlers, bound to one configuration and one redaction function."""
+    """The handlers, over the service (``None`` until Orthanc has started)."""
 
-    def __init__(
-        self,
-        config: PluginConfig,
-        redact: Callable[..., Any] | None,
-        engine_error: str | None = None,
-        *,
-        run: Callable[..., Any] | None = None,
-    ) -> None:
-        """
-        Parameters
-        ----------
-        config
-            Plugin configuration.
-        redact
-            ``redact_dataset(ds, settings) -> RedactionResult``, or ``None`` when the
-            engine could not be loaded (``engine_error`` says why).
-        run
-            ``run(fn, *args)`` executes the heavy part (decode, OCR, encode); the
-            plugin passes :meth:`EngineThread.call`. Default: call directly.
-        """
+    def __init__(self, config: PluginConfig) -> None:
         self.config = config
-        self._redact = redact
-        self._engine_error = engine_error
-        self._run = run or (lambda fn, *args: fn(*args))
+        self.service: Any = None
+        """:class:`~plugin.adapter.service.RedactionService`, set once Orthanc runs."""
+        self.starting_error: str | None = None
+
+    def _service(self) -> Any:
+        if self.service is None:
+            reason = self.starting_error or "the plugin is starting"
+            raise HttpError(503, "starting", reason)
+        return self.service
 
     # GET /redaction/health
     def health(self, output: Any, uri: str, request: dict[str, Any]) -> None:
@@ -161,83 +147,159 @@ class Routes:
             output.SendMethodNotAllowed("GET")
             return
         settings = self.config.settings
+        service = self.service
+        pool = service.pool if service is not None else None
+        queue = service.queue_state() if service is not None else {}
         send_json(
             output,
             {
                 "plugin": "orthanc-pixel-redaction",
                 "version": __version__,
-                "engine_ready": self._redact is not None,
-                "engine_error": self._engine_error,
+                "engine_ready": bool(pool is not None and pool.alive > 0),
+                "engine_error": (pool.engine_error if pool else self.starting_error),
+                "engines": dict(pool.versions) if pool else {},
                 "ocr_backend": settings.ocr_backend,
                 "verify_backend": settings.verify_backend if settings.verify else None,
                 "policy": settings.policy.value,
                 "fill": settings.fill.value,
-                "enabled": self.config.enabled,
-                # Redaction of stored instances (OnStoredInstance / change log) is
-                # the next step; only /redaction/redact exists now.
-                "automatic_redaction": False,
+                "automatic_redaction": self.config.enabled,
+                "workers": self.config.worker_count,
+                "workers_alive": pool.alive if pool else 0,
+                "queue_length": (queue.get("queued", 0) + queue.get("running", 0)),
+                "changes_behind": queue.get("changes_behind", 0),
             },
         )
+
+    # GET /redaction/queue
+    def queue(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        send_json(output, self._service().queue_state())
+
+    # GET|POST /redaction/instances/{id}
+    def instance(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        method = request.get("method")
+        if method not in ("GET", "POST"):
+            output.SendMethodNotAllowed("GET,POST")
+            return
+        service = self._service()
+        instance = _group(request, uri)
+        described = service.describe(instance)
+        if described is None:
+            raise HttpError(404, "unknown-instance", "no such instance")
+        if method == "GET":
+            send_json(output, described)
+            return
+        if described.get("copy_of"):
+            raise HttpError(
+                409,
+                "is-a-copy",
+                "this instance is a redacted copy; redact its original",
+            )
+        future = service.submit(instance, force=True, trigger="rest", priority=0)
+        result = future.result(timeout=self.config.timeout_seconds * 2 + 120)
+        send_json(output, service.describe(instance) or result)
+
+    # POST /redaction/series/{id}, /redaction/studies/{id}
+    def series(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        self._job("series", output, uri, request)
+
+    def studies(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        self._job("study", output, uri, request)
+
+    def _job(self, level: str, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "POST":
+            output.SendMethodNotAllowed("POST")
+            return
+        job = self._service().start_job(level, _group(request, uri))
+        if job is None:
+            raise HttpError(404, f"unknown-{level}", f"no such {level}")
+        body = job.to_dict()
+        body["Path"] = f"/redaction/jobs/{job.id}"
+        send_json(output, body)
+
+    # GET /redaction/jobs, /redaction/jobs/{id}
+    def jobs(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        send_json(output, [j.to_dict() for j in self._service().jobs.values()])
+
+    def job(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        job = self._service().jobs.get(_group(request, uri))
+        if job is None:
+            raise HttpError(404, "unknown-job", "no such job")
+        send_json(output, job.to_dict())
 
     # POST /redaction/redact
     def redact(self, output: Any, uri: str, request: dict[str, Any]) -> None:
         if request.get("method") != "POST":
             output.SendMethodNotAllowed("POST")
             return
-        if self._redact is None:
-            raise HttpError(
-                503, "engine", f"redaction engine unavailable: {self._engine_error}"
-            )
+        service = self._service()
         body = request.get("body") or b""
         if not body:
             raise HttpError(400, "empty", "the request body must be a DICOM file")
-        report, data = self._run(self._process, bytes(body))
-        if data is None:
-            reason = report.reason or report.status
+        limit = self.config.max_upload_megabytes * 1024 * 1024
+        if len(body) > limit:
+            raise HttpError(
+                413,
+                "too-large",
+                f"the body exceeds MaxUploadMegabytes ({self.config.max_upload_megabytes})",
+            )
+        data = bytes(body)
+        del body
+        _read_dicom(data)  # a clear 400/422 before any worker time is spent
+        future = service.pool.submit(
+            lambda slot: slot.call({"op": "redact", "data": data, "explicit": True}),
+            0,
+        )
+        answer = future.result(timeout=self.config.timeout_seconds * 2 + 120)
+        report = answer.get("report") or {}
+        if answer.get("status") != "done" or not answer.get("data"):
+            reason = report.get("reason") or answer.get("status")
             send_json(
                 output,
                 {
-                    "error": f"redaction {report.status}: {reason}",
+                    "error": f"redaction {answer.get('status')}: {reason}",
                     "code": reason,
-                    "report": report.to_dict(),
+                    "report": report,
                 },
                 422,
             )
             return
-        boxes = [b.to_dict() for b in report.boxes]
+        out = answer["data"]
+        boxes = report.get("boxes", [])
+        logger.info(
+            "redact: status=done boxes=%d in %.2fs",
+            len(boxes),
+            answer.get("seconds", 0),
+        )
         if _wants_json(request):
             send_json(
                 output,
                 {
-                    "redacted_instance": base64.b64encode(data).decode("ascii"),
+                    "redacted_instance": base64.b64encode(out).decode("ascii"),
                     "boxes": boxes,
-                    "report": report.to_dict(),
+                    "report": report,
                 },
             )
             return
         output.SetHttpHeader(
             "X-Redaction-Boxes", json.dumps(boxes, separators=(",", ":"))
         )
-        output.SetHttpHeader("X-Redaction-Status", report.status)
-        output.AnswerBuffer(data, "application/dicom")
+        output.SetHttpHeader("X-Redaction-Status", "done")
+        output.AnswerBuffer(out, "application/dicom")
 
-    def _process(self, body: bytes) -> tuple[Any, bytes | None]:
-        """Decode, redact, encode (runs on the engine thread): ``(report, file)``;
-        the file is ``None`` unless the report's status is ``done``."""
-        assert self._redact is not None
-        ds = _read_dicom(body)
-        started = time.perf_counter()
-        result = self._redact(ds, self.config.settings)
-        report = result.report
-        logger.info(
-            "redact: status=%s boxes=%d in %.2fs",
-            report.status,
-            len(report.boxes),
-            time.perf_counter() - started,
-        )
-        if report.status != "done" or result.dataset is None:
-            return report, None
-        return report, _write_dicom(result.dataset)
+
+def _group(request: dict[str, Any], uri: str) -> str:
+    groups = request.get("groups") or ()
+    value = groups[0] if groups else uri.rstrip("/").rsplit("/", 1)[-1]
+    return str(value)
 
 
 def _read_dicom(body: bytes) -> Any:
@@ -259,9 +321,3 @@ def _read_dicom(body: bytes) -> Any:
             422, "no-pixel-data", "the DICOM file has no (7FE0,0010) Pixel Data"
         )
     return ds
-
-
-def _write_dicom(ds: Any) -> bytes:
-    buf = io.BytesIO()
-    ds.save_as(buf, enforce_file_format=True)
-    return buf.getvalue()

@@ -1,7 +1,7 @@
 """The plugin inside a real Orthanc: health, on-the-fly redaction, errors.
 
-Automatic redaction of stored instances is not implemented yet; these tests cover
-what exists: ``GET /redaction/health`` and ``POST /redaction/redact``.
+``POST /redaction/redact`` answers a redacted file and stores nothing; automatic
+redaction of stored instances is tested in ``test_auto_redaction.py``.
 """
 
 from __future__ import annotations
@@ -88,7 +88,12 @@ def test_health(orthanc_url: str) -> None:
     assert body["engine_ready"] is True, body.get("engine_error")
 
 
+def _instances(orthanc_url: str) -> list[str]:
+    return requests.get(orthanc_url + "/instances", timeout=10).json()
+
+
 def test_redact_json_returns_redacted_copy_and_stores_nothing(orthanc_url: str) -> None:
+    before = _instances(orthanc_url)
     data, text_mask = make_dicom()
     r = requests.post(
         orthanc_url + "/redaction/redact?format=json",
@@ -135,10 +140,11 @@ def test_redact_json_returns_redacted_copy_and_stores_nothing(orthanc_url: str) 
     # Far from the text nothing moves (uncompressed in, uncompressed out).
     assert not changed[120:, :].any()
 
-    assert requests.get(orthanc_url + "/instances", timeout=10).json() == []
+    assert _instances(orthanc_url) == before
 
 
 def test_redact_dicom_answer_carries_boxes_header(orthanc_url: str) -> None:
+    before = _instances(orthanc_url)
     data, _ = make_dicom()
     r = requests.post(
         orthanc_url + "/redaction/redact",
@@ -151,7 +157,7 @@ def test_redact_dicom_answer_carries_boxes_header(orthanc_url: str) -> None:
     boxes = json.loads(r.headers["X-Redaction-Boxes"])
     assert isinstance(boxes, list) and boxes
     _no_identity(pydicom.dcmread(io.BytesIO(r.content)))
-    assert requests.get(orthanc_url + "/instances", timeout=10).json() == []
+    assert _instances(orthanc_url) == before
 
 
 def _truncated() -> bytes:
