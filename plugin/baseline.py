@@ -33,12 +33,15 @@ def get_presidio_engine() -> Any:
             ImageAnalyzerEngine,
         )
 
+        from .core.phi import offline_tldextract
+
         nlp = NlpEngineProvider(
             nlp_configuration={
                 "nlp_engine_name": "spacy",
                 "models": [{"lang_code": "en", "model_name": SPACY_MODEL}],
             }
         ).create_engine()
+        offline_tldextract()
         analyzer = AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
         image_analyzer = ImageAnalyzerEngine(analyzer_engine=analyzer)
         _ENGINE["engine"] = DicomImageRedactorEngine(

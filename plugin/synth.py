@@ -654,7 +654,7 @@ def _layout_text(text: str, font: Any, x: int, baseline: int) -> list[_Glyph]:
     for i, ch in enumerate(text):
         if ch.isspace():
             continue
-        offset = int(round(font.getlength(text[:i])))
+        offset = round(font.getlength(text[:i]))
         l, t, r, b = font.getbbox(ch, anchor="ls")
         w, h = max(1, r - l), max(1, b - t)
         canvas = Image.new("L", (w, h), 0)
@@ -912,7 +912,7 @@ def _styles(
     styles = []
     for _ in range(3):
         pct = rng.uniform(0.022, 0.045)
-        size = max(9, int(round(pct * min(h, w))))
+        size = max(9, round(pct * min(h, w)))
         if rng.random() < 0.15:
             size = 9
         path = rng.choice(fonts + ["default"]) if fonts else "default"

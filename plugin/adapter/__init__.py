@@ -86,9 +86,11 @@ class _Lifecycle:
                 logger.error("redaction service did not start: %s", type(exc).__name__)
                 logger.debug("traceback", exc_info=True)
                 self.routes.starting_error = f"start failed: {type(exc).__name__}"
+                self.routes.started.set()
                 return
             self.service = service
             self.routes.service = service
+            self.routes.started.set()
             logger.warning(
                 "pixel redaction running: workers=%d automatic=%s policy=%s",
                 workers,

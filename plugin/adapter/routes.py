@@ -20,6 +20,7 @@ import contextlib
 import io
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -126,6 +127,9 @@ def _wants_json(request: dict[str, Any]) -> bool:
     return "application/json" in accept and "application/dicom" not in accept
 
 
+STARTUP_WAIT_S = 60.0
+
+
 class Routes:
     """The handlers, over the service (``None`` until Orthanc has started)."""
 
@@ -134,8 +138,14 @@ class Routes:
         self.service: Any = None
         """:class:`~plugin.adapter.service.RedactionService`, set once Orthanc runs."""
         self.starting_error: str | None = None
+        self.started = threading.Event()
+        """Set when the service is up (or failed to start): routes wait for it."""
 
     def _service(self) -> Any:
+        # Orthanc answers HTTP a moment before it reports ORTHANC_STARTED to plugins:
+        # a request in that window waits rather than failing.
+        if self.service is None:
+            self.started.wait(STARTUP_WAIT_S)
         if self.service is None:
             reason = self.starting_error or "the plugin is starting"
             raise HttpError(503, "starting", reason)

@@ -339,11 +339,12 @@ _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 _DATE_PATTERNS = [
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
     re.compile(
-        r"\b\d{1,2}[ -]?(?:%s)[A-Z]*[-\s,.]*\d{2,4}\b" % "|".join(_MONTHS),
+        r"\b\d{{1,2}}[ -]?(?:{})[A-Z]*[-\s,.]*\d{{2,4}}\b".format("|".join(_MONTHS)),
         re.IGNORECASE,
     ),
     re.compile(
-        r"\b(?:%s)[A-Z]*\.? \d{1,2},? \d{4}\b" % "|".join(_MONTHS), re.IGNORECASE
+        r"\b(?:{})[A-Z]*\.? \d{{1,2}},? \d{{4}}\b".format("|".join(_MONTHS)),
+        re.IGNORECASE,
     ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
@@ -635,6 +636,21 @@ class HeaderIdentity:
         return 0.0
 
 
+def offline_tldextract() -> None:
+    """Keep Presidio's e-mail recognizer offline.
+
+    It calls ``tldextract.extract``, whose default extractor downloads the Public
+    Suffix List on first use (and logs a traceback without network). The same
+    extractor without URLs uses the snapshot shipped in the package.
+    """
+    try:
+        import tldextract.tldextract as tld
+    except ImportError:
+        return
+    if tuple(getattr(tld.TLD_EXTRACTOR, "suffix_list_urls", ())):
+        tld.TLD_EXTRACTOR = tld.TLDExtract(suffix_list_urls=())
+
+
 class PhiDetector:
     """Classifies OCR words. One instance per process: Presidio loads once."""
 
@@ -660,6 +676,7 @@ class PhiDetector:
             nlp = provider.create_engine()
         except OSError as exc:
             raise BackendUnavailableError(f"spaCy model {SPACY_MODEL}: {exc}") from None
+        offline_tldextract()
         return AnalyzerEngine(nlp_engine=nlp, supported_languages=["en"])
 
     @property

@@ -170,3 +170,15 @@ def test_label_glued_to_the_patient_id_is_split_off(detector):
     )
     assert set(hits) == {"66245114"}
     assert hits["66245114"].source == "header"
+
+
+def test_presidio_email_recognizer_stays_offline() -> None:
+    """tldextract's default extractor would download the Public Suffix List."""
+    import tldextract.tldextract as tld
+
+    from plugin.core.phi import offline_tldextract
+
+    offline_tldextract()
+    assert tuple(tld.TLD_EXTRACTOR.suffix_list_urls) == ()
+    # The bundled snapshot still knows suffixes: no network needed to split them.
+    assert tld.extract("mail.example.co.uk").suffix == "co.uk"
