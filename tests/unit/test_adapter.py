@@ -1,0 +1,187 @@
+"""The Orthanc-free parts of the adapter: configuration, per-file processing, workers.
+
+The worker pool is exercised with real worker processes (``python -m
+plugin.adapter.workerproc``) running the real engine; only Orthanc is absent.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import threading
+import time
+
+import pydicom
+import pytest
+from dicomgen import make_dataset
+
+from plugin.adapter.config import PLUGIN_KEYS, read_config
+from plugin.adapter.pool import WorkerCrashed, WorkerPool, WorkerTimeout
+from plugin.adapter.process import is_redacted_copy, redact_bytes
+from plugin.core.errors import ConfigError
+from plugin.core.settings import RedactionSettings
+
+
+def _file(text: str | None = "DOE^JANE MRN48213977", modality: str = "OT") -> bytes:
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, 160, 320, text=text)
+    ds.Modality = modality
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    return buf.getvalue()
+
+
+# ---- configuration ------------------------------------------------------------------
+def test_defaults_and_plugin_keys() -> None:
+    config = read_config({})
+    assert config.enabled is True and config.delete_original is False
+    assert config.worker_count == (os.cpu_count() or 1)
+    assert config.in_flight == 2 * config.worker_count
+    assert set(PLUGIN_KEYS) >= {"Enabled", "Workers", "Modalities", "DeleteOriginal"}
+
+
+def test_plugin_and_core_keys_together() -> None:
+    config = read_config(
+        {"Workers": 3, "Modalities": ["us", "XA"], "Fill": "black", "QueueSize": 4}
+    )
+    assert config.workers == 3 and config.in_flight == 4
+    assert config.modalities == ("US", "XA")
+    assert config.settings.fill.value == "black"
+
+
+@pytest.mark.parametrize(
+    "section",
+    [
+        {"Workers": "2"},
+        {"Workers": True},
+        {"Workers": -1},
+        {"Modalities": "US"},
+        {"Modalities": [1]},
+        {"DeleteOriginal": "yes"},
+        {"TimeoutSeconds": 0},
+        {"WorkerNice": 40},
+        {"NoSuchKey": 1},
+    ],
+)
+def test_bad_values_stop_startup(section: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        read_config(section)
+
+
+def test_filters() -> None:
+    config = read_config(
+        {
+            "Modalities": ["US"],
+            "SopClasses": ["1.2.840.10008.5.1.4.1.1.6.1"],
+            "RequireBurnedInAnnotation": True,
+        }
+    )
+    assert config.accepts("US", "1.2.840.10008.5.1.4.1.1.6.1", "YES") is None
+    assert "Modalities" in (
+        config.accepts("CT", "1.2.840.10008.5.1.4.1.1.6.1", "YES") or ""
+    )
+    assert "SopClasses" in (config.accepts("US", "1.2.3", "YES") or "")
+    assert "BurnedInAnnotation" in (
+        config.accepts("US", "1.2.840.10008.5.1.4.1.1.6.1", "") or ""
+    )
+
+
+# ---- one file -------------------------------------------------------------------------
+SETTINGS = RedactionSettings(uid_key="unit-test-key")
+
+
+@pytest.mark.ocr
+def test_redact_bytes_done_then_copy_recognised() -> None:
+    answer = redact_bytes(_file(), SETTINGS)
+    assert answer["status"] == "done", answer["report"]
+    assert answer["report"]["boxes"]
+    copy = pydicom.dcmread(io.BytesIO(answer["data"]))
+    assert is_redacted_copy(copy)
+    again = redact_bytes(answer["data"], SETTINGS)
+    assert again["status"] == "copy" and again["data"] is None
+    # Explicitly asked, a copy is redacted again (a user wants it).
+    assert redact_bytes(answer["data"], SETTINGS, explicit=True)["status"] == "done"
+
+
+def test_redact_bytes_unreadable_and_no_pixels() -> None:
+    bad = redact_bytes(b"not a dicom file at all", SETTINGS)
+    assert bad["status"] == "failed" and bad["report"]["reason"] == "unreadable"
+    ds = pydicom.dcmread(io.BytesIO(_file()))
+    del ds.PixelData
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    skipped = redact_bytes(buf.getvalue(), SETTINGS)
+    assert skipped["status"] == "skipped"
+    assert skipped["report"]["reason"] == "no-pixel-data"
+
+
+def test_redact_bytes_filtered_unless_explicit() -> None:
+    config = read_config({"Modalities": ["US"]})
+    answer = redact_bytes(_file(modality="CT"), SETTINGS, filters=config)
+    assert answer["status"] == "skipped" and answer["report"]["reason"] == "filtered"
+    assert "DOE" not in str(answer["report"])
+
+
+def test_original_is_not_a_copy() -> None:
+    assert not is_redacted_copy(pydicom.dcmread(io.BytesIO(_file())))
+
+
+# ---- worker processes -----------------------------------------------------------------
+@pytest.fixture(scope="module")
+def pool() -> WorkerPool:
+    init = {"settings": SETTINGS, "filters": None, "threads": 1, "nice": 0}
+    p = WorkerPool(1, init, timeout=300)
+    p.start()
+    yield p
+    p.close()
+
+
+def _call(pool: WorkerPool, message: dict[str, object], timeout: float | None = None):  # type: ignore[no-untyped-def]
+    return pool.submit(lambda slot: slot.call(message, timeout), 0).result(600)
+
+
+@pytest.mark.ocr
+@pytest.mark.slow
+def test_worker_redacts_and_survives_a_killed_worker(pool: WorkerPool) -> None:
+    answer = _call(pool, {"op": "redact", "data": _file()})
+    assert answer["status"] == "done"
+    pid = _call(pool, {"op": "ping"})["pong"]
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.5)
+    # The next call finds the worker dead, starts a new one and gets its answer.
+    assert _call(pool, {"op": "ping"})["pong"] != pid
+    assert pool.counters["restarts"] + pool.counters["crashes"] >= 1
+
+
+@pytest.mark.slow
+def test_worker_timeout_kills_and_replaces(pool: WorkerPool) -> None:
+    pid = _call(pool, {"op": "ping"})["pong"]
+    big = _file()
+    with pytest.raises(WorkerTimeout):
+        # No redaction finishes in 1 ms: the worker is killed.
+        _call(pool, {"op": "redact", "data": big}, timeout=0.001)
+    assert pool.counters["timeouts"] >= 1
+    assert _call(pool, {"op": "ping"})["pong"] != pid
+
+
+@pytest.mark.slow
+def test_worker_dying_on_a_message_twice_is_a_crash(pool: WorkerPool) -> None:
+    # A worker that dies while handling the message, on both attempts.
+    def task(slot):  # type: ignore[no-untyped-def]
+        def killer() -> None:
+            for _ in range(2):
+                deadline = time.monotonic() + 120
+                while slot.process is None and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                proc = slot.process
+                if proc is not None:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    while slot.process is proc and time.monotonic() < deadline:
+                        time.sleep(0.01)
+
+        threading.Thread(target=killer, daemon=True).start()
+        return slot.call({"op": "redact", "data": _file()})
+
+    with pytest.raises(WorkerCrashed):
+        pool.submit(task, 0).result(600)
+    assert _call(pool, {"op": "ping"})["pong"]
