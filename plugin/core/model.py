@@ -8,7 +8,7 @@ from typing import Any, Literal
 __all__ = ["Box", "RedactionReport", "RedactionResult", "Source", "Status", "Word"]
 
 Status = Literal["done", "failed", "skipped"]
-Source = Literal["header", "ner", "pattern", "policy"]
+Source = Literal["header", "ner", "pattern", "policy", "reviewer"]
 
 
 @dataclasses.dataclass(frozen=True)

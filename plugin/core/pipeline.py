@@ -82,6 +82,7 @@ def redact_dataset(
     *,
     engines: Engines | None = None,
     extra_boxes: list[Box] | None = None,
+    keep_regions: list[Box] | None = None,
 ) -> RedactionResult:
     """Redact burned-in PHI from ``ds`` and anonymize the header of the copy.
 
@@ -95,6 +96,10 @@ def redact_dataset(
         Pre-built engines (default: :func:`get_engines`).
     extra_boxes
         Boxes a reviewer added; painted in addition to what is found.
+    keep_regions
+        Regions a reviewer declared not PHI (a box removed in review): a found box
+        lying mostly inside one is not painted, in the first pass and in
+        verification. Reviewer boxes (``extra_boxes``) are always painted.
 
     Returns
     -------
@@ -136,6 +141,8 @@ def redact_dataset(
         boxes = _boxes_from_findings(
             findings, settings.padding, display.shape, display=display
         )
+        keep = list(keep_regions or [])
+        boxes = [b for b in boxes if not _kept(b, keep)]
         boxes.extend(extra_boxes or [])
         painted = frames
         if boxes:
@@ -154,6 +161,7 @@ def redact_dataset(
                     settings,
                     report,
                     first_words=words,
+                    keep=keep,
                 )
             verified = True
         out = copy.deepcopy(ds)
@@ -410,6 +418,7 @@ def _verify(
     report: RedactionReport,
     *,
     first_words: dict[int, list[Word]],
+    keep: list[Box] | None = None,
 ) -> tuple[np.ndarray, list[Box]]:
     """Read the painted image again with the verification engine; fail if PHI remains.
 
@@ -443,7 +452,7 @@ def _verify(
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
         new = _boxes_from_findings(leftovers, settings.padding, display.shape)
         # A hit inside an already painted box is the fill read as text: ignore it.
-        new = [b for b in new if not _inside_any(b, boxes)]
+        new = [b for b in new if not _inside_any(b, boxes) and not _kept(b, keep or [])]
         if not new:
             report.verification = {
                 "engine": engines.verifier.name,
@@ -464,6 +473,19 @@ def _verify(
         "remaining_types": sorted({b.entity_type for b in new}),
     }
     raise VerificationError("PHI still readable after painting")
+
+
+def _kept(b: Box, regions: list[Box]) -> bool:
+    """``b`` lies at least half inside a reviewer's keep region of its frame
+    (a region with ``frame == -1`` applies to every frame)."""
+    for r in regions:
+        if r.frame not in (b.frame, -1):
+            continue
+        w = min(b.left + b.width, r.left + r.width) - max(b.left, r.left)
+        h = min(b.top + b.height, r.top + r.height) - max(b.top, r.top)
+        if w > 0 and h > 0 and 2 * w * h >= b.width * b.height:
+            return True
+    return False
 
 
 def _overlaps(w: Word, others: list[Word]) -> bool:

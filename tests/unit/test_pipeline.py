@@ -9,7 +9,7 @@ from PIL import Image, ImageDraw, ImageFont
 from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, RLELossless
 
 from plugin.core import pixels
-from plugin.core.model import Word
+from plugin.core.model import Box, Word
 from plugin.core.pipeline import Engines, get_engines, redact_dataset
 from plugin.core.settings import FillMode, RedactionSettings
 
@@ -223,3 +223,31 @@ def test_detected_text_is_logged_only_when_asked(engines, caplog):
     assert "DOE" not in caplog.text.upper()
     redact_dataset(burned(), SETTINGS.replace(log_detected_text=True), engines=engines)
     assert "DOE" in caplog.text.upper()
+
+
+def test_reviewer_boxes_painted_and_keep_regions_left_alone(engines):
+    """Corrections from review: a box the engine missed is painted; a region the
+    reviewer declared not PHI is left as it was, also through verification."""
+    ds = burned()
+    before = pixels.read_frames(ds)
+    name_region = Box(0, 10, 10, 200, 34, "KEEP", "reviewer", 1.0)
+    added = Box(0, 410, 468, 90, 28, "PERSON", "reviewer", 1.0)  # over "kVp 120"
+    result = redact_dataset(
+        ds, SETTINGS, engines=engines, extra_boxes=[added], keep_regions=[name_region]
+    )
+    assert result.report.status == "done", result.report.message
+    after = pixels.read_frames(result.dataset)
+    # The DOB line is still painted; the name line is untouched.
+    assert (region(after, (10, 10, 200, 34)) == region(before, (10, 10, 200, 34))).all()
+    assert not (
+        region(after, (20, 48, 150, 22)) == region(before, (20, 48, 150, 22))
+    ).all()
+    # The reviewer's box is painted over text the engine keeps ("kVp 120").
+    kvp = (410, 468, 90, 28)
+    assert not (region(after, kvp) == region(before, kvp)).all()
+    assert np.ptp(region(after, kvp)) == 0
+    assert any(b.source == "reviewer" and b.left == 410 for b in result.report.boxes)
+    assert not any(
+        b.frame == 0 and b.top < 40 and b.left < 200 and b.source != "reviewer"
+        for b in result.report.boxes
+    )
