@@ -30,6 +30,11 @@ ROUTES = {
     f"/redaction/instances/{ID}": "instance",
     f"/redaction/series/{ID}": "series",
     f"/redaction/studies/{ID}": "studies",
+    f"/redaction/instances/{ID}/preview.png": "preview",
+    f"/redaction/instances/{ID}/video.(mp4|gif)": "video",
+    f"/redaction/instances/{ID}/boxes": "boxes",
+    f"/redaction/instances/{ID}/corrections": "corrections",
+    "/redaction/ui/([A-Za-z0-9_.-]+)": "ui_file",
     "/redaction/jobs": "jobs",
     "/redaction/jobs/([0-9a-f-]+)": "job",
 }
@@ -137,6 +142,12 @@ def register(orthanc_module: Any) -> Any:
     routes = Routes(config)
     for uri, name in ROUTES.items():
         orthanc_module.RegisterRestCallback(uri, guarded(uri, getattr(routes, name)))
+    if config.explorer_extension:
+        from .routes import STATIC_DIR
+
+        script = STATIC_DIR / "explorer.js"
+        if script.is_file():
+            orthanc_module.ExtendOrthancExplorer(script.read_text(encoding="utf-8"))
     lifecycle = _Lifecycle(orthanc_module, config, routes)
     orthanc_module.RegisterOnChangeCallback(lifecycle.on_change)
     logger.warning(

@@ -49,6 +49,8 @@ class PluginConfig:
     """Largest body ``POST /redaction/redact`` accepts."""
     worker_python: str = ""
     """Interpreter of the worker processes (empty: the one Orthanc embeds)."""
+    explorer_extension: bool = True
+    """Add the Redact / status / review controls to Orthanc Explorer."""
 
     @property
     def worker_count(self) -> int:
@@ -82,6 +84,7 @@ _PLUGIN_FIELDS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "WorkerNice": ("worker_nice", int),
     "MaxUploadMegabytes": ("max_upload_megabytes", int),
     "WorkerPython": ("worker_python", str),
+    "ExplorerExtension": ("explorer_extension", bool),
 }
 
 PLUGIN_KEYS = tuple(_PLUGIN_FIELDS)

@@ -18,11 +18,19 @@ import pydicom
 from pydicom.dataset import Dataset
 
 from plugin.core.header import TOOL_NAME
+from plugin.core.model import Box
 from plugin.core.settings import RedactionSettings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["is_redacted_copy", "read_dicom", "redact_bytes"]
+__all__ = [
+    "boxes_from_json",
+    "is_redacted_copy",
+    "preview_png",
+    "read_dicom",
+    "redact_bytes",
+    "video_bytes",
+]
 
 
 class UnreadableError(Exception):
@@ -60,6 +68,7 @@ def redact_bytes(
     engines: Any = None,
     filters: Any = None,
     explicit: bool = False,
+    corrections: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Redact one file; never raises.
 
@@ -77,6 +86,9 @@ def redact_bytes(
     explicit
         A user asked for this file: filters do not apply and one of our own copies
         is redacted again instead of being recognised and left alone.
+    corrections
+        A reviewer's ``{"add": [box...], "keep": [box...]}``: boxes painted in
+        addition, regions left alone (see :func:`redact_dataset`).
 
     Returns
     -------
@@ -115,7 +127,14 @@ def redact_bytes(
         if why:
             return answer(_report("skipped", "filtered", why))
     try:
-        result = redact_dataset(ds, settings, engines=engines)
+        corrections = corrections or {}
+        result = redact_dataset(
+            ds,
+            settings,
+            engines=engines,
+            extra_boxes=boxes_from_json(corrections.get("add"), "PERSON"),
+            keep_regions=boxes_from_json(corrections.get("keep"), "KEEP"),
+        )
     except Exception as exc:
         logger.error("unexpected %s", type(exc).__name__)
         logger.debug("traceback", exc_info=True)
@@ -130,3 +149,75 @@ def redact_bytes(
         report.update(status="failed", reason="write", message=type(exc).__name__)
         return answer(report)
     return answer(report, buf.getvalue())
+
+
+def boxes_from_json(items: Any, entity_type: str) -> list[Box]:
+    """Reviewer boxes ``{frame, left, top, width, height}`` -> :class:`Box` (invalid
+    items raise ``ValueError``)."""
+    boxes = []
+    for item in items or []:
+        values = [int(item[k]) for k in ("frame", "left", "top", "width", "height")]
+        if values[3] <= 0 or values[4] <= 0 or values[1] < 0 or values[2] < 0:
+            raise ValueError("a box needs left, top >= 0 and width, height > 0")
+        boxes.append(
+            Box(
+                *values,
+                entity_type=str(item.get("entity_type") or entity_type)[:32],
+                source="reviewer",
+                score=1.0,
+            )
+        )
+    return boxes
+
+
+def preview_png(data: bytes, frame: int = 0, max_side: int = 0) -> dict[str, Any]:
+    """Frame ``frame`` of a DICOM file as an 8-bit PNG, as a viewer would show it.
+
+    Returns ``{"png": bytes, "frames", "width", "height"}``; ``max_side`` > 0 scales
+    the image down so its longer side fits (coordinates of boxes then scale too).
+    """
+    import cv2
+    import numpy as np
+
+    from plugin.core import pixels
+
+    ds = read_dicom(data)
+    if "PixelData" not in ds:
+        raise ValueError("no pixel data")
+    pixels.check_supported(ds, max_pixels=400_000_000, max_frames=5000)
+    frames = pixels.read_frames(ds)
+    count = int(frames.shape[0])
+    index = min(max(0, frame), count - 1)
+    shown = pixels.display_frames(ds, frames[index : index + 1])[0]
+    image = np.ascontiguousarray(shown)
+    if image.ndim == 3:
+        image = cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    height, width = image.shape[:2]
+    if max_side and max(height, width) > max_side:
+        scale = max_side / max(height, width)
+        image = cv2.resize(
+            image, (round(width * scale), round(height * scale)), cv2.INTER_AREA
+        )
+    ok, png = cv2.imencode(".png", image)
+    if not ok:
+        raise ValueError("PNG encoding failed")
+    return {"png": png.tobytes(), "frames": count, "width": width, "height": height}
+
+
+def video_bytes(data: bytes, fmt: str) -> bytes:
+    """All frames of a DICOM file as an MP4 or animated GIF (``fmt``: mp4 | gif)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from plugin.video import export_video
+
+    if fmt not in ("mp4", "gif"):
+        raise ValueError("format must be mp4 or gif")
+    ds = read_dicom(data)
+    with tempfile.TemporaryDirectory(prefix="redaction-video-") as tmp:
+        target = Path(tmp) / f"export.{fmt}"
+        export_video(ds, target)
+        out = target.read_bytes()
+        os.unlink(target)
+    return out

@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from plugin import __version__
@@ -211,6 +212,151 @@ class Routes:
         result = future.result(timeout=self.config.timeout_seconds * 2 + 120)
         send_json(output, service.describe(instance) or result)
 
+    def _resolve(self, service: Any, instance: str, which: str) -> str:
+        """The instance to show: ``which`` is ``original`` or ``redacted``."""
+        described = service.describe(instance)
+        if described is None:
+            raise HttpError(404, "unknown-instance", "no such instance")
+        if which == "original":
+            return str(described.get("copy_of") or instance)
+        if which == "redacted":
+            if described.get("copy_of"):
+                return instance
+            if not described.get("redacted"):
+                raise HttpError(404, "no-copy", "this instance has no redacted copy")
+            return str(described["redacted"])
+        raise HttpError(400, "bad-argument", "which must be original or redacted")
+
+    # GET /redaction/instances/{id}/preview.png?frame=N&which=original|redacted
+    def preview(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        service = self._service()
+        instance = _group(request, uri)
+        described = service.describe(instance)
+        default = "redacted" if described and described.get("copy_of") else "original"
+        target = self._resolve(service, instance, _arg(request, "which", default))
+        try:
+            frame = int(_arg(request, "frame", "0"))
+            max_side = int(_arg(request, "max_side", "0"))
+        except ValueError:
+            raise HttpError(
+                400, "bad-argument", "frame and max_side are integers"
+            ) from None
+        answer = service.render(
+            {
+                "op": "preview",
+                "data": service.api.dicom(target),
+                "frame": frame,
+                "max_side": max_side,
+            }
+        )
+        if "png" not in answer:
+            raise HttpError(422, "no-preview", f"cannot render ({answer.get('error')})")
+        output.SetHttpHeader("X-Frames", str(answer["frames"]))
+        output.SetHttpHeader("Cache-Control", "no-store")
+        output.AnswerBuffer(answer["png"], "image/png")
+
+    # GET /redaction/instances/{id}/video.mp4|gif
+    def video(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        service = self._service()
+        groups = request.get("groups") or ()
+        instance, fmt = str(groups[0]), str(groups[1])
+        described = service.describe(instance)
+        default = "redacted" if described and described.get("copy_of") else "original"
+        target = self._resolve(service, instance, _arg(request, "which", default))
+        answer = service.render(
+            {"op": "video", "data": service.api.dicom(target), "format": fmt}
+        )
+        if "video" not in answer:
+            raise HttpError(422, "no-video", f"cannot export ({answer.get('error')})")
+        output.SetHttpHeader(
+            "Content-Disposition", f'attachment; filename="{target}.{fmt}"'
+        )
+        output.AnswerBuffer(
+            answer["video"], "video/mp4" if fmt == "mp4" else "image/gif"
+        )
+
+    # GET /redaction/instances/{id}/boxes
+    def boxes(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        service = self._service()
+        instance = _group(request, uri)
+        described = service.describe(instance)
+        if described is None:
+            raise HttpError(404, "unknown-instance", "no such instance")
+        copy = described.get("redacted")
+        report = (service.api.report(copy) if copy else None) or {}
+        body = {
+            "original": described.get("copy_of") or described["id"],
+            "redacted": copy,
+            "status": described.get("status"),
+            "policy": report.get("policy"),
+            "frames": report.get("frames"),
+            "boxes": report.get("boxes", []),
+            "verification": report.get("verification", {}),
+        }
+        output.SetHttpHeader(
+            "Content-Disposition",
+            f'attachment; filename="{body["original"]}-boxes.json"',
+        )
+        send_json(output, body)
+
+    # GET|PUT /redaction/instances/{id}/corrections
+    def corrections(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        method = request.get("method")
+        if method not in ("GET", "PUT", "POST"):
+            output.SendMethodNotAllowed("GET,PUT")
+            return
+        service = self._service()
+        instance = _group(request, uri)
+        described = service.describe(instance)
+        if described is None:
+            raise HttpError(404, "unknown-instance", "no such instance")
+        original = str(described.get("copy_of") or instance)
+        if method == "GET":
+            send_json(output, service.corrections(original))
+            return
+        try:
+            body = json.loads(bytes(request.get("body") or b"{}"))
+            if not isinstance(body, dict):
+                raise TypeError("not an object")
+            stored = service.set_corrections(
+                original,
+                list(body.get("add", [])),
+                list(body.get("keep", [])),
+                request_user(request),
+            )
+        except (ValueError, TypeError, KeyError) as exc:
+            raise HttpError(
+                400,
+                "bad-corrections",
+                f"corrections must be boxes ({type(exc).__name__})",
+            ) from None
+        send_json(output, stored)
+
+    # GET /redaction/ui/{file}
+    def ui_file(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        name = _group(request, uri)
+        path = STATIC_DIR / name
+        if (
+            "/" in name
+            or name.startswith(".")
+            or path.suffix not in _STATIC_TYPES
+            or not path.is_file()
+        ):
+            raise HttpError(404, "not-found", "no such file")
+        output.AnswerBuffer(path.read_bytes(), _STATIC_TYPES[path.suffix])
+
     # POST /redaction/series/{id}, /redaction/studies/{id}
     def series(self, output: Any, uri: str, request: dict[str, Any]) -> None:
         self._job("series", output, uri, request)
@@ -304,6 +450,34 @@ class Routes:
         )
         output.SetHttpHeader("X-Redaction-Status", "done")
         output.AnswerBuffer(out, "application/dicom")
+
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+_STATIC_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "application/javascript",
+    ".css": "text/css",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".json": "application/json",
+}
+
+
+def request_user(request: dict[str, Any]) -> str:
+    """The HTTP Basic user name of a request ("" when anonymous)."""
+    headers = request.get("headers") or {}
+    auth = str(headers.get("authorization", ""))
+    if not auth.lower().startswith("basic "):
+        return ""
+    try:
+        decoded = base64.b64decode(auth[6:].strip()).decode("utf-8", "replace")
+    except ValueError:
+        return ""
+    return decoded.split(":", 1)[0][:64]
+
+
+def _arg(request: dict[str, Any], name: str, default: str = "") -> str:
+    return str((request.get("get") or {}).get(name, default))
 
 
 def _group(request: dict[str, Any], uri: str) -> str:

@@ -64,6 +64,7 @@ META_NAMES = {
     "message": "RedactionMessage",
 }
 ATTACHMENT_REPORT = 4470  # RedactionReport, application/json, on the copy
+ATTACHMENT_CORRECTIONS = 4471  # RedactionCorrections, application/json, on the original
 
 # Global properties (>= 1024, plugin range).
 PROP_CURSOR = 5471
@@ -119,23 +120,25 @@ class OrthancApi:
         answer = json.loads(self.o.RestApiPost("/instances", data))
         return answer["ID"], answer.get("Status", "Success")
 
-    def put_report(self, instance: str, report: dict[str, Any]) -> None:
-        body = json.dumps(report, ensure_ascii=True, separators=(",", ":"))
-        self.o.RestApiPut(
-            f"/instances/{instance}/attachments/{ATTACHMENT_REPORT}", body
-        )
+    def put_json(self, instance: str, index: int, value: Any) -> None:
+        body = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+        self.o.RestApiPut(f"/instances/{instance}/attachments/{index}", body)
 
-    def report(self, instance: str) -> dict[str, Any] | None:
+    def get_json_attachment(self, instance: str, index: int) -> Any | None:
         try:
-            raw = self.o.RestApiGet(
-                f"/instances/{instance}/attachments/{ATTACHMENT_REPORT}/data"
-            )
+            raw = self.o.RestApiGet(f"/instances/{instance}/attachments/{index}/data")
         except Exception:  # noqa: BLE001 - no attachment
             return None
         try:
             return json.loads(raw)
         except ValueError:
             return None
+
+    def put_report(self, instance: str, report: dict[str, Any]) -> None:
+        self.put_json(instance, ATTACHMENT_REPORT, report)
+
+    def report(self, instance: str) -> dict[str, Any] | None:
+        return self.get_json_attachment(instance, ATTACHMENT_REPORT)
 
     def delete_instance(self, instance: str) -> bool:
         try:
@@ -423,9 +426,20 @@ class RedactionService:
         if not force and meta.get("status") in FINAL:
             return self.describe(instance)
         self.api.set_metadata(instance, "status", "pending")
+        corrections = self.corrections(instance)
         data = self.api.dicom(instance)
         try:
-            answer = slot.call({"op": "redact", "data": data, "explicit": force})
+            answer = slot.call(
+                {
+                    "op": "redact",
+                    "data": data,
+                    "explicit": force,
+                    "corrections": {
+                        "add": corrections["add"],
+                        "keep": corrections["keep"],
+                    },
+                }
+            )
         except WorkerTimeout:
             return self._finish_failed(
                 instance, meta, "timeout", "the worker exceeded TimeoutSeconds", True
@@ -492,6 +506,12 @@ class RedactionService:
             "plugin_version": __version__,
             "seconds": answer.get("seconds"),
             **report,
+        }
+        corrections = self.corrections(instance)
+        attachment["corrections"] = {
+            "added_boxes": len(corrections["add"]),
+            "keep_regions": len(corrections["keep"]),
+            "revisions": len(corrections["history"]),
         }
         self.api.set_metadata(copy_id, "source", instance)
         self.api.put_report(copy_id, attachment)
@@ -589,6 +609,9 @@ class RedactionService:
             out["boxes"] = report.get("boxes", [])
             out["verification"] = report.get("verification", {})
             out["policy"] = report.get("policy")
+            out["frames"] = report.get("frames")
+            out["trigger"] = report.get("trigger")
+            out["created"] = report.get("created")
         return out
 
     def queue_state(self) -> dict[str, Any]:
@@ -630,6 +653,66 @@ class RedactionService:
         }
         for name, value in values.items():
             self.api.set_metric(name, value)
+
+    # ---- review ---------------------------------------------------------------------
+    def corrections(self, instance: str) -> dict[str, Any]:
+        """A reviewer's boxes for an original: ``{"add", "keep", "history"}``."""
+        stored = self.api.get_json_attachment(instance, ATTACHMENT_CORRECTIONS) or {}
+        return {
+            "add": list(stored.get("add", [])),
+            "keep": list(stored.get("keep", [])),
+            "history": list(stored.get("history", [])),
+        }
+
+    def set_corrections(
+        self, instance: str, add: list[Any], keep: list[Any], user: str
+    ) -> dict[str, Any]:
+        """Replace the corrections of an original, keeping an audit entry.
+
+        Raises ``ValueError`` for malformed boxes. Applied at the next redaction of
+        the original (automatic or asked for): they survive later runs.
+        """
+        from .process import boxes_from_json
+
+        clean = {}
+        for name, items in (("add", add), ("keep", keep)):
+            boxes = boxes_from_json(items, "PERSON" if name == "add" else "KEEP")
+            clean[name] = [
+                {
+                    "frame": b.frame,
+                    "left": b.left,
+                    "top": b.top,
+                    "width": b.width,
+                    "height": b.height,
+                    **({"entity_type": b.entity_type} if name == "add" else {}),
+                }
+                for b in boxes
+            ]
+        current = self.corrections(instance)
+        history = current["history"][-199:] + [
+            {
+                "time": _now(),
+                "user": user,
+                "added_boxes": len(clean["add"]),
+                "keep_regions": len(clean["keep"]),
+            }
+        ]
+        stored = {"add": clean["add"], "keep": clean["keep"], "history": history}
+        self.api.put_json(instance, ATTACHMENT_CORRECTIONS, stored)
+        logger.warning(
+            "corrections of %s set by %s: %d boxes added, %d regions kept",
+            instance,
+            user or "anonymous",
+            len(clean["add"]),
+            len(clean["keep"]),
+        )
+        return stored
+
+    def render(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Preview or video of a file, rendered by a worker (priority of a user)."""
+        return self.pool.submit(lambda slot: slot.call(message), PRIORITY_NOW).result(
+            self.config.timeout_seconds * 2 + 120
+        )
 
     # ---- jobs -------------------------------------------------------------------------
     def start_job(self, level: str, resource: str) -> Job | None:

@@ -9,9 +9,12 @@ Protocol (pickled messages of :class:`multiprocessing.connection.Connection`):
 1. in: ``{"settings", "filters", "threads", "nice"}``; out: ``{"ready": True,
    "versions", "pid"}`` once the engines are loaded, or ``{"ready": False, "error"}``.
 2. in: ``{"op": "redact", "data": bytes, "explicit"?: bool, "settings"?:
-   RedactionSettings}``; out: the
+   RedactionSettings, "corrections"?: {"add", "keep"}}``; out: the
    dict of :func:`plugin.adapter.process.redact_bytes`.
-3. in: ``{"op": "stop"}`` or end of file (Orthanc stopped or died): the process exits.
+3. in: ``{"op": "preview", "data", "frame", "max_side"}``: ``{"png", "frames", "width",
+   "height"}``; ``{"op": "video", "data", "format"}``: ``{"video": bytes}``; both
+   ``{"error": type}`` on failure.
+4. in: ``{"op": "stop"}`` or end of file (Orthanc stopped or died): the process exits.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ def _serve(conn_in: Connection, conn_out: Connection) -> int:
     from plugin.core.pipeline import get_engines
     from plugin.privacy import silence_value_messages
 
-    from .process import redact_bytes
+    from .process import preview_png, redact_bytes, video_bytes
 
     init: dict[str, Any] = conn_in.recv()
     if init.get("nice"):
@@ -66,6 +69,18 @@ def _serve(conn_in: Connection, conn_out: Connection) -> int:
                 engines=job_engines,
                 filters=init.get("filters"),
                 explicit=bool(msg.get("explicit")),
+                corrections=msg.get("corrections"),
+            )
+        elif op == "preview":
+            answer = _guarded(
+                preview_png,
+                msg["data"],
+                int(msg.get("frame", 0)),
+                int(msg.get("max_side", 0)),
+            )
+        elif op == "video":
+            answer = _guarded(
+                lambda d, f: {"video": video_bytes(d, f)}, msg["data"], msg["format"]
             )
         elif op == "ping":
             answer = {"pong": os.getpid()}
@@ -78,6 +93,14 @@ def _serve(conn_in: Connection, conn_out: Connection) -> int:
             conn_out.send(answer)
         except (BrokenPipeError, OSError):
             return 0
+
+
+def _guarded(fn: Any, *args: Any) -> dict[str, Any]:
+    """``fn(*args)``, or ``{"error": type}`` (no message: it may quote file content)."""
+    try:
+        return fn(*args)
+    except Exception as exc:  # noqa: BLE001 - answered to the plugin
+        return {"error": type(exc).__name__}
 
 
 def main(argv: list[str] | None = None) -> int:
