@@ -34,6 +34,7 @@ ROUTES = {
     f"/redaction/instances/{ID}/video.(mp4|gif)": "video",
     f"/redaction/instances/{ID}/boxes": "boxes",
     f"/redaction/instances/{ID}/corrections": "corrections",
+    f"/redaction/instances/{ID}/audit": "audit",
     "/redaction/ui/([A-Za-z0-9_.-]+)": "ui_file",
     "/redaction/jobs": "jobs",
     "/redaction/jobs/([0-9a-f-]+)": "job",

@@ -47,6 +47,8 @@ class PluginConfig:
     """Niceness added to worker processes, so Orthanc's ingest keeps priority."""
     max_upload_megabytes: int = 512
     """Largest body ``POST /redaction/redact`` accepts."""
+    max_file_megabytes: int = 2048
+    """Larger stored instances are not redacted: ``failed`` / ``limit``."""
     worker_python: str = ""
     """Interpreter of the worker processes (empty: the one Orthanc embeds)."""
     explorer_extension: bool = True
@@ -83,6 +85,7 @@ _PLUGIN_FIELDS: dict[str, tuple[str, type | tuple[type, ...]]] = {
     "QueueSize": ("queue_size", int),
     "WorkerNice": ("worker_nice", int),
     "MaxUploadMegabytes": ("max_upload_megabytes", int),
+    "MaxFileMegabytes": ("max_file_megabytes", int),
     "WorkerPython": ("worker_python", str),
     "ExplorerExtension": ("explorer_extension", bool),
 }
@@ -127,8 +130,13 @@ def read_config(section: Any) -> PluginConfig:
         raise ConfigError(f"{SECTION}.Workers and QueueSize must be >= 0")
     if values.get("timeout_seconds", 1) <= 0:
         raise ConfigError(f"{SECTION}.TimeoutSeconds must be positive")
-    if values.get("max_upload_megabytes", 1) <= 0:
-        raise ConfigError(f"{SECTION}.MaxUploadMegabytes must be positive")
+    if (
+        values.get("max_upload_megabytes", 1) <= 0
+        or values.get("max_file_megabytes", 1) <= 0
+    ):
+        raise ConfigError(
+            f"{SECTION}.MaxUploadMegabytes and MaxFileMegabytes must be positive"
+        )
     if not 0 <= values.get("worker_nice", 0) <= 19:
         raise ConfigError(f"{SECTION}.WorkerNice must be within 0..19")
     try:

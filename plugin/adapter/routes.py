@@ -208,7 +208,9 @@ class Routes:
                 "is-a-copy",
                 "this instance is a redacted copy; redact its original",
             )
-        future = service.submit(instance, force=True, trigger="rest", priority=0)
+        user = request_user(request)
+        trigger = f"rest:{user}" if user else "rest"
+        future = service.submit(instance, force=True, trigger=trigger, priority=0)
         result = future.result(timeout=self.config.timeout_seconds * 2 + 120)
         send_json(output, service.describe(instance) or result)
 
@@ -340,6 +342,27 @@ class Routes:
                 f"corrections must be boxes ({type(exc).__name__})",
             ) from None
         send_json(output, stored)
+
+    # GET /redaction/instances/{id}/audit
+    def audit(self, output: Any, uri: str, request: dict[str, Any]) -> None:
+        if request.get("method") != "GET":
+            output.SendMethodNotAllowed("GET")
+            return
+        service = self._service()
+        described = service.describe(_group(request, uri))
+        if described is None:
+            raise HttpError(404, "unknown-instance", "no such instance")
+        original = str(described.get("copy_of") or described["id"])
+        send_json(
+            output,
+            {
+                "original": original,
+                "redacted": described.get("redacted"),
+                "status": described.get("status"),
+                "events": service.audit(original),
+                "corrections": service.corrections(original)["history"],
+            },
+        )
 
     # GET /redaction/ui/{file}
     def ui_file(self, output: Any, uri: str, request: dict[str, Any]) -> None:

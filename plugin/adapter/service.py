@@ -65,6 +65,8 @@ META_NAMES = {
 }
 ATTACHMENT_REPORT = 4470  # RedactionReport, application/json, on the copy
 ATTACHMENT_CORRECTIONS = 4471  # RedactionCorrections, application/json, on the original
+ATTACHMENT_AUDIT = 4472  # RedactionAudit, application/json, on the original
+AUDIT_EVENTS = 200  # newest events kept per original
 
 # Global properties (>= 1024, plugin range).
 PROP_CURSOR = 5471
@@ -428,6 +430,15 @@ class RedactionService:
         self.api.set_metadata(instance, "status", "pending")
         corrections = self.corrections(instance)
         data = self.api.dicom(instance)
+        if len(data) > self.config.max_file_megabytes * 1024 * 1024:
+            return self._finish_failed(
+                instance,
+                meta,
+                "limit",
+                f"the file exceeds MaxFileMegabytes ({self.config.max_file_megabytes})",
+                True,
+                trigger=trigger,
+            )
         try:
             answer = slot.call(
                 {
@@ -442,15 +453,30 @@ class RedactionService:
             )
         except WorkerTimeout:
             return self._finish_failed(
-                instance, meta, "timeout", "the worker exceeded TimeoutSeconds", True
+                instance,
+                meta,
+                "timeout",
+                "the worker exceeded TimeoutSeconds",
+                True,
+                trigger=trigger,
             )
         except WorkerCrashed:
             return self._finish_failed(
-                instance, meta, "worker-crashed", "the worker process died twice", True
+                instance,
+                meta,
+                "worker-crashed",
+                "the worker process died twice",
+                True,
+                trigger=trigger,
             )
         except EngineUnavailable as exc:
             return self._finish_failed(
-                instance, meta, "engine-unavailable", str(exc)[:200], True
+                instance,
+                meta,
+                "engine-unavailable",
+                str(exc)[:200],
+                True,
+                trigger=trigger,
             )
         finally:
             del data
@@ -469,6 +495,14 @@ class RedactionService:
             self._set_outcome(
                 instance, "skipped", report.get("reason"), report.get("message")
             )
+            self._audit(
+                instance,
+                {
+                    "status": "skipped",
+                    "trigger": trigger,
+                    "reason": report.get("reason"),
+                },
+            )
             return self.describe(instance)
         return self._finish_failed(
             instance,
@@ -476,6 +510,8 @@ class RedactionService:
             str(report.get("reason") or "failed"),
             report.get("message"),
             True,
+            trigger=trigger,
+            report=report,
         )
 
     def _finish_done(
@@ -517,6 +553,19 @@ class RedactionService:
         self.api.put_report(copy_id, attachment)
         self.api.set_metadata(instance, "copy", copy_id)
         self._set_outcome(instance, "done", None, None)
+        self._audit(
+            instance,
+            {
+                "status": "done",
+                "trigger": trigger,
+                "copy": copy_id,
+                "policy": attachment.get("policy"),
+                "boxes": len(attachment.get("boxes", [])),
+                "verification": attachment.get("verification", {}).get("passed"),
+                "engines": attachment.get("engines", {}),
+                "corrections": attachment["corrections"],
+            },
+        )
         self.counts["done"] += 1
         if self.config.delete_original:
             self.api.delete_instance(instance)
@@ -536,6 +585,9 @@ class RedactionService:
         reason: str,
         message: str | None,
         drop_copy: bool,
+        *,
+        trigger: str = "",
+        report: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         # Fail-closed: an older copy of this original does not stand for it any more.
         old = meta.get("copy")
@@ -546,6 +598,17 @@ class RedactionService:
             self._set_outcome(instance, "failed", reason, message)
         except Exception:  # noqa: BLE001 - the original may be gone
             logger.debug("status of %s not recorded", instance)
+        verification = (report or {}).get("verification") or {}
+        self._audit(
+            instance,
+            {
+                "status": "failed",
+                "trigger": trigger,
+                "reason": reason,
+                "verification": verification.get("passed"),
+                "copy_removed": bool(drop_copy and old),
+            },
+        )
         self.counts["failed"] += 1
         self.recent_failures.appendleft(
             {"instance": instance, "reason": reason, "message": message, "time": _now()}
@@ -559,6 +622,24 @@ class RedactionService:
             "redacted": None,
             "boxes": [],
         }
+
+    def _audit(self, instance: str, event: dict[str, Any]) -> None:
+        """Append an event to the original's audit trail (no patient text in it)."""
+        try:
+            trail = self.api.get_json_attachment(instance, ATTACHMENT_AUDIT) or []
+            if not isinstance(trail, list):
+                trail = []
+            trail = trail[-(AUDIT_EVENTS - 1) :] + [
+                {"time": _now(), "plugin_version": __version__, **event}
+            ]
+            self.api.put_json(instance, ATTACHMENT_AUDIT, trail)
+        except Exception as exc:  # noqa: BLE001 - the original may be gone
+            logger.debug("audit of %s not written: %s", instance, type(exc).__name__)
+
+    def audit(self, instance: str) -> list[dict[str, Any]]:
+        """The audit trail of an original, oldest first."""
+        trail = self.api.get_json_attachment(instance, ATTACHMENT_AUDIT) or []
+        return trail if isinstance(trail, list) else []
 
     def _set_outcome(
         self, instance: str, status: str, reason: str | None, message: str | None

@@ -70,9 +70,12 @@ def free_port() -> int:
 
 
 def start_orthanc(
-    workdir: Path, extra_env: dict[str, str] | None = None
+    workdir: Path,
+    extra_env: dict[str, str] | None = None,
+    args: tuple[str, ...] = (),
 ) -> OrthancServer:
-    """Start ``run-orthanc.sh`` in the background with free ports and ``workdir``."""
+    """Start ``run-orthanc.sh`` in the background with free ports and ``workdir``;
+    ``args`` go to Orthanc (e.g. ``("--verbose",)``)."""
     http_port, dicom_port = free_port(), free_port()
     while dicom_port == http_port:
         dicom_port = free_port()
@@ -91,7 +94,7 @@ def start_orthanc(
     log_path = workdir / "orthanc.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(RUN_SCRIPT)],
+            [str(RUN_SCRIPT), *args],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -115,7 +118,9 @@ def wait_until_ready(
                 + server.log_tail()
             )
         try:
-            if requests.get(server.url + "/system", timeout=2).status_code == 200:
+            # 401: the server answers but wants credentials (AuthenticationEnabled).
+            code = requests.get(server.url + "/system", timeout=2).status_code
+            if code in (200, 401):
                 return
         except requests.RequestException:
             pass
