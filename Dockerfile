@@ -29,6 +29,9 @@ RUN python3 -m pip install --no-cache-dir --break-system-packages . \
 # The same reference configuration as `make run`; the image merges /etc/orthanc/*.json
 # and then applies ORTHANC__* environment variables.
 COPY orthanc.json /etc/orthanc/orthanc.json
+# Orthanc Explorer 2 (bundled in the image): Redact / Review / Queue buttons on
+# study, series and instance pages (OE2 cannot load plugin JavaScript).
+COPY docker/orthanc-explorer-2.json /etc/orthanc/orthanc-explorer-2.json
 
 ENV PYTHON_PLUGIN_ENABLED=true \
     ORTHANC__PYTHON_SCRIPT=/opt/orthanc-pixel-redaction/plugin/entrypoint.py \

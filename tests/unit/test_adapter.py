@@ -185,3 +185,33 @@ def test_worker_dying_on_a_message_twice_is_a_crash(pool: WorkerPool) -> None:
     with pytest.raises(WorkerCrashed):
         pool.submit(task, 0).result(600)
     assert _call(pool, {"op": "ping"})["pong"]
+
+
+# ---- Orthanc Explorer 2 buttons -------------------------------------------------------
+def test_oe2_buttons_call_routes_that_exist() -> None:
+    """The shipped OE2 snippet: every button's URL is a route of the plugin."""
+    import json
+    import re
+    from pathlib import Path
+
+    from plugin.adapter import ROUTES
+    from plugin.adapter.routes import STATIC_DIR
+
+    repo = Path(__file__).resolve().parents[2]
+    snippet = json.loads((repo / "docker" / "orthanc-explorer-2.json").read_text())
+    buttons = snippet["OrthancExplorer2"]["UiOptions"]["CustomButtons"]
+    assert set(buttons) == {"study", "series", "instance"}
+    fake = "0a1b2c3d-4e5f6a7b-8c9d0e1f-2a3b4c5d-6e7f8a9b"
+    ids = set()
+    for level, items in buttons.items():
+        assert items, level
+        for button in items:
+            ids.add(button["Id"])
+            url = button["Url"]
+            assert url.startswith("../../"), url  # OE2 lives under /ui/app/
+            path = "/" + url[len("../../") :].replace("{UUID}", fake).split("?")[0]
+            assert any(re.fullmatch(route, path) for route in ROUTES), path
+            if path.startswith("/redaction/ui/"):
+                assert (STATIC_DIR / path.rsplit("/", 1)[1]).is_file(), path
+            assert button["HttpMethod"] in ("GET", "POST")
+    assert len(ids) == sum(len(v) for v in buttons.values()), "unique Ids"
