@@ -15,6 +15,8 @@ PACKAGES=(
   python3-dev        # headers for any wheel that has to be built
   ffmpeg             # video/multi-frame helpers
   curl               # health checks in scripts
+  chromium           # headless browser of the UI tests (tests/integration/test_explorer_ui.py)
+  chromium-driver    # /usr/bin/chromedriver: Selenium drives the packaged Chromium
 )
 # hadolint is not packaged by Debian: tests/unit/test_packaging.py lints the Dockerfile.
 
