@@ -512,7 +512,9 @@ def _pixel_data(add: Adder, ids: _Ids) -> None:
         ds["FloatPixelData"].VR = "OF"
         return _save(ds), s
 
-    add("no-pixel-data", "pixel-data", "skipped", missing, "no-pixel-data")
+    # An image SOP class without Pixel Data is what a file cut short looks like:
+    # nothing vouches for it, so it fails (non-image objects are skipped).
+    add("no-pixel-data", "pixel-data", "failed", missing, "unreadable")
     add("pixel-data-short", "pixel-data", "failed", short, "unsupported")
     add("pixel-data-empty", "pixel-data", "failed", empty, "unsupported")
     add(

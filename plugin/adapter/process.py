@@ -57,6 +57,17 @@ def is_redacted_copy(ds: Dataset) -> bool:
     return any(TOOL_NAME in str(v) for v in values)
 
 
+_PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+
+
+def _is_image_object(ds: Dataset) -> bool:
+    """An image storage SOP class, or no SOP Class UID at all (not a whole object)."""
+    sop_class = ds.get("SOPClassUID")
+    if sop_class is None:
+        return True
+    return "Image Storage" in pydicom.uid.UID(str(sop_class)).name
+
+
 def _report(status: str, reason: str, message: str | None = None) -> dict[str, Any]:
     return {"status": status, "reason": reason, "message": message, "boxes": []}
 
@@ -114,7 +125,17 @@ def redact_bytes(
         )
     if not explicit and is_redacted_copy(ds):
         return answer(_report("copy", "already-redacted"))
-    if "PixelData" not in ds:
+    if not any(k in ds for k in _PIXEL_KEYWORDS):
+        if _is_image_object(ds):
+            # An image object without pixels is a file cut short (pydicom stops
+            # quietly at the end of the bytes): nothing vouches for it.
+            return answer(
+                _report(
+                    "failed",
+                    "unreadable",
+                    "an image object without Pixel Data (truncated file?)",
+                )
+            )
         return answer(
             _report("skipped", "no-pixel-data", "no (7FE0,0010) Pixel Data element")
         )

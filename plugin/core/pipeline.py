@@ -20,7 +20,7 @@ import numpy as np
 from pydicom.dataset import Dataset
 
 from . import header, pixels
-from .errors import RedactionError, VerificationError
+from .errors import RedactionError, UnsupportedImageError, VerificationError
 from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word
 from .ocr import OcrEngine, create_engine
@@ -110,7 +110,9 @@ def redact_dataset(
     timings = report.timings
     started = time.perf_counter()
     try:
-        if "PixelData" not in ds:
+        if not any(
+            k in ds for k in ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
+        ):
             report.status, report.reason = "skipped", "no pixel data"
             return RedactionResult(None, report)
         engines = engines or get_engines(settings)
@@ -119,8 +121,17 @@ def redact_dataset(
             pixels.check_supported(
                 ds, max_pixels=settings.max_pixels, max_frames=settings.max_frames
             )
-            frames = pixels.read_frames(ds)
-            display = pixels.display_frames(ds, frames)
+            try:
+                frames = pixels.read_frames(ds)
+                display = pixels.display_frames(ds, frames)
+            except RedactionError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - see below
+                # A malformed lookup table or pixel module the checks let through:
+                # a clear reason, never "internal".
+                raise UnsupportedImageError(
+                    f"the pixel data cannot be rendered ({type(exc).__name__})"
+                ) from None
         report.frames = int(frames.shape[0])
         identity = HeaderIdentity(header.identity_values(ds))
         with _timer(timings, "ocr"):

@@ -68,6 +68,7 @@ from pydicom.uid import (
     RLELossless,
 )
 
+from .codestream import check_frames
 from .errors import ResourceLimitError, UnsupportedImageError
 
 __all__ = [
@@ -303,6 +304,11 @@ def check_supported(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
                 "TransferSyntaxUID", str(tsyntax), "but Pixel Data is not encapsulated"
             )
         )
+    else:
+        # Decoders trust the codestream, not the header: a frame taller than Rows
+        # would keep unread rows in the copy, one claiming 30000 x 30000 pixels is a
+        # decompression bomb. Both fail here, before any decoding.
+        check_frames(ds, str(tsyntax), rows, cols, samples, frames)
 
 
 def read_frames(ds: Dataset) -> np.ndarray:
@@ -333,6 +339,12 @@ def read_frames(ds: Dataset) -> np.ndarray:
         raise UnsupportedImageError(
             f"Decoding {tsyntax.name} pixel data failed: {type(exc).__name__}: "
             f"{str(exc)[:300]}"
+        ) from exc
+    except Exception as exc:
+        # Anything else a decoder raises (StopIteration on missing fragments, ...):
+        # the type only, the message is not ours to vouch for.
+        raise UnsupportedImageError(
+            f"Decoding {tsyntax.name} pixel data failed: {type(exc).__name__}"
         ) from exc
     samples = _int_attr(ds, "SamplesPerPixel", 1)
     rows, cols = _int_attr(ds, "Rows"), _int_attr(ds, "Columns")

@@ -312,8 +312,13 @@ def _broken_pixels() -> bytes:
 
 
 def _no_pixels() -> bytes:
+    """A Basic Text SR (no pixels, not an image object): skipped, not failed."""
     ds = pydicom.dcmread(io.BytesIO(make_dicom()[0]))
     del ds.PixelData
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = (
+        "1.2.840.10008.5.1.4.1.1.88.11"
+    )
+    ds.Modality = "SR"
     buf = io.BytesIO()
     ds.save_as(buf, enforce_file_format=True)
     return buf.getvalue()

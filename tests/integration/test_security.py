@@ -14,7 +14,7 @@ import pydicom
 import pytest
 import requests
 from conftest import wait_until_ready
-from test_auto_redaction import FINAL, WAIT_S
+from test_auto_redaction import FINAL, WAIT_S, _no_pixels
 from test_plugin_smoke import make_dicom
 
 USER, PASSWORD = "alice", "correct-horse-battery"
@@ -192,11 +192,7 @@ def test_time_limit_kills_the_worker_and_the_rest_goes_on(
         queue = client.get("/redaction/queue").json()
         assert queue["worker_timeouts"] >= 1
         # A file that needs no OCR still goes through with the replaced worker.
-        plain = pydicom.dcmread(io.BytesIO(make_dicom()[0]))
-        del plain.PixelData
-        buf = io.BytesIO()
-        plain.save_as(buf, enforce_file_format=True)
-        quick = client.post("/instances", data=buf.getvalue()).json()["ID"]
+        quick = client.post("/instances", data=_no_pixels()).json()["ID"]
         assert client.wait_final(quick)["status"] == "skipped"
         assert client.get("/redaction/health").json()["workers_alive"] == 1
         assert client.get("/system").status_code == 200

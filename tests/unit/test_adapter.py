@@ -110,6 +110,15 @@ def test_redact_bytes_unreadable_and_no_pixels() -> None:
     del ds.PixelData
     buf = io.BytesIO()
     ds.save_as(buf, enforce_file_format=True)
+    # An image object without pixels: cut short, fails closed.
+    cut = redact_bytes(buf.getvalue(), SETTINGS)
+    assert cut["status"] == "failed" and cut["report"]["reason"] == "unreadable"
+    # A report (no image): nothing to redact.
+    ds.SOPClassUID = ds.file_meta.MediaStorageSOPClassUID = (
+        "1.2.840.10008.5.1.4.1.1.88.11"
+    )
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
     skipped = redact_bytes(buf.getvalue(), SETTINGS)
     assert skipped["status"] == "skipped"
     assert skipped["report"]["reason"] == "no-pixel-data"

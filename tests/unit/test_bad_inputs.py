@@ -38,53 +38,7 @@ CORPUS = corpus()
 BY_NAME = {item.name: item for item in CORPUS}
 
 # Inputs the plugin mishandles today: (name -> symptom). Strict: fixed -> XPASS fails.
-KNOWN_BUGS: dict[str, str] = {
-    # redact_bytes: pydicom stops silently at the end of the bytes, so a file cut
-    # short (or holding no data set at all) reads as a data set without Pixel Data.
-    **dict.fromkeys(
-        (
-            "truncated-in-header",
-            "truncated-jpeg-fragment",
-            "truncated-j2k-no-delimiter",
-            "preamble-only",
-            "file-meta-only",
-            "garbage-after-dicm",
-        ),
-        "truncated/empty file answered skipped / no-pixel-data, not failed / unreadable",
-    ),
-    "float-pixel-data": (
-        "Float Pixel Data image answered skipped / no-pixel-data: pixels the plugin "
-        "cannot redact pass as 'nothing to redact' (check_supported never sees it)"
-    ),
-    "palette-lut-garbage": "failed with the unclear reason internal (TypeError)",
-    "frames-more-than-fragments": (
-        "failed with the unclear reason internal (StopIteration)"
-    ),
-    "j2k-garbage": "the process aborts (gdcm throws a C++ exception while decoding)",
-    "j2k-rgb-declared-mono": (
-        "the process aborts (gdcm::Exception numcomps != SamplesPerPixel)"
-    ),
-    "jpegls-codestream-65535": (
-        "the process aborts (std::length_error in the JPEG-LS decoder): the "
-        "codestream's own size is never checked against Rows/Columns/MaxPixels"
-    ),
-    "j2k-codestream-30000": (
-        "decompression bomb: decodes 900 Mpixel for a 64 x 64 image (~4.4 GB, ~30 s) "
-        "before failing; MaxPixels only checks the DICOM header"
-    ),
-    "jpeg-codestream-30000": (
-        "decompression bomb: decodes 900 Mpixel for a 64 x 64 image (~4.4 GB, ~25 s) "
-        "before failing; MaxPixels only checks the DICOM header"
-    ),
-    "jpegls-taller-than-header": (
-        "PHI leak: done, the decoder's extra rows are dropped unread and the copy "
-        "keeps the original codestream (name in rows 80-100) byte for byte"
-    ),
-    "rle-taller-than-header": (
-        "PHI leak: done, the RLE segments' extra rows are dropped unread and the "
-        "copy keeps the original Pixel Data byte for byte"
-    ),
-}
+KNOWN_BUGS: dict[str, str] = {}
 
 
 # ---- a child process running redact_bytes -------------------------------------------

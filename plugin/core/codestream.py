@@ -1,0 +1,190 @@
+"""The size a compressed frame says it has, read from its own header, before decoding.
+
+A decoder trusts the codestream, not the DICOM header. A frame whose codestream is
+taller than Rows would be decoded, cut to Rows and redacted, while the rows below
+stayed in the stored copy unread; one that claims 30000 x 30000 pixels inside a
+64 x 64 image is a decompression bomb. :func:`check_frames` compares every frame's
+own geometry with the Image Pixel module and fails before any decoder runs.
+
+Only headers are parsed: JPEG SOFn (baseline, extended, lossless), JPEG-LS SOF55,
+JPEG 2000 SIZ, and the RLE header (segment count; the decoded length of each
+segment is checked too, RLE has no size field).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+
+from pydicom.dataset import Dataset
+from pydicom.encaps import generate_frames
+
+from .errors import UnsupportedImageError
+
+__all__ = ["check_frames", "frame_geometry"]
+
+_JPEG = {
+    "1.2.840.10008.1.2.4.50",
+    "1.2.840.10008.1.2.4.51",
+    "1.2.840.10008.1.2.4.57",
+    "1.2.840.10008.1.2.4.70",
+    "1.2.840.10008.1.2.4.80",
+    "1.2.840.10008.1.2.4.81",
+}
+_J2K = {
+    "1.2.840.10008.1.2.4.90",
+    "1.2.840.10008.1.2.4.91",
+    "1.2.840.10008.1.2.4.201",
+    "1.2.840.10008.1.2.4.202",
+    "1.2.840.10008.1.2.4.203",
+}
+_RLE = "1.2.840.10008.1.2.5"
+# SOF markers carrying frame geometry: C0-CF except DHT (C4), JPG (C8), DAC (CC);
+# F7 is JPEG-LS SOF55.
+_SOF = {m for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)} | {0xF7}
+
+
+def _jpeg(frame: bytes) -> tuple[int, int, int]:
+    """(rows, columns, components) from a JPEG / JPEG-LS SOF segment."""
+    if frame[:2] != b"\xff\xd8":
+        raise ValueError("no SOI marker")
+    pos = 2
+    while pos + 4 <= len(frame):
+        if frame[pos] != 0xFF:
+            raise ValueError("marker expected")
+        marker = frame[pos + 1]
+        if marker == 0xFF:  # fill byte
+            pos += 1
+            continue
+        if marker in (0x01,) or 0xD0 <= marker <= 0xD7:
+            pos += 2
+            continue
+        (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
+        if marker in _SOF:
+            if pos + 10 > len(frame):
+                raise ValueError("short SOF")
+            rows, cols = struct.unpack(">HH", frame[pos + 5 : pos + 9])
+            return rows, cols, frame[pos + 9]
+        if marker == 0xDA:
+            raise ValueError("scan before SOF")
+        pos += 2 + length
+    raise ValueError("no SOF marker")
+
+
+def _j2k(frame: bytes) -> tuple[int, int, int]:
+    """(rows, columns, components) from a JPEG 2000 SIZ segment (raw or in JP2)."""
+    pos = frame.find(b"\xff\x4f\xff\x51")
+    if pos < 0:
+        raise ValueError("no SOC/SIZ marker")
+    siz = frame[pos + 4 : pos + 4 + 38]
+    if len(siz) < 38:
+        raise ValueError("short SIZ")
+    _lsiz, _rsiz, xsiz, ysiz, xo, yo, _xt, _yt, _xto, _yto, comps = struct.unpack(
+        ">HHIIIIIIIIH", siz
+    )
+    return ysiz - yo, xsiz - xo, comps
+
+
+def _rle_segments(frame: bytes) -> list[bytes]:
+    if len(frame) < 64:
+        raise ValueError("short RLE header")
+    header = struct.unpack("<16I", frame[:64])
+    count = header[0]
+    if not 1 <= count <= 15:
+        raise ValueError("bad RLE segment count")
+    offsets = list(header[1 : 1 + count]) + [len(frame)]
+    if any(not 64 <= offsets[i] <= offsets[i + 1] for i in range(count)):
+        raise ValueError("bad RLE offsets")
+    return [frame[offsets[i] : offsets[i + 1]] for i in range(count)]
+
+
+def _packbits_length(segment: bytes, limit: int) -> int:
+    """Decoded length of a PackBits segment, stopping once past ``limit``."""
+    n = 0
+    pos = 0
+    end = len(segment)
+    while pos < end and n <= limit:
+        header = segment[pos]
+        pos += 1
+        if header < 128:
+            n += header + 1
+            pos += header + 1
+        elif header > 128:
+            n += 257 - header
+            pos += 1
+        # 128: no operation
+    return n
+
+
+def frame_geometry(tsyntax: str, frame: bytes) -> tuple[int, int, int]:
+    """(rows, columns, components) a compressed frame declares; ``ValueError`` if
+    its header cannot be read. RLE gives (-1, -1, segments)."""
+    if tsyntax in _JPEG:
+        return _jpeg(frame)
+    if tsyntax in _J2K:
+        return _j2k(frame)
+    if tsyntax == _RLE:
+        return -1, -1, len(_rle_segments(frame))
+    raise ValueError("not a checked syntax")
+
+
+def _frames(ds: Dataset, count: int) -> Iterator[bytes]:
+    return generate_frames(ds.PixelData, number_of_frames=count)
+
+
+def check_frames(
+    ds: Dataset, tsyntax: str, rows: int, cols: int, samples: int, frames: int
+) -> None:
+    """Fail when a compressed frame's own geometry disagrees with the header.
+
+    Raises
+    ------
+    UnsupportedImageError
+        A frame's codestream cannot be parsed, declares another size or number of
+        components, the RLE segments decode to another length, or there are fewer
+        frames than Number of Frames.
+    """
+    if tsyntax not in _JPEG and tsyntax not in _J2K and tsyntax != _RLE:
+        return
+    bits = int(ds.get("BitsAllocated", 8) or 8)
+    seen = 0
+    try:
+        for index, frame in enumerate(_frames(ds, frames)):
+            seen += 1
+            try:
+                f_rows, f_cols, comps = frame_geometry(tsyntax, bytes(frame))
+            except (ValueError, struct.error, IndexError) as exc:
+                raise UnsupportedImageError(
+                    f"frame {index}: the codestream header cannot be read ({exc})"
+                ) from None
+            if tsyntax == _RLE:
+                expected = samples * ((bits + 7) // 8)
+                if comps != expected:
+                    raise UnsupportedImageError(
+                        f"frame {index}: {comps} RLE segments, expected {expected}"
+                    )
+                for segment in _rle_segments(bytes(frame)):
+                    length = _packbits_length(segment, rows * cols + 1)
+                    if length not in (rows * cols, rows * cols + 1):
+                        raise UnsupportedImageError(
+                            f"frame {index}: an RLE segment decodes to {length} "
+                            f"bytes, Rows x Columns is {rows * cols}"
+                        )
+                continue
+            if (f_rows, f_cols) != (rows, cols) or comps != samples:
+                raise UnsupportedImageError(
+                    f"frame {index}: the codestream is {f_rows} x {f_cols} x {comps}, "
+                    f"the header says {rows} x {cols} x {samples}"
+                )
+            if seen >= frames:
+                break
+    except UnsupportedImageError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - fragments pydicom cannot split
+        raise UnsupportedImageError(
+            f"the encapsulated Pixel Data cannot be split into frames ({type(exc).__name__})"
+        ) from None
+    if seen < frames:
+        raise UnsupportedImageError(
+            f"the encapsulated Pixel Data holds {seen} frames, Number of Frames is {frames}"
+        )
