@@ -712,6 +712,7 @@ class RedactionService:
             "workers_alive": self.pool.alive,
             "worker_restarts": self.pool.counters.get("restarts", 0),
             "worker_timeouts": self.pool.counters.get("timeouts", 0),
+            "worker_crashes": self.pool.counters.get("crashes", 0),
             "recent_failures": list(self.recent_failures),
             "cursor": self._cursor_saved,
             "automatic": self.config.enabled,
