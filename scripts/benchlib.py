@@ -547,5 +547,27 @@ def check_dicom_file(data: bytes) -> str | None:
     return None
 
 
+def repo_state() -> dict[str, Any]:
+    """The commit the servers run and whether ``plugin/`` differs from it (the
+    plugin is loaded from the working tree at every start)."""
+
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(
+                ["git", "-C", str(REPO), *args],
+                check=False,
+                capture_output=True,
+                text=True,
+                timeout=30,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD"),
+        "plugin_modified": bool(git("status", "--porcelain", "--", "plugin")),
+    }
+
+
 def dump_json(path: str | Path, value: Any) -> None:
     Path(path).write_text(json.dumps(value, indent=1, default=str))

@@ -704,7 +704,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="crash-test-")).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    log(f"work folder: {workdir}")
+    state = bl.repo_state()
+    log(f"work folder: {workdir}; repository {state}")
     set_dir = Path(args.set).resolve() if args.set else workdir / "set"
     manifest = loadgen.ensure(set_dir, args.n, seed=args.seed)
     results: list[dict[str, Any]] = []
@@ -738,7 +739,10 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"Crash test, {args.n} instances per point, {args.concurrency} storescu "
-        f"associations, set {set_dir} ({loadgen.SYNTAX_NOTE.split(':')[0]}):"
+        f"associations, set {set_dir} ({loadgen.SYNTAX_NOTE.split(':')[0]}), "
+        f"commit {state['commit']}"
+        + (" with plugin/ modified" if state["plugin_modified"] else "")
+        + ":"
     )
     for result in results:
         print(line(result).split("\n")[0])

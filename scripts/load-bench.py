@@ -490,7 +490,9 @@ def print_report(figures: dict[str, Any], every: float) -> None:
     print(
         f"Load of {figures['n']} instances ({figures['megabytes']} MB, "
         f"{figures['set']}) over {figures['concurrency']} storescu associations; "
-        f"{figures['cores']} cores, {on.get('workers', '-')} workers"
+        f"{figures['cores']} cores, {on.get('workers', '-')} workers; commit "
+        f"{figures['repository']['commit']}"
+        + (" with plugin/ modified" if figures["repository"]["plugin_modified"] else "")
     )
     print(f"{'':28}{'plugin off':>12}{'plugin on':>12}")
     for label, a, b in (
@@ -684,6 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         "transfer_syntaxes": loadgen.SYNTAX_NOTE,
         "concurrency": args.concurrency,
         "cores": os.cpu_count(),
+        "repository": bl.repo_state(),
         "workdir": str(workdir),
         "runs": {},
     }
