@@ -29,7 +29,8 @@ For each kill point, on a fresh storage folder:
      its pixels decode, its UIDs are not an original's;
    - no instance that is neither an original of the set nor a linked copy;
    - originals' files still match their MD5; no worker of the killed Orthanc is
-     left running; after a worker kill, the pool has replaced it.
+     left running; after a worker kill, the pool has replaced it and
+     ``/redaction/queue`` counts it (``worker_crashes`` or ``worker_restarts``).
 
    Storage files referenced by no attachment (written by Orthanc before a transaction
    the kill aborted) are counted and reported, not failed: they are invisible.
@@ -298,9 +299,16 @@ class Run:
             raise Failure("no worker process to kill")
         victim = bl.busiest(workers)
         snap = self.snapshot(t0)
-        before = int(self.queue().get("worker_restarts") or 0)
+        q = self.queue()
         os.kill(victim.pid, signal.SIGKILL)
-        snap.update({"target": "worker", "pid": victim.pid, "restarts_before": before})
+        snap.update(
+            {
+                "target": "worker",
+                "pid": victim.pid,
+                "restarts_before": int(q.get("worker_restarts") or 0),
+                "crashes_before": q.get("worker_crashes"),
+            }
+        )
         self.result["kills"].append(snap)
         log(f"{self.point.name}: SIGKILL worker {victim.pid} {snap}")
 
@@ -542,10 +550,18 @@ class Run:
                     "worker not replaced",
                     f"{q.get('workers_alive')}/{q.get('workers')} alive, pids {now}",
                 )
-            if restarts < 1:
+            if "worker_crashes" in q and kill.get("crashes_before") is not None:
+                crashes = int(q["worker_crashes"] or 0) - int(kill["crashes_before"])
+                self.result["worker_crashes"] = crashes
+                if crashes + restarts < 1:
+                    problem(
+                        "worker kill not counted",
+                        f"worker_crashes +{crashes}, worker_restarts +{restarts}",
+                    )
+            elif restarts < 1:
                 self.result["notes"].append(
                     "the worker was replaced but /redaction/queue worker_restarts "
-                    f"went up by {restarts} (a crash during a call is not counted)"
+                    f"went up by {restarts} and there is no worker_crashes"
                 )
         orphans, absent = self.storage_check(inv)
         if absent:
@@ -636,6 +652,8 @@ def line(result: dict[str, Any]) -> str:
     )
     if result.get("worker_restarts") is not None:
         text += f", worker restarts {result['worker_restarts']}"
+    if result.get("worker_crashes") is not None:
+        text += f", worker crashes {result['worker_crashes']}"
     for seen in result.get("at_restart", []):
         st = seen["statuses"]
         text += (
