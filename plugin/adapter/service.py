@@ -315,7 +315,11 @@ class RedactionService:
         if self._stopping.is_set():
             return True
         answer = self.api.get_json(f"/changes?since={self._cursor_read}&limit=200")
-        self._changes_last = int(answer.get("Last", 0) or 0)
+        # "Last" of a page is the page's last entry: the log's end comes from ?last.
+        last = answer.get("Last", 0)
+        if not answer.get("Done", True):
+            last = (self.api.try_get_json("/changes?last") or {}).get("Last", last)
+        self._changes_last = int(last or 0)
         for change in answer.get("Changes", []):
             with self._cond:
                 if len(self._inflight) >= self.config.in_flight:
