@@ -40,6 +40,7 @@ from __future__ import annotations
 import argparse
 import collections
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -160,6 +161,8 @@ def run_on(
         )
         result["memory_vs_backlog"] = memory_vs_backlog(samples)
         result["bounded"] = bounded(samples, queue0)
+        log("plugin on: searching everything the plugin wrote for identity values")
+        result["phi_grep"] = phi_grep(session, server, files)
     finally:
         if senders is not None:
             senders.stop()
@@ -169,6 +172,83 @@ def run_on(
         result["orthanc_exit_code"] = bl.stop_orthanc(server)
         if not args.keep_storage:
             shutil.rmtree(workdir / "db", ignore_errors=True)
+
+
+def identity_values(files: list[Path]) -> set[str]:
+    """Names (each part of 4+ letters), IDs, accession numbers and birth dates of
+    the patients in the load set, read from the files' headers."""
+    import pydicom
+
+    values: set[str] = set()
+    for path in files:
+        ds = pydicom.dcmread(path, stop_before_pixels=True)
+        for keyword in ("PatientName", "ReferringPhysicianName", "OperatorsName"):
+            for part in str(ds.get(keyword, "") or "").replace("^", " ").split():
+                if len(part) >= 4:
+                    values.add(part.upper())
+        for keyword in (
+            "PatientID",
+            "AccessionNumber",
+            "PatientBirthDate",
+            "OtherPatientIDs",
+        ):
+            value = str(ds.get(keyword, "") or "").strip()
+            if len(value) >= 6:
+                values.add(value.upper())
+    return values
+
+
+def phi_grep(
+    session: requests.Session, server: Any, files: list[Path]
+) -> dict[str, Any]:
+    """Search the Orthanc log, every Redaction* attachment and metadata value, the
+    plugin's queue, jobs, health and metrics for every identity value of the set."""
+    values = identity_values(files)
+    texts: list[str] = [Path(server.log_path).read_text(errors="replace")]
+    instances = session.get(server.url + "/instances", timeout=60).json()
+    attachments = 0
+    for instance in instances:
+        meta = session.get(
+            f"{server.url}/instances/{instance}/metadata?expand", timeout=60
+        ).json()
+        texts.append(
+            " ".join(str(v) for k, v in meta.items() if k.startswith("Redaction"))
+        )
+        for name in session.get(
+            f"{server.url}/instances/{instance}/attachments", timeout=60
+        ).json():
+            if name.startswith("Redaction"):
+                attachments += 1
+                texts.append(
+                    session.get(
+                        f"{server.url}/instances/{instance}/attachments/{name}/data",
+                        timeout=60,
+                    ).text
+                )
+    for route in (
+        "/redaction/queue",
+        "/redaction/jobs",
+        "/redaction/health",
+        "/tools/metrics-prometheus",
+    ):
+        texts.append(session.get(server.url + route, timeout=60).text)
+    haystack = "\n".join(texts).upper()
+    # Whole words only: a name like "INES" is not a hit inside "LINES".
+    hits = sorted(
+        v
+        for v in values
+        if re.search(rf"(?<![A-Z0-9]){re.escape(v)}(?![A-Z0-9])", haystack)
+    )
+    return {
+        "identity_values": len(values),
+        "log_bytes": len(texts[0]),
+        "attachments_searched": attachments,
+        "instances_searched": len(instances),
+        "hits": len(hits),
+        "hit_kinds": sorted(
+            {"id" if any(c.isdigit() for c in h) else "name" for h in hits}
+        ),
+    }
 
 
 def ingest_figures(
@@ -571,6 +651,14 @@ def print_report(figures: dict[str, Any], every: float) -> None:
         f"{len(red['copies_of_not_done'])}, unlabelled {red['unlabelled']}, "
         f"reports missing {red['reports_missing']})"
     )
+    g = on.get("phi_grep") or {}
+    if g:
+        print(
+            f"  PHI grep                    {g['hits']} hits for {g['identity_values']} "
+            f"identity values in the Orthanc log ({g['log_bytes']} bytes), "
+            f"{g['attachments_searched']} Redaction* attachments, metadata of "
+            f"{g['instances_searched']} instances, queue, jobs, health, metrics"
+        )
     mb = on.get("memory_vs_backlog") or {}
     if mb:
         print()

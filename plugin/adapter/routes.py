@@ -194,11 +194,7 @@ class Routes:
         if method not in ("GET", "POST"):
             output.SendMethodNotAllowed("GET,POST")
             return
-        service = self._service()
-        instance = _group(request, uri)
-        described = service.describe(instance)
-        if described is None:
-            raise HttpError(404, "unknown-instance", "no such instance")
+        service, instance, described = self._described(request, uri)
         if method == "GET":
             send_json(output, described)
             return
@@ -214,19 +210,32 @@ class Routes:
         result = future.result(timeout=self.config.timeout_seconds * 2 + 120)
         send_json(output, service.describe(instance) or result)
 
-    def _resolve(self, service: Any, instance: str, which: str) -> str:
-        """The instance to show: ``which`` is ``original`` or ``redacted``."""
+    def _described(
+        self, request: dict[str, Any], uri: str
+    ) -> tuple[Any, str, dict[str, Any]]:
+        """(service, instance id, its status) or 404 when Orthanc does not know it."""
+        service = self._service()
+        instance = _group(request, uri)
         described = service.describe(instance)
         if described is None:
             raise HttpError(404, "unknown-instance", "no such instance")
+        return service, instance, described
+
+    def _target(self, request: dict[str, Any], uri: str) -> tuple[Any, str]:
+        """(service, instance to show) for ``?which=original|redacted``; the default
+        is the copy when the id is a copy, else the original."""
+        service, instance, described = self._described(request, uri)
+        which = _arg(
+            request, "which", "redacted" if described.get("copy_of") else "original"
+        )
         if which == "original":
-            return str(described.get("copy_of") or instance)
+            return service, str(described.get("copy_of") or instance)
         if which == "redacted":
             if described.get("copy_of"):
-                return instance
+                return service, instance
             if not described.get("redacted"):
                 raise HttpError(404, "no-copy", "this instance has no redacted copy")
-            return str(described["redacted"])
+            return service, str(described["redacted"])
         raise HttpError(400, "bad-argument", "which must be original or redacted")
 
     # GET /redaction/instances/{id}/preview.png?frame=N&which=original|redacted
@@ -234,11 +243,7 @@ class Routes:
         if request.get("method") != "GET":
             output.SendMethodNotAllowed("GET")
             return
-        service = self._service()
-        instance = _group(request, uri)
-        described = service.describe(instance)
-        default = "redacted" if described and described.get("copy_of") else "original"
-        target = self._resolve(service, instance, _arg(request, "which", default))
+        service, target = self._target(request, uri)
         try:
             frame = int(_arg(request, "frame", "0"))
             max_side = int(_arg(request, "max_side", "0"))
@@ -265,12 +270,8 @@ class Routes:
         if request.get("method") != "GET":
             output.SendMethodNotAllowed("GET")
             return
-        service = self._service()
-        groups = request.get("groups") or ()
-        instance, fmt = str(groups[0]), str(groups[1])
-        described = service.describe(instance)
-        default = "redacted" if described and described.get("copy_of") else "original"
-        target = self._resolve(service, instance, _arg(request, "which", default))
+        fmt = str((request.get("groups") or ("", "mp4"))[1])
+        service, target = self._target(request, uri)
         answer = service.render(
             {"op": "video", "data": service.api.dicom(target), "format": fmt}
         )
@@ -288,11 +289,7 @@ class Routes:
         if request.get("method") != "GET":
             output.SendMethodNotAllowed("GET")
             return
-        service = self._service()
-        instance = _group(request, uri)
-        described = service.describe(instance)
-        if described is None:
-            raise HttpError(404, "unknown-instance", "no such instance")
+        service, _, described = self._described(request, uri)
         copy = described.get("redacted")
         report = (service.api.report(copy) if copy else None) or {}
         body = {
@@ -316,11 +313,7 @@ class Routes:
         if method not in ("GET", "PUT", "POST"):
             output.SendMethodNotAllowed("GET,PUT")
             return
-        service = self._service()
-        instance = _group(request, uri)
-        described = service.describe(instance)
-        if described is None:
-            raise HttpError(404, "unknown-instance", "no such instance")
+        service, instance, described = self._described(request, uri)
         original = str(described.get("copy_of") or instance)
         if method == "GET":
             send_json(output, service.corrections(original))
@@ -348,10 +341,7 @@ class Routes:
         if request.get("method") != "GET":
             output.SendMethodNotAllowed("GET")
             return
-        service = self._service()
-        described = service.describe(_group(request, uri))
-        if described is None:
-            raise HttpError(404, "unknown-instance", "no such instance")
+        service, _, described = self._described(request, uri)
         original = str(described.get("copy_of") or described["id"])
         send_json(
             output,

@@ -448,3 +448,37 @@ def test_sigkill_with_queued_work_ends_with_one_copy_each(
             assert copy.PatientIdentityRemoved == "YES"
     finally:
         stop(server)
+
+
+def test_delete_original_option_keeps_only_the_copy(
+    orthanc_factory: Any, tmp_path: Path
+) -> None:
+    """DeleteOriginal: once its copy is stored, the original goes; the copy stays
+    linked to the (now deleted) original's ID. Off by default (other tests)."""
+    start, stop = orthanc_factory
+    from conftest import wait_until_ready
+
+    server = start(
+        tmp_path,
+        {
+            "ORTHANC__PIXEL_REDACTION__DELETE_ORIGINAL": "true",
+            "ORTHANC__PIXEL_REDACTION__WORKERS": "1",
+        },
+    )
+    try:
+        wait_until_ready(server)
+        original_id = upload(server.url, make_dicom()[0])
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            stored = requests.get(server.url + "/instances", timeout=30).json()
+            if original_id not in stored and stored:
+                break
+            assert time.monotonic() < deadline, stored
+            time.sleep(0.5)
+        assert len(stored) == 1
+        copy_id = stored[0]
+        assert metadata(server.url, copy_id)["RedactionSource"] == original_id
+        copy = pydicom.dcmread(io.BytesIO(download(server.url, copy_id)))
+        assert copy.PatientIdentityRemoved == "YES"
+    finally:
+        stop(server)
