@@ -753,9 +753,9 @@ def _codec(add: Adder, ids: _Ids) -> None:
     add(
         "jpeg-half-codestream",
         "codec",
-        "done",
+        "failed",
         half_jpeg,
-        note="libjpeg shows the missing half grey: nothing in the file goes unread",
+        note="no EOI: a cut codestream is refused before decoding (fail closed)",
     )
     add(
         "jpegls-syntax-native-data",

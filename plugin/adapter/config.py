@@ -144,4 +144,8 @@ def read_config(section: Any) -> PluginConfig:
     except ConfigError as exc:
         known = ", ".join(sorted(PLUGIN_KEYS))
         raise ConfigError(f"{exc} (plugin keys: {known})") from None
+    if not settings.anonymize_header:
+        # In Orthanc the copy must be a new instance with a new identity; with the
+        # original's UIDs it would be the original itself.
+        raise ConfigError(f"{SECTION}.AnonymizeHeader must be true in the plugin")
     return PluginConfig(settings=settings, **values)

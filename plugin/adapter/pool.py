@@ -31,7 +31,14 @@ from typing import Any
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["WorkerCrashed", "WorkerPool", "WorkerTimeout", "default_python"]
+__all__ = [
+    "EngineUnavailable",
+    "PoolClosed",
+    "WorkerCrashed",
+    "WorkerPool",
+    "WorkerTimeout",
+    "default_python",
+]
 
 READY_TIMEOUT_S = 600.0
 """Loading the models in a fresh worker (spaCy, ONNX) on a slow cold machine."""
@@ -47,6 +54,10 @@ class WorkerCrashed(Exception):
 
 class EngineUnavailable(Exception):
     """The worker could not load the engine (message: why)."""
+
+
+class PoolClosed(Exception):
+    """The pool is shutting down (Orthanc stops): the task was interrupted, not failed."""
 
 
 def default_python() -> str:
@@ -169,6 +180,8 @@ class Slot:
         """
         limit = self.pool.timeout if timeout is None else timeout
         for attempt in (1, 2):
+            if self.pool.closed:
+                raise PoolClosed("the worker pool is closing")
             proc = self._ensure()
             try:
                 proc.send_conn.send(message)
@@ -182,6 +195,9 @@ class Slot:
                     raise WorkerTimeout(f"no answer within {limit:.0f} s")
                 return proc.recv_conn.recv()
             except (EOFError, OSError) as exc:
+                if self.pool.closed:
+                    # Killed by close(): an interruption, not this instance's fault.
+                    raise PoolClosed("the worker pool is closing") from None
                 code = proc.popen.poll()
                 logger.warning(
                     "worker %d died (%s, exit %s), attempt %d",
@@ -290,10 +306,14 @@ class WorkerPool:
         self._queue.put((priority, next(self._seq), task, future))
         return future
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def _run(self, slot: Slot) -> None:
         try:
             slot._ensure()
-        except EngineUnavailable as exc:
+        except Exception as exc:  # noqa: BLE001 - the slot must live on (EngineUnavailable, OSError)
             with self._lock:
                 self.engine_error = str(exc)
             logger.error("worker %d could not start: %s", slot.index, exc)

@@ -393,7 +393,8 @@ class Routes:
         if request.get("method") != "GET":
             output.SendMethodNotAllowed("GET")
             return
-        send_json(output, [j.to_dict() for j in self._service().jobs.values()])
+        jobs = list(self._service().jobs.values())  # a snapshot: jobs start meanwhile
+        send_json(output, [j.to_dict() for j in jobs])
 
     def job(self, output: Any, uri: str, request: dict[str, Any]) -> None:
         if request.get("method") != "GET":

@@ -36,7 +36,14 @@ from typing import Any
 from plugin import __version__
 
 from .config import PluginConfig
-from .pool import EngineUnavailable, Slot, WorkerCrashed, WorkerPool, WorkerTimeout
+from .pool import (
+    EngineUnavailable,
+    PoolClosed,
+    Slot,
+    WorkerCrashed,
+    WorkerPool,
+    WorkerTimeout,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -257,6 +264,8 @@ class RedactionService:
         self._requested: dict[str, str] = {}
         self._req_lock = threading.Lock()
         self._dispatcher: threading.Thread | None = None
+        self._instance_locks = [threading.Lock() for _ in range(64)]
+        self._counts_lock = threading.Lock()
 
     # ---- lifecycle --------------------------------------------------------------
     def start(self) -> None:
@@ -337,9 +346,22 @@ class RedactionService:
         with self._cond:
             self._inflight[seq] = instance
         future = self.submit(instance, force=False, trigger="auto")
-        future.add_done_callback(lambda _f, s=seq: self._auto_done(s))
+        future.add_done_callback(lambda f, s=seq: self._auto_done(s, f))
 
-    def _auto_done(self, seq: int) -> None:
+    def _auto_done(
+        self, seq: int, future: concurrent.futures.Future[dict[str, Any]]
+    ) -> None:
+        # Work cancelled or interrupted at shutdown, or left waiting for an engine,
+        # stays in flight: the saved cursor stays before it and the next start
+        # picks it up again.
+        if future.cancelled():
+            return
+        try:
+            status = (future.result() or {}).get("status")
+        except Exception:  # noqa: BLE001 - process() answers; this is belt and braces
+            status = None
+        if status == "pending":
+            return
         with self._cond:
             self._inflight.pop(seq, None)
             self._cond.notify_all()
@@ -408,7 +430,12 @@ class RedactionService:
         """Redact one original with ``slot``'s worker and record the outcome."""
         started = time.perf_counter()
         try:
-            return self._process(slot, instance, force=force, trigger=trigger)
+            # One run per original at a time: a REST click while the same
+            # original waits in the automatic queue must not store twice.
+            with self._instance_locks[hash(instance) % len(self._instance_locks)]:
+                return self._process(slot, instance, force=force, trigger=trigger)
+        except PoolClosed:
+            return {"id": instance, "status": "pending", "reason": "interrupted"}
         except Exception as exc:
             logger.error("instance %s: unexpected %s", instance, type(exc).__name__)
             logger.debug("traceback", exc_info=True)
@@ -416,8 +443,9 @@ class RedactionService:
                 instance, {}, "internal", type(exc).__name__, force
             )
         finally:
-            self.seconds_total += time.perf_counter() - started
-            if force:
+            with self._counts_lock:
+                self.seconds_total += time.perf_counter() - started
+            if force and not self.pool.closed:
                 self._forget(instance)
             self._publish_metrics()
 
@@ -473,15 +501,12 @@ class RedactionService:
                 True,
                 trigger=trigger,
             )
-        except EngineUnavailable as exc:
-            return self._finish_failed(
-                instance,
-                meta,
-                "engine-unavailable",
-                str(exc)[:200],
-                True,
-                trigger=trigger,
-            )
+        except EngineUnavailable:
+            # Not this instance's fault: it stays pending (and in flight) until an
+            # engine is back, at the latest at the next start. Its copy stays.
+            self.api.set_metadata(instance, "reason", "engine-unavailable")
+            logger.error("instance %s waits: the engine is unavailable", instance)
+            return {"id": instance, "status": "pending", "reason": "engine-unavailable"}
         finally:
             del data
         status = answer.get("status")
@@ -490,12 +515,12 @@ class RedactionService:
             # Stored by us (or by this plugin elsewhere): leave it alone.
             for short in ("status", "reason", "message"):
                 self.api.delete_metadata(instance, short)
-            self.counts["copies_seen"] += 1
+            self._count("copies_seen")
             return {"id": instance, "status": "copy", "reason": "already-redacted"}
         if status == "done" and answer.get("data"):
             return self._finish_done(instance, meta, answer, trigger, force)
         if status == "skipped":
-            self.counts["skipped"] += 1
+            self._count("skipped")
             self._set_outcome(
                 instance, "skipped", report.get("reason"), report.get("message")
             )
@@ -527,6 +552,17 @@ class RedactionService:
         force: bool,
     ) -> dict[str, Any]:
         copy_id, state = self.api.store(answer["data"])
+        if copy_id == instance:
+            # The "copy" has the original's identity (header not anonymized): it
+            # is the original itself. Never link or delete it as a copy.
+            return self._finish_failed(
+                instance,
+                meta,
+                "not-anonymized",
+                "the copy has the original's UIDs and patient: nothing stored",
+                True,
+                trigger=trigger,
+            )
         if state == "AlreadyStored" and force:
             # Same keyed UIDs, possibly different pixels (new settings or
             # corrections): replace the stored copy.
@@ -570,7 +606,7 @@ class RedactionService:
                 "corrections": attachment["corrections"],
             },
         )
-        self.counts["done"] += 1
+        self._count("done")
         if self.config.delete_original:
             self.api.delete_instance(instance)
         return {
@@ -613,10 +649,16 @@ class RedactionService:
                 "copy_removed": bool(drop_copy and old),
             },
         )
-        self.counts["failed"] += 1
-        self.recent_failures.appendleft(
-            {"instance": instance, "reason": reason, "message": message, "time": _now()}
-        )
+        self._count("failed")
+        with self._counts_lock:
+            self.recent_failures.appendleft(
+                {
+                    "instance": instance,
+                    "reason": reason,
+                    "message": message,
+                    "time": _now(),
+                }
+            )
         logger.warning("instance %s failed: %s", instance, reason)
         return {
             "id": instance,
@@ -626,6 +668,10 @@ class RedactionService:
             "redacted": None,
             "boxes": [],
         }
+
+    def _count(self, name: str) -> None:
+        with self._counts_lock:
+            self.counts[name] += 1
 
     def _audit(self, instance: str, event: dict[str, Any]) -> None:
         """Append an event to the original's audit trail (no patient text in it)."""
@@ -717,10 +763,14 @@ class RedactionService:
             "worker_restarts": self.pool.counters.get("restarts", 0),
             "worker_timeouts": self.pool.counters.get("timeouts", 0),
             "worker_crashes": self.pool.counters.get("crashes", 0),
-            "recent_failures": list(self.recent_failures),
+            "recent_failures": self._recent_failures(),
             "cursor": self._cursor_saved,
             "automatic": self.config.enabled,
         }
+
+    def _recent_failures(self) -> list[dict[str, Any]]:
+        with self._counts_lock:
+            return list(self.recent_failures)
 
     def _publish_metrics(self) -> None:
         finished = sum(self.counts.get(k, 0) for k in FINAL)

@@ -45,10 +45,15 @@ _SOF = {m for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)} | {0xF7}
 
 
 def _jpeg(frame: bytes) -> tuple[int, int, int]:
-    """(rows, columns, components) from a JPEG / JPEG-LS SOF segment."""
+    """(rows, columns, components) from a JPEG / JPEG-LS SOF segment.
+
+    The header is read up to the start of scan; a COM segment (free text, which
+    a copy would carry along unread) is refused.
+    """
     if frame[:2] != b"\xff\xd8":
         raise ValueError("no SOI marker")
     pos = 2
+    geometry: tuple[int, int, int] | None = None
     while pos + 4 <= len(frame):
         if frame[pos] != 0xFF:
             raise ValueError("marker expected")
@@ -56,19 +61,31 @@ def _jpeg(frame: bytes) -> tuple[int, int, int]:
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
-        if marker in (0x01,) or 0xD0 <= marker <= 0xD7:
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
             pos += 2
             continue
         (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
-        if marker in _SOF:
+        if marker == 0xFE:
+            raise ValueError("COM segment (free text) in the codestream")
+        if marker in _SOF and geometry is None:
             if pos + 10 > len(frame):
                 raise ValueError("short SOF")
             rows, cols = struct.unpack(">HH", frame[pos + 5 : pos + 9])
-            return rows, cols, frame[pos + 9]
+            geometry = (rows, cols, frame[pos + 9])
         if marker == 0xDA:
-            raise ValueError("scan before SOF")
+            break
         pos += 2 + length
-    raise ValueError("no SOF marker")
+    if geometry is None:
+        raise ValueError("no SOF marker")
+    return geometry
+
+
+def _ends_cleanly(frame: bytes) -> bool:
+    """The codestream ends with EOI/EOC (FFD9), at most one pad byte after it."""
+    tail = frame[-3:]
+    return tail.endswith(b"\xff\xd9") or (
+        tail[:2] == b"\xff\xd9" and tail[2:] in (b"\x00", b"")
+    )
 
 
 def _j2k(frame: bytes) -> tuple[int, int, int]:
@@ -129,7 +146,12 @@ def frame_geometry(tsyntax: str, frame: bytes) -> tuple[int, int, int]:
 
 
 def _frames(ds: Dataset, count: int) -> Iterator[bytes]:
-    return generate_frames(ds.PixelData, number_of_frames=count)
+    extended = None
+    if "ExtendedOffsetTable" in ds and "ExtendedOffsetTableLengths" in ds:
+        extended = (ds.ExtendedOffsetTable, ds.ExtendedOffsetTableLengths)
+    return generate_frames(
+        ds.PixelData, number_of_frames=count, extended_offsets=extended
+    )
 
 
 def check_frames(
@@ -176,15 +198,20 @@ def check_frames(
                     f"frame {index}: the codestream is {f_rows} x {f_cols} x {comps}, "
                     f"the header says {rows} x {cols} x {samples}"
                 )
-            if seen >= frames:
-                break
+            if not _ends_cleanly(bytes(frame)):
+                # Bytes after the end of the image would travel unread into a copy.
+                raise UnsupportedImageError(
+                    f"frame {index}: data after the end of the codestream"
+                )
     except UnsupportedImageError:
         raise
     except Exception as exc:  # noqa: BLE001 - fragments pydicom cannot split
         raise UnsupportedImageError(
             f"the encapsulated Pixel Data cannot be split into frames ({type(exc).__name__})"
         ) from None
-    if seen < frames:
+    if seen != frames:
+        # Fewer: frames missing. More: frames nobody would decode or look at, kept
+        # unread in a copy whose pixels are left as they were.
         raise UnsupportedImageError(
             f"the encapsulated Pixel Data holds {seen} frames, Number of Frames is {frames}"
         )
