@@ -56,6 +56,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
+from benchlib import percentile, rnd
 from conftest import (
     OrthancServer,
     start_orthanc,
@@ -412,17 +413,6 @@ def copy_seconds(
     return out
 
 
-def percentile(values: list[float], q: float) -> float | None:
-    """Linear-interpolated percentile (q in 0..100), ``None`` for no values."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    low = int(pos)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
-
-
 def download_copies(
     session: requests.Session,
     server: OrthancServer,
@@ -608,11 +598,11 @@ def summarize_redaction(
         ),
         "per_instance_seconds": {
             "n": len(seconds),
-            "p50": _round(percentile(seconds, 50)),
-            "p95": _round(percentile(seconds, 95)),
-            "mean": _round(statistics.fmean(seconds)) if seconds else None,
-            "max": _round(max(seconds, default=None)),
-            "sum": _round(sum(seconds)),
+            "p50": rnd(percentile(seconds, 50)),
+            "p95": rnd(percentile(seconds, 95)),
+            "mean": rnd(statistics.fmean(seconds)) if seconds else None,
+            "max": rnd(max(seconds, default=None)),
+            "sum": rnd(sum(seconds)),
         },
         "queue_max": {
             "queue_length": max(
@@ -638,11 +628,6 @@ def summarize_redaction(
     }
 
 
-def _round(value: float | None, digits: int = 3) -> float | None:
-    return None if value is None else round(value, digits)
-
-
-# ---- report -------------------------------------------------------------------------
 def _fmt(value: Any, spec: str = ".2f") -> str:
     if value is None:
         return "-"
