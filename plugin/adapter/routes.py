@@ -16,6 +16,7 @@ against the real server:
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import contextlib
 import io
 import json
@@ -34,6 +35,7 @@ from plugin.core.errors import (
 )
 
 from .config import PluginConfig
+from .pool import PoolClosed, WorkerTimeout
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +89,12 @@ def guard(output: Any, route: str) -> Iterator[None]:
     except HttpError as exc:
         logger.info("%s: %d %s", route, exc.status, exc.code)
         _answer_error(output, exc.status, exc.code, str(exc))
+    except (PoolClosed, concurrent.futures.CancelledError) as exc:
+        logger.info("%s: 503 stopping (%s)", route, type(exc).__name__)
+        _answer_error(output, 503, "stopping", "Orthanc is stopping: try again later")
+    except (concurrent.futures.TimeoutError, WorkerTimeout) as exc:
+        logger.warning("%s: 504 (%s)", route, type(exc).__name__)
+        _answer_error(output, 504, "timeout", "the redaction took too long")
     except RedactionError as exc:
         logger.warning("%s: %s (%s)", route, exc.code, type(exc).__name__)
         _answer_error(output, _status_for(exc), exc.code, str(exc))

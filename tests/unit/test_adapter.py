@@ -224,3 +224,50 @@ def test_oe2_buttons_call_routes_that_exist() -> None:
                 assert (STATIC_DIR / path.rsplit("/", 1)[1]).is_file(), path
             assert button["HttpMethod"] in ("GET", "POST")
     assert len(ids) == sum(len(v) for v in buttons.values()), "unique Ids"
+
+
+# ---- route guard ---------------------------------------------------------------------
+class _Answer:
+    """Collects what a route sends (the three calls ``send_json`` makes)."""
+
+    def __init__(self) -> None:
+        self.status: int | None = None
+        self.body = ""
+
+    def SetHttpHeader(self, name: str, value: str) -> None:
+        pass
+
+    def SendHttpStatus(self, status: int, body: str, size: int) -> None:
+        self.status, self.body = status, body
+
+    def AnswerBuffer(self, body: bytes, mime: str) -> None:
+        self.status, self.body = 200, body.decode()
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "code"),
+    [
+        ("closed", 503, "stopping"),
+        ("timeout", 504, "timeout"),
+        ("other", 500, "internal"),
+    ],
+)
+def test_guard_maps_waiting_errors(error: str, status: int, code: str) -> None:
+    import concurrent.futures
+    import json as _json
+
+    from plugin.adapter.pool import PoolClosed
+    from plugin.adapter.routes import guard
+
+    raised = {
+        "closed": PoolClosed("closing"),
+        "timeout": concurrent.futures.TimeoutError(),
+        "other": KeyError("DOE^JANE"),
+    }[error]
+    answer = _Answer()
+    with guard(answer, "/redaction/x"):
+        raise raised
+    assert answer.status == status
+    body = _json.loads(answer.body)
+    assert body["code"] == code
+    assert "DOE" not in answer.body  # a foreign message never reaches the answer
