@@ -106,6 +106,8 @@ def wait_plugin_ready(
         workers = int(health.get("workers") or 0)
         if workers and int(health.get("workers_alive") or 0) >= workers:
             return health
+        if health.get("engine_error"):
+            log(f"warning: plugin reports engine_error: {health['engine_error']}")
         time.sleep(0.5)
     log(f"warning: plugin workers not all alive after {deadline_s:.0f} s: {health}")
     return health

@@ -56,7 +56,7 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
-from benchlib import percentile, rnd
+from benchlib import get_json, metadata, percentile, rnd, wait_plugin_ready
 from conftest import (
     OrthancServer,
     start_orthanc,
@@ -270,16 +270,6 @@ def send_all(
 
 
 # ---- Orthanc queries ----------------------------------------------------------------
-def get_json(session: requests.Session, url: str) -> Any:
-    response = session.get(url, timeout=HTTP_TIMEOUT_S)
-    response.raise_for_status()
-    return response.json()
-
-
-def metadata(session: requests.Session, server: OrthancServer, instance: str) -> dict:
-    return get_json(session, f"{server.url}/instances/{instance}/metadata?expand")
-
-
 def find_originals(
     session: requests.Session, server: OrthancServer, uid_to_rel: dict[str, str]
 ) -> dict[str, str]:
@@ -295,33 +285,10 @@ def find_originals(
         uid = item.get("MainDicomTags", {}).get("SOPInstanceUID")
         if uid not in uid_to_rel:
             continue
-        if "RedactionSource" in metadata(session, server, item["ID"]):
+        if "RedactionSource" in metadata(session, server.url, item["ID"]):
             continue
         originals[item["ID"]] = uid
     return originals
-
-
-def wait_plugin_ready(
-    session: requests.Session, server: OrthancServer, deadline_s: float
-) -> dict[str, Any]:
-    """Wait until ``/redaction/health`` reports every worker alive (models loaded)."""
-    started = time.monotonic()
-    health: dict[str, Any] = {}
-    while time.monotonic() - started < deadline_s:
-        if server.process.poll() is not None:
-            raise RuntimeError(f"Orthanc exited; log: {server.log_path}")
-        try:
-            health = get_json(session, server.url + "/redaction/health")
-        except (requests.RequestException, ValueError):
-            health = {}
-        workers = int(health.get("workers") or 0)
-        if workers and int(health.get("workers_alive") or 0) >= workers:
-            return health
-        if health.get("engine_error"):
-            log(f"warning: plugin reports engine_error: {health['engine_error']}")
-        time.sleep(0.5)
-    log(f"warning: plugin workers not all alive after {deadline_s:.0f} s: {health}")
-    return health
 
 
 def follow_redaction(
@@ -390,7 +357,7 @@ def copies_by_source(
     for instance in get_json(session, server.url + "/instances"):
         if instance in originals:
             continue
-        source = metadata(session, server, instance).get("RedactionSource")
+        source = metadata(session, server.url, instance).get("RedactionSource")
         if source:
             by_source[source].append(instance)
         else:
@@ -463,7 +430,7 @@ def run_one(
         wait_until_ready(server)
         result["http_ready_seconds"] = round(time.monotonic() - started, 2)
         if plugin:
-            health = wait_plugin_ready(session, server, args.ready_deadline)
+            health = wait_plugin_ready(session, server, args.ready_deadline, log)
             result["plugin_ready_seconds"] = round(time.monotonic() - started, 2)
             result["health"] = health
             log(
