@@ -334,6 +334,10 @@ _ORG_WORDS = re.compile(
 )
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
 _NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA)?$")
+# Frame, image, series and slice counters, also read without their space ("Fr1/12").
+_COUNTER = re.compile(
+    r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE)[ #:]*\d{1,4}(?:/\d{1,4})?$"
+)
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 
 _DATE_PATTERNS = [
@@ -473,6 +477,8 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
         return False
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
+        return True
+    if _COUNTER.match(up):
         return True
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:

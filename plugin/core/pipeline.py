@@ -38,6 +38,10 @@ _SAME_FRAME = 2
 # A frame whose changed regions cover more than this share of it is read whole.
 _WHOLE_FRAME = 0.6
 _REPAIR_ROUNDS = 1
+# A cine of at least this many frames is also read as one temporal median image.
+_TEMPORAL_MIN_FRAMES = 3
+# At most this many frames, evenly spaced, make that median.
+_TEMPORAL_SAMPLE = 32
 
 
 class Engines:
@@ -141,6 +145,9 @@ def redact_dataset(
                 f: engines.detector.classify(ws, identity, image=display[f])
                 for f, ws in words.items()
             }
+        if display.shape[0] >= _TEMPORAL_MIN_FRAMES:
+            with _timer(timings, "temporal"):
+                _add_static_findings(findings, words, display, identity, engines)
         if settings.log_detected_text and logger.isEnabledFor(logging.DEBUG):
             # Opt-in only (LogDetectedText): this is the one place patient text may
             # reach a log, for debugging a deployment on test data.
@@ -152,6 +159,8 @@ def redact_dataset(
         boxes = _boxes_from_findings(
             findings, settings.padding, display.shape, display=display
         )
+        if display.shape[0] > 1:
+            boxes = _on_every_frame(boxes, display.shape[0])
         keep = list(keep_regions or [])
         boxes = [b for b in boxes if not _kept(b, keep)]
         boxes.extend(extra_boxes or [])
@@ -241,6 +250,57 @@ def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[W
             )
         out[f] = words
     return out
+
+
+def temporal_image(display: np.ndarray) -> np.ndarray:
+    """The per-pixel median of a cine's frames, local contrast normalised (RGB uint8).
+
+    Text that stays in place through the loop keeps its value in the median while
+    noise and moving anatomy average out, so overlays too faint to read on any one
+    frame become legible (the signal-to-noise ratio grows with the square root of
+    the frame count). The normalisation (each pixel against the mean and spread of
+    its neighbourhood) then lifts low-contrast text to full contrast.
+    """
+    n = display.shape[0]
+    idx = np.unique(np.linspace(0, n - 1, min(n, _TEMPORAL_SAMPLE)).round().astype(int))
+    gray = np.stack([cv2.cvtColor(display[i], cv2.COLOR_RGB2GRAY) for i in idx])
+    median = np.median(gray, axis=0).astype(np.float32)
+    sigma = max(6.0, min(median.shape) / 32)
+    high = median - cv2.GaussianBlur(median, (0, 0), sigma)
+    spread = np.sqrt(cv2.GaussianBlur(high * high, (0, 0), sigma)) + 2.0
+    norm = np.clip(128 + 50 * high / spread, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(norm, cv2.COLOR_GRAY2RGB)
+
+
+def _add_static_findings(
+    findings: dict[int, list[Finding]],
+    words: dict[int, list[Word]],
+    display: np.ndarray,
+    identity: HeaderIdentity,
+    engines: Engines,
+) -> None:
+    """Paint on every frame the PHI that the temporal median image shows.
+
+    Only positive evidence counts there (header, patterns, NER): the median of text
+    that changes from frame to frame is a blur, so a word read on a frame itself
+    as annotation vocabulary (a frame counter) wins over the blur at that place.
+    """
+    image = temporal_image(display)
+    static = engines.detector.classify(
+        engines.ocr.read(image),
+        identity,
+        use_policy=False,
+        image=image,
+    )
+    allow = engines.settings.allow_list
+    annotations = [
+        w for ws in words.values() for w in ws if is_annotation(w.text, allow)
+    ]
+    static = [f for f in static if not _overlaps(f.word, annotations)]
+    if not static:
+        return
+    for f in range(display.shape[0]):
+        findings.setdefault(f, []).extend(static)
 
 
 def _changed_regions(
@@ -351,6 +411,23 @@ def _boxes_from_findings(
                 )
             )
     return boxes
+
+
+def _on_every_frame(boxes: list[Box], frames: int) -> list[Box]:
+    """Every box of a cine on every frame.
+
+    Burned-in text stays in place through a loop, while the reading of it varies
+    with the anatomy moving underneath: a name found on frame 7 is painted on frame
+    0 too, where the reading may have missed it.
+    """
+    seen: dict[tuple[int, int, int, int], Box] = {}
+    for b in boxes:
+        key = (b.left, b.top, b.width, b.height)
+        if key not in seen or b.score > seen[key].score:
+            seen[key] = b
+    return [
+        dataclasses.replace(b, frame=f) for f in range(frames) for b in seen.values()
+    ]
 
 
 def _extend_along_ink(image: np.ndarray, w: Word) -> Word:

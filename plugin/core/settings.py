@@ -53,7 +53,7 @@ class RedactionSettings:
     """Every option of the core. Keys of ``from_mapping`` are the PascalCase names."""
 
     policy: Policy = Policy.PHI
-    fill: FillMode = FillMode.CONTRAST
+    fill: FillMode = FillMode.BACKGROUND
     padding: int = 3
     ocr_backend: str = "rapidocr"
     verify: bool = True

@@ -129,13 +129,16 @@ def test_institution_line_and_clock_time(detector):
 
 
 @pytest.mark.parametrize(
-    "text", ["L", "R", "kVp", "120", "W:400", "12cm", "5.0mm", "HFS"]
+    "text",
+    ["L", "R", "kVp", "120", "W:400", "12cm", "5.0mm", "HFS", "Fr1/12", "Im 45"],
 )
 def test_vocabulary(text):
     assert is_annotation(text)
 
 
-@pytest.mark.parametrize("text", ["DOE", "12345678", "10.05.2025", "Smith"])
+@pytest.mark.parametrize(
+    "text", ["DOE", "12345678", "10.05.2025", "Smith", "MR123456", "Fr12345"]
+)
 def test_not_vocabulary(text):
     assert not is_annotation(text)
 
