@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["char_weight", "ink_columns", "nearest_gap"]
+__all__ = ["char_weight", "ink_columns", "ink_runs", "nearest_gap"]
 
 
 def ink_columns(
@@ -13,22 +13,41 @@ def ink_columns(
 ) -> np.ndarray | None:
     """Boolean per column of ``image[top:bottom, lo:hi]``: does it hold any ink?
 
-    Ink is what differs from the band's median (the background) by more than 12 % of
-    the strongest difference: faint glyphs and anti-aliased edges count as ink.
+    The background is the median of the band around the columns asked for (two text
+    heights either side), so a gradient elsewhere on the row does not shift it. A
+    column holds ink when it differs from that background by more than 12 % of the
+    way from the quietest columns (background noise: speckle, film grain) to the
+    strongest: faint glyphs and anti-aliased edges count as ink, noise does not.
     None when the band holds no visible text at all.
     """
     top, bottom = max(0, top), min(image.shape[0], bottom)
     lo, hi = max(0, lo), min(image.shape[1], hi)
     if bottom <= top or hi <= lo:
         return None
-    band = image[top:bottom].astype(np.int16)
+    reach = 2 * (bottom - top)
+    c0, c1 = max(0, lo - reach), min(image.shape[1], hi + reach)
+    band = image[top:bottom, c0:c1].astype(np.int16)
     if band.ndim == 3:
         band = band.max(axis=2)
-    background = float(np.median(band))
-    peak = float(np.abs(band - background).max())
+    profile = np.abs(band - float(np.median(band))).max(axis=0)
+    peak = float(profile.max())
     if peak < 16:
         return None
-    return (np.abs(band[:, lo:hi] - background) > max(6.0, 0.12 * peak)).any(axis=0)
+    floor = float(np.percentile(profile, 10))
+    threshold = max(6.0, 0.12 * peak, floor + 0.12 * (peak - floor))
+    return profile[lo - c0 : hi - c0] > threshold
+
+
+def ink_runs(ink: np.ndarray, lo: int) -> list[tuple[int, int]]:
+    """The ink runs of ``ink`` as (start, end) image columns; ``lo`` is ``ink[0]``'s x."""
+    runs, start = [], None
+    for i, has_ink in enumerate([*ink, False]):
+        if has_ink and start is None:
+            start = i
+        elif not has_ink and start is not None:
+            runs.append((lo + start, lo + i))
+            start = None
+    return runs
 
 
 def nearest_gap(ink: np.ndarray, lo: int, target: float, *, min_run: int) -> int | None:

@@ -31,6 +31,11 @@ class Word:
     """No word of the same line lies to the left (the box may grow that way)."""
     line_end: bool = True
     """No word of the same line lies to the right (the box may grow that way)."""
+    reach_left: int | None = None
+    """With a clean left edge: where a box may start, one pixel clear of the previous
+    word's ink (the whole gap may be painted, never the neighbour)."""
+    reach_right: int | None = None
+    """With a clean right edge: where a box may end (exclusive), likewise."""
 
     @property
     def right(self) -> int:

@@ -30,9 +30,10 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .errors import BackendUnavailableError
-from .gaps import char_weight, ink_columns, nearest_gap
+from .gaps import char_weight, ink_columns, ink_runs, nearest_gap
 from .model import Source, Word
 from .settings import Policy, RedactionSettings
 from .versions import dist_version
@@ -416,12 +417,15 @@ def split_glued_labels(
         estimate = w.left + per_unit * sum(weights[: len(label)])
         cut = None
         if image is not None:
+            cut = _cut_after_glyphs(image, w, label, estimate, per_unit)
+        if cut is None and image is not None:
             # The gap in the ink nearest the estimate, searched within a character.
             lo, hi = int(estimate - per_unit), int(estimate + per_unit) + 1
             ink = ink_columns(image, w.top, w.bottom, lo, hi)
             if ink is not None:
                 cut = nearest_gap(ink, max(0, lo), estimate, min_run=1)
         clean = cut is not None
+        reach = None if cut is None else cut + 1
         if cut is None:
             # One character of slack towards the label: better a clipped colon than
             # a visible first digit.
@@ -440,9 +444,60 @@ def split_glued_labels(
                 width=w.right - cut,
                 clean_left=clean,
                 line_start=False,
+                reach_left=reach,
             )
         )
     return out
+
+
+def _cut_after_glyphs(
+    image: np.ndarray, w: Word, label: str, estimate: float, per_unit: float
+) -> int | None:
+    """Where the label's last glyph ends, counting glyphs as ink runs.
+
+    "ID:349476574": the third run of ink from the left is the colon, and the cut goes
+    just after it. Trusted only when the label's glyphs stand apart (as many runs as
+    characters up to the cut), the cut lies within half a character of the
+    estimate from character widths, with at least one run per value character after
+    it; None otherwise.
+    """
+    glyphs = len(label.replace(" ", ""))
+    ink = ink_columns(image, w.top, w.bottom, w.left, w.right)
+    if ink is None:
+        return None
+    runs = ink_runs(ink, max(0, w.left))
+    if len(runs) - glyphs < len(w.text.replace(" ", "")) - glyphs:
+        # Fewer runs after the cut than value characters: two glyphs touch
+        # somewhere, perhaps in the label, and the count would cut into the value.
+        return None
+    end, start = runs[glyphs - 1][1], runs[glyphs][0]
+    if abs(end - estimate) > per_unit / 2 and abs(start - estimate) > per_unit / 2:
+        return None
+    # Right where the label's ink ends: the whole gap goes to the value, whose first
+    # glyph may reach into it with a faint edge.
+    return end
+
+
+_OCR_CONFUSIONS = str.maketrans("0158", "OISB")
+
+
+def _misread_label(text: str) -> bool:
+    """``text`` is one OCR slip away from a field label ("Bom", "DDB", "0p:", "Te").
+
+    Used only for a word that nothing marks as PHI, right before a value that is:
+    then it is the value's label and survives.
+    """
+    up = text.strip().upper().rstrip(":#.").strip().translate(_OCR_CONFUSIONS)
+    if len(up) < 2:
+        return False
+    for variant in {up, up.replace("M", "RN")}:
+        for label in _LABELS:
+            label = label.rstrip(":#.")
+            if len(label) >= 3 and Levenshtein.distance(variant, label) <= 1:
+                return True
+            if variant == label:
+                return True
+    return False
 
 
 def label_entity(text: str) -> str | None:
@@ -787,6 +842,11 @@ class PhiDetector:
                     if is_label[i] or is_annotation(w.text, s.allow_list):
                         continue
                     if has_phi:
+                        following = [j for j in line_idx if words[j].left > w.left]
+                        nxt = min(following, key=lambda j: words[j].left, default=None)
+                        if nxt in found and _misread_label(w.text):
+                            # "Bom 1956-08-28", "DDB 10/16/1961": the label, misread.
+                            continue
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif w.score < unsure_below or len(_norm(w.text)) == 0:
                         mark(i, "UNREADABLE", "policy", w.score)

@@ -393,10 +393,11 @@ def _boxes_from_findings(
             # padding, or the box bites into the line above or below.
             pad_y = max(1, padding // 3) + w.height // 10
             pad_x = max(1, padding // 2) + w.height // 12
-            # An edge cut in the empty gap to the neighbouring word needs no padding,
-            # and gets none: the neighbour (often a label like "MRN:") survives.
-            left = max(0, w.left - (0 if w.clean_left else pad_x))
-            right = min(cols, w.right + (0 if w.clean_right else pad_x))
+            # An edge cut in the empty gap to the neighbouring word covers the gap up
+            # to a pixel short of the neighbour's ink (the glyph's faint edge is
+            # painted, the neighbour, often a label like "MRN:", survives).
+            left = max(0, _edge(w.left, w.clean_left, w.reach_left, -pad_x))
+            right = min(cols, _edge(w.right, w.clean_right, w.reach_right, pad_x))
             top, bottom = max(0, w.top - pad_y), min(rows, w.bottom + pad_y)
             boxes.append(
                 Box(
@@ -413,21 +414,53 @@ def _boxes_from_findings(
     return boxes
 
 
+def _edge(x: int, clean: bool, reach: int | None, pad: int) -> int:
+    """A box edge at word edge ``x``: padded by ``pad`` (signed) unless the edge was
+    cut cleanly in a gap, then grown to ``reach`` (or one pixel) at most."""
+    if not clean:
+        return x + pad
+    if reach is None:
+        return x + (1 if pad > 0 else -1)
+    return min(x + pad, reach) if pad > 0 else max(x + pad, reach)
+
+
 def _on_every_frame(boxes: list[Box], frames: int) -> list[Box]:
-    """Every box of a cine on every frame.
+    """The boxes of a cine, each frame also getting those of other frames at places
+    its own reading left unpainted.
 
     Burned-in text stays in place through a loop, while the reading of it varies
     with the anatomy moving underneath: a name found on frame 7 is painted on frame
-    0 too, where the reading may have missed it.
+    0 too, where the reading may have missed it. A box within two pixels of one the
+    frame has already is left out: it would only bite into a neighbouring label.
     """
-    seen: dict[tuple[int, int, int, int], Box] = {}
+    by_frame: dict[int, list[Box]] = {f: [] for f in range(frames)}
+    unique: dict[tuple[int, int, int, int], Box] = {}
     for b in boxes:
+        by_frame.setdefault(b.frame, []).append(b)
         key = (b.left, b.top, b.width, b.height)
-        if key not in seen or b.score > seen[key].score:
-            seen[key] = b
-    return [
-        dataclasses.replace(b, frame=f) for f in range(frames) for b in seen.values()
-    ]
+        if key not in unique or b.score > unique[key].score:
+            unique[key] = b
+    out: list[Box] = []
+    for f, own in by_frame.items():
+        out.extend(own)
+        added: list[Box] = []
+        for b in unique.values():
+            if b.frame != f and not _covered(b, own + added):
+                added.append(dataclasses.replace(b, frame=f))
+        out.extend(added)
+    return out
+
+
+def _covered(b: Box, others: list[Box], slack: int = 2) -> bool:
+    """``b`` lies within one of ``others`` grown by ``slack`` pixels (frames aside):
+    a box that differs by a pixel or two is the same reading of the same text."""
+    return any(
+        b.left >= o.left - slack
+        and b.top >= o.top - slack
+        and b.left + b.width <= o.left + o.width + slack
+        and b.top + b.height <= o.top + o.height + slack
+        for o in others
+    )
 
 
 def _extend_along_ink(image: np.ndarray, w: Word) -> Word:

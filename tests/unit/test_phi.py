@@ -185,3 +185,41 @@ def test_presidio_email_recognizer_stays_offline() -> None:
     assert tuple(tld.TLD_EXTRACTOR.suffix_list_urls) == ()
     # The bundled snapshot still knows suffixes: no network needed to split them.
     assert tld.extract("mail.example.co.uk").suffix == "co.uk"
+
+
+@pytest.mark.parametrize(
+    "label,value", [("Bom", "10.05.1970"), ("DDB", "10.05.1970"), ("Tei", "776-5226")]
+)
+def test_a_misread_label_before_a_value_survives(detector, label, value):
+    hits = painted(detector, line(label, "(735)", value))
+    assert label not in hits and value in hits
+
+
+def test_an_unknown_word_before_a_value_is_still_painted(detector):
+    hits = painted(detector, line("Zqwv", "10.05.1970"))
+    assert set(hits) == {"Zqwv", "10.05.1970"}
+
+
+def test_glued_label_is_cut_right_after_its_last_glyph(detector):
+    """ "ID:349476574" read as one word on a noisy background: the cut falls in the
+    gap after the colon, so the label keeps all its ink and the value loses all."""
+    import numpy as np
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (200, 30), 0)
+    font = ImageFont.truetype("DejaVuSans.ttf", 14)
+    ImageDraw.Draw(img).text((4, 6), "ID:349476574", fill=255, font=font)
+    ink = np.array(img)
+    noise = np.random.default_rng(1).integers(0, 60, ink.shape)
+    image = np.repeat(np.maximum(ink, noise).astype(np.uint8)[..., None], 3, axis=2)
+    label_right = 4 + int(font.getlength("ID:"))
+    value_left = 4 + int(font.getbbox("ID:3")[2] - font.getbbox("3")[2])
+    columns = np.nonzero((ink > 40).any(axis=0))[0]
+    word = Word("ID:349476574", 3, 4, int(columns.max()) + 3 - 3, 20, 0.99)
+    hits = detector.classify(
+        [word], HeaderIdentity([("ID", "PatientID", "349476574")]), image=image
+    )
+    value = next(f.word for f in hits if f.word.text == "349476574")
+    colon_ink = columns[columns < label_right].max()
+    assert colon_ink < value.left <= value_left, "cut between the colon and the 3"
+    assert value.reach_left is not None and value.reach_left > colon_ink + 1

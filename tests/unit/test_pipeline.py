@@ -279,3 +279,18 @@ def test_reviewer_boxes_painted_and_keep_regions_left_alone(engines):
         b.frame == 0 and b.top < 40 and b.left < 200 and b.source != "reviewer"
         for b in result.report.boxes
     )
+
+
+def test_boxes_of_a_cine_spread_to_frames_that_missed_them():
+    from plugin.core.pipeline import _on_every_frame
+
+    name = Box(2, 40, 10, 80, 16, "PERSON", "header", 1.0)
+    date = Box(0, 40, 50, 60, 16, "DATE_TIME", "pattern", 0.9)
+    nearly = Box(1, 39, 50, 61, 16, "DATE_TIME", "pattern", 0.9)
+    out = _on_every_frame([name, date, nearly], 3)
+    rects = {(b.frame, b.left, b.top) for b in out}
+    # The name found on frame 2 is painted on every frame.
+    assert {(0, 40, 10), (1, 40, 10), (2, 40, 10)} <= rects
+    # Frame 1 read the date itself, a pixel wider: frame 0's box adds nothing there.
+    assert (1, 40, 50) not in rects and (1, 39, 50) in rects
+    assert (0, 39, 50) not in rects

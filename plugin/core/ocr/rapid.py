@@ -17,7 +17,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from ..gaps import ink_columns, nearest_gap
+from ..gaps import ink_columns, ink_runs, nearest_gap
 from ..model import Word
 from ..versions import dist_version
 
@@ -159,14 +159,15 @@ class RapidOcrEngine:
             for k, (text, score, _) in enumerate(line_words):
                 left, right = extents[k]
                 clean_left = clean_right = False
+                reach_left = reach_right = None
                 if k == 0:
                     left = line_left
                 else:
-                    left, clean_left = cuts[k - 1]
+                    left, clean_left, (reach_left, _) = cuts[k - 1]
                 if k == len(line_words) - 1:
                     right = max(right, line_right)
                 else:
-                    right, clean_right = cuts[k]
+                    right, clean_right, (_, reach_right) = cuts[k]
                 # Height is the line's: the detector covers ascenders and descenders.
                 words.append(
                     Word(
@@ -181,6 +182,8 @@ class RapidOcrEngine:
                         clean_right,
                         line_start=k == 0,
                         line_end=k == len(line_words) - 1,
+                        reach_left=None if reach_left is None else reach_left + dx,
+                        reach_right=None if reach_right is None else reach_right + dx,
                     )
                 )
         return words
@@ -188,11 +191,13 @@ class RapidOcrEngine:
 
 def _gap_cut(
     prepared: np.ndarray, line_box: Any, a: int, b: int, scale: float
-) -> tuple[int, bool]:
+) -> tuple[int, bool, tuple[int | None, int | None]]:
     """Where to cut between words ending at ``a`` and starting at ``b`` (image x).
 
-    Returns (x, clean): ``clean`` when x is the middle of an ink-free run of columns
-    at least two pixels wide (the space between the words).
+    Returns (x, clean, (after, before)): ``clean`` when x is the middle of an ink-free
+    run of columns at least two pixels wide (the space between the words); then
+    ``after`` is one pixel past the left word's ink and ``before`` one pixel short
+    of the right word's (exclusive), the furthest a box of either word may reach.
     """
     ys = np.asarray(line_box, dtype=float)[:, 1]
     lo = int((min(a, b) - 3) * scale)
@@ -200,13 +205,18 @@ def _gap_cut(
     ink = ink_columns(prepared, int(ys.min()), int(np.ceil(ys.max())), lo, hi)
     middle = (a + b) // 2
     if ink is None:
-        return middle, False
+        return middle, False, (None, None)
     gap = nearest_gap(
         ink, max(0, lo), (a + b) / 2 * scale, min_run=max(2, int(2 * scale))
     )
     if gap is None:
-        return middle, False
-    return round(gap / scale), True
+        return middle, False, (None, None)
+    runs = ink_runs(~ink, max(0, lo))
+    start, end = next(((s, e) for s, e in runs if s <= gap < e), (gap, gap + 1))
+    after = int(np.ceil(start / scale)) + 1
+    before = int(np.floor(end / scale)) - 1
+    x = round(gap / scale)
+    return x, True, (min(after, x), max(before, x))
 
 
 def _x_extent(box: Any, scale: float) -> tuple[int, int]:
