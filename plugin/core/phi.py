@@ -525,8 +525,9 @@ def _norm(text: str) -> str:
 def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     """True for clinical annotation vocabulary that must not be painted."""
     up = text.strip().upper().strip(".")
-    if not up or not re.search(r"[0-9A-Z]", up):
-        # Punctuation only (scale ticks, separators) carries no identity.
+    if not any(c.isalnum() for c in up):
+        # Punctuation only (scale ticks, separators) carries no identity. A letter of
+        # any script (a misread "福") is text, not punctuation.
         return True
     if _TIME.match(up):
         return False

@@ -1,6 +1,6 @@
 import numpy as np
 
-from plugin.core.gaps import char_weight, ink_columns, nearest_gap
+from plugin.core.gaps import char_weight, ink_columns, ink_runs, nearest_gap
 
 
 def test_nearest_gap_picks_the_space_nearest_the_estimate():
@@ -23,3 +23,30 @@ def test_blank_band_has_no_ink_profile():
 
 def test_char_weights():
     assert char_weight(":") < char_weight("8") < char_weight("M")
+
+
+def test_gaps_between_glyphs_survive_background_grain():
+    """Speckle between the glyphs is quieter than the glyphs: the gaps still show."""
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 70, (12, 60)).astype(np.uint8)
+    for x0 in (5, 15, 25):
+        img[2:10, x0 : x0 + 6] = 250
+    ink = ink_columns(img, 0, 12, 0, 60)
+    assert ink_runs(ink, 0) == [(5, 11), (15, 21), (25, 31)]
+
+
+def test_character_boxes_are_joined_into_words_along_the_line_text():
+    from plugin.core.ocr.rapid import _regroup
+
+    def box(x):
+        return [[x, 0], [x + 5, 0], [x + 5, 10], [x, 10]]
+
+    chars = [(c, 0.9, box(6 * i)) for i, c in enumerate("DOB：1963")]
+    words = _regroup("DOB: 1963", chars)
+    assert [w[0] for w in words] == ["DOB:", "1963"]
+    assert words[1][2][0][0] == 24 and words[1][2][1][0] == 47
+    # Word boxes already: left alone.
+    assert (
+        _regroup("DOB 1963", [("DOB", 0.9, box(0)), ("1963", 0.9, box(30))])[1][0]
+        == "1963"
+    )

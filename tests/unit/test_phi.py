@@ -223,3 +223,10 @@ def test_glued_label_is_cut_right_after_its_last_glyph(detector):
     colon_ink = columns[columns < label_right].max()
     assert colon_ink < value.left <= value_left, "cut between the colon and the 3"
     assert value.reach_left is not None and value.reach_left > colon_ink + 1
+
+
+def test_a_misread_letter_of_another_script_is_text_not_punctuation(detector):
+    assert not is_annotation("福")
+    assert is_annotation("|--|") and is_annotation("·")
+    hits = painted(detector, line("福", score=0.3))
+    assert hits["福"].source == "policy"

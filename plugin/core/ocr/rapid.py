@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import unicodedata
 from typing import Any
 
 import cv2
@@ -131,7 +132,10 @@ class RapidOcrEngine:
         for line_no, (line_box, line_text, line_score) in enumerate(
             zip(result.boxes, txts, scores)
         ):
-            line_words = word_results[line_no] if line_no < len(word_results) else ()
+            line_text = unicodedata.normalize("NFKC", str(line_text))
+            line_words = _regroup(
+                line_text, word_results[line_no] if line_no < len(word_results) else ()
+            )
             top, bottom = _y_extent(line_box, scale)
             line_left, line_right = _x_extent(line_box, scale)
             if not line_words:
@@ -187,6 +191,37 @@ class RapidOcrEngine:
                     )
                 )
         return words
+
+
+def _regroup(line_text: str, line_words: Any) -> list[tuple[str, float, Any]]:
+    """Word boxes of a line, rebuilt from character boxes when RapidOCR gave those.
+
+    A line it takes for Chinese (one full-width colon is enough) comes back one box
+    per character: "D", "O", "B", ":", "1", ... Those are joined again along the
+    spaces of the line's text, so "19630516" is matched as one word. Texts are
+    NFKC-normalised (full-width "：" becomes ":").
+    """
+    words = [
+        (unicodedata.normalize("NFKC", str(t)), float(sc), box)
+        for t, sc, box in line_words
+    ]
+    tokens = line_text.split()
+    if (
+        len(words) < 2
+        or any(len(t) != 1 for t, _, _ in words)
+        or sum(len(t) for t in tokens) != len(words)
+        or len(tokens) == len(words)
+    ):
+        return words
+    out, k = [], 0
+    for token in tokens:
+        chars = words[k : k + len(token)]
+        k += len(token)
+        points = np.concatenate([np.asarray(b, dtype=float) for _, _, b in chars])
+        (x0, y0), (x1, y1) = points.min(axis=0), points.max(axis=0)
+        box = [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+        out.append((token, min(sc for _, sc, _ in chars), box))
+    return out
 
 
 def _gap_cut(
