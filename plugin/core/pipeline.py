@@ -296,7 +296,13 @@ def _add_static_findings(
     annotations = [
         w for ws in words.values() for w in ws if is_annotation(w.text, allow)
     ]
-    static = [f for f in static if not _overlaps(f.word, annotations)]
+    static = [
+        # The temporal image shows the faint text at full contrast: follow its ink
+        # there (a changing last digit is a smear in the median, still ink).
+        dataclasses.replace(f, word=_extend_along_ink(image, f.word))
+        for f in static
+        if not _overlaps(f.word, annotations)
+    ]
     if not static:
         return
     for f in range(display.shape[0]):

@@ -418,13 +418,14 @@ def test_box_drawn_on_review_is_painted_in_reissued_copy(
     wait_for(driver, lambda d: _images_loaded(d, 1), PAGE_S, "frame 2")
 
     # An engine box toggles "not PHI" and back (left as it was).
-    # (Boxes are drawn anew on every change: elements are looked up again.)
+    # (Boxes are drawn anew on every change: elements are looked up again. Boxes of
+    # a cine may overlap: the last one drawn lies on top, where a user clicks.)
     engine_css = '#review-original-overlay .review-box[data-kind="engine"]'
-    css(driver, engine_css)[0].click()
-    assert "kept" in css(driver, engine_css)[0].get_attribute("class")
+    css(driver, engine_css)[-1].click()
+    assert "kept" in css(driver, engine_css)[-1].get_attribute("class")
     assert by_id(driver, "review-corrections").get_attribute("data-dirty") == "true"
-    css(driver, engine_css)[0].click()
-    assert "kept" not in css(driver, engine_css)[0].get_attribute("class")
+    css(driver, engine_css)[-1].click()
+    assert "kept" not in css(driver, engine_css)[-1].get_attribute("class")
     assert by_id(driver, "review-corrections").get_attribute("data-dirty") == "false"
 
     overlay = by_id(driver, "review-original-overlay")
