@@ -385,6 +385,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
 
 
+_GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
 
 
@@ -403,12 +404,15 @@ def split_glued_labels(
     out: list[Word] = []
     for w in words:
         m = _GLUED_LABEL.match(w.text)
-        if (
-            not m
-            or label_entity(m.group(1)) is None
-            or len(w.text) < 3
-            or keep(w.text, m.group(2))
-        ):
+        if m is None or label_entity(m.group(1)) is None:
+            # "D0B:1963-03-13": a label with an OCR slip, told by its colon.
+            m = _GLUED_MISREAD.match(w.text)
+            if (
+                m is not None
+                and label_entity(m.group(1).upper().translate(_OCR_CONFUSIONS)) is None
+            ):
+                m = None
+        if m is None or len(w.text) < 3 or keep(w.text, m.group(2)):
             out.append(w)
             continue
         label, value = m.group(1), m.group(2)
@@ -502,10 +506,16 @@ def _misread_label(text: str) -> bool:
 
 def label_entity(text: str) -> str | None:
     """The entity type a field label announces, or None if ``text`` is no label."""
-    up = text.strip().upper().rstrip(":#.").strip()
-    if text.strip().upper() in _LABELS:
-        return _LABELS[text.strip().upper()]
-    return _LABELS.get(up)
+    whole = text.strip().upper()
+    up = whole.rstrip(":#.").strip()
+    if whole in _LABELS:
+        return _LABELS[whole]
+    if up in _LABELS:
+        return _LABELS[up]
+    if whole.endswith((":", "#")):
+        # The colon marks a label: "D0B:", "0p:" are "DOB:", "Op:" misread.
+        return _LABELS.get(up.translate(_OCR_CONFUSIONS))
+    return None
 
 
 @dataclasses.dataclass(frozen=True)

@@ -230,3 +230,10 @@ def test_a_misread_letter_of_another_script_is_text_not_punctuation(detector):
     assert is_annotation("|--|") and is_annotation("·")
     hits = painted(detector, line("福", score=0.3))
     assert hits["福"].source == "policy"
+
+
+def test_a_label_misread_with_a_digit_still_splits_off(detector):
+    identity = [("DATE_TIME", "PatientBirthDate", "19700510")]
+    hits = painted(detector, line("D0B:1970-05-10"), identity=identity)
+    assert set(hits) == {"1970-05-10"}
+    assert set(painted(detector, line("0p:", "Okafor"))) == {"Okafor"}
