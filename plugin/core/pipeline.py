@@ -157,7 +157,7 @@ def redact_dataset(
                         "frame %d %s/%s %r", f, x.entity_type, x.source, x.word.text
                     )
         boxes = _boxes_from_findings(
-            findings, settings.padding, display.shape, display=display
+            findings, settings.padding, display.shape, display=display, words=words
         )
         if display.shape[0] > 1:
             boxes = _on_every_frame(boxes, display.shape[0])
@@ -384,10 +384,13 @@ def _boxes_from_findings(
     shape: tuple[int, ...],
     *,
     display: np.ndarray | None = None,
+    words: dict[int, list[Word]] | None = None,
 ) -> list[Box]:
     rows, cols = shape[1], shape[2]
     boxes = []
     for frame, fs in findings.items():
+        phi_words = [f.word for f in fs]
+        kept = [w for w in (words or {}).get(frame, []) if not _overlaps(w, phi_words)]
         for f in fs:
             w = f.word
             if display is not None:
@@ -404,7 +407,8 @@ def _boxes_from_findings(
             # painted, the neighbour, often a label like "MRN:", survives).
             left = max(0, _edge(w.left, w.clean_left, w.reach_left, -pad_x))
             right = min(cols, _edge(w.right, w.clean_right, w.reach_right, pad_x))
-            top, bottom = max(0, w.top - pad_y), min(rows, w.bottom + pad_y)
+            top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
+            top, bottom = max(0, top), min(rows, bottom)
             boxes.append(
                 Box(
                     frame,
@@ -418,6 +422,31 @@ def _boxes_from_findings(
                 )
             )
     return boxes
+
+
+def _clear_of_lines(
+    w: Word, top: int, bottom: int, kept: list[Word]
+) -> tuple[int, int]:
+    """Top and bottom of ``w``'s box, held back from the text lines above and below
+    that are not painted (a label, an annotation).
+
+    Detector boxes are loose: with lines set close, a padded box reaches into the
+    next line. It stops halfway between the two lines' centres, which lies between
+    their inks as long as the lines do not overlap.
+    """
+    centre = (w.top + w.bottom) / 2
+    for o in kept:
+        if o.right <= w.left or o.left >= w.right:
+            continue
+        other = (o.top + o.bottom) / 2
+        if abs(other - centre) < 0.5 * min(w.height, o.height):
+            continue  # the same line
+        middle = (centre + other) / 2
+        if other > centre:
+            bottom = min(bottom, int(np.ceil(middle)))
+        else:
+            top = max(top, int(middle))
+    return top, bottom
 
 
 def _edge(x: int, clean: bool, reach: int | None, pad: int) -> int:

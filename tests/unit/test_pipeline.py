@@ -294,3 +294,14 @@ def test_boxes_of_a_cine_spread_to_frames_that_missed_them():
     # Frame 1 read the date itself, a pixel wider: frame 0's box adds nothing there.
     assert (1, 40, 50) not in rects and (1, 39, 50) in rects
     assert (0, 39, 50) not in rects
+
+
+def test_a_phi_box_stops_halfway_to_a_kept_line_below():
+    from plugin.core.pipeline import _clear_of_lines
+
+    name = Word("Lakeside", 100, 0, 60, 20, 0.9)  # detector box, loose: ink ~4..15
+    label = Word("Name:", 90, 14, 35, 20, 0.9)  # the next line, set close
+    far = Word("kVp", 300, 14, 30, 20, 0.9)  # another column: no effect
+    top, bottom = _clear_of_lines(name, -3, 23, [label, far])
+    assert (top, bottom) == (-3, 17)
+    assert _clear_of_lines(name, -3, 23, [far]) == (-3, 23)
