@@ -472,6 +472,10 @@ def _on_every_frame(boxes: list[Box], frames: int) -> list[Box]:
     unique: dict[tuple[int, int, int, int], Box] = {}
     for b in boxes:
         by_frame.setdefault(b.frame, []).append(b)
+        if b.entity_type == "UNREADABLE":
+            # Doubt stays on its frame: a garbage reading of moving speckle differs
+            # from frame to frame and would cover the loop's annotations.
+            continue
         key = (b.left, b.top, b.width, b.height)
         if key not in unique or b.score > unique[key].score:
             unique[key] = b

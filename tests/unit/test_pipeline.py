@@ -287,8 +287,11 @@ def test_boxes_of_a_cine_spread_to_frames_that_missed_them():
     name = Box(2, 40, 10, 80, 16, "PERSON", "header", 1.0)
     date = Box(0, 40, 50, 60, 16, "DATE_TIME", "pattern", 0.9)
     nearly = Box(1, 39, 50, 61, 16, "DATE_TIME", "pattern", 0.9)
-    out = _on_every_frame([name, date, nearly], 3)
+    doubt = Box(1, 200, 200, 40, 16, "UNREADABLE", "policy", 0.2)
+    out = _on_every_frame([name, date, nearly, doubt], 3)
     rects = {(b.frame, b.left, b.top) for b in out}
+    # Doubt (a garbage reading of moving speckle) stays on its own frame.
+    assert [b.frame for b in out if b.entity_type == "UNREADABLE"] == [1]
     # The name found on frame 2 is painted on every frame.
     assert {(0, 40, 10), (1, 40, 10), (2, 40, 10)} <= rects
     # Frame 1 read the date itself, a pixel wider: frame 0's box adds nothing there.
