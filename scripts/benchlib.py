@@ -17,6 +17,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -48,6 +49,7 @@ __all__ = [
     "start_orthanc",
     "stop_orthanc",
     "wait_until_ready",
+    "work_folder",
 ]
 
 ORTHANC_AET = "ORTHANC"
@@ -65,6 +67,19 @@ QUEUE_KEYS = (
     "skipped",
     "worker_restarts",
 )
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def work_folder(given: str | None, prefix: str) -> Path:
+    """The run's folder (``given``, else a new temp folder), created; from now on
+    SIGTERM stops the run like Ctrl-C does, so ``finally`` clauses stop the servers."""
+    signal.signal(signal.SIGTERM, _interrupt)
+    workdir = Path(given or tempfile.mkdtemp(prefix=prefix)).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    return workdir
 
 
 def make_log(prefix: str) -> Callable[[str], None]:

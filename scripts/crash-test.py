@@ -61,7 +61,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -713,15 +712,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="crash-test-")).resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
+    workdir = bl.work_folder(args.workdir, "crash-test-")
     state = bl.repo_state()
     log(f"work folder: {workdir}; repository {state}")
     set_dir = Path(args.set).resolve() if args.set else workdir / "set"

@@ -39,11 +39,9 @@ import contextlib
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -56,7 +54,15 @@ import requests
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 
-from benchlib import get_json, metadata, percentile, rnd, wait_plugin_ready
+from benchlib import (
+    QUEUE_KEYS,
+    get_json,
+    metadata,
+    percentile,
+    rnd,
+    wait_plugin_ready,
+    work_folder,
+)
 from conftest import (
     OrthancServer,
     start_orthanc,
@@ -186,16 +192,7 @@ class Sampler(threading.Thread):
                 {
                     "t": round(time.perf_counter() - self.t0, 2),
                     **{
-                        k: state.get(k, 0)
-                        for k in (
-                            "queued",
-                            "running",
-                            "in_flight",
-                            "changes_behind",
-                            "done",
-                            "failed",
-                            "skipped",
-                        )
+                        k: state.get(k, 0) for k in QUEUE_KEYS if k != "worker_restarts"
                     },
                 }
             )
@@ -776,16 +773,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    # SIGTERM stops the servers like Ctrl-C does (the finally clauses run).
-    signal.signal(signal.SIGTERM, _interrupt)
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="ingest-bench-")).resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
+    workdir = work_folder(args.workdir, "ingest-bench-")
     log(f"work folder (logs): {workdir}")
     if args.generate is not None:
         folder = workdir / f"set{args.generate}"

@@ -42,10 +42,8 @@ import collections
 import os
 import re
 import shutil
-import signal
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -751,15 +749,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)
-    workdir = Path(args.workdir or tempfile.mkdtemp(prefix="load-bench-")).resolve()
-    workdir.mkdir(parents=True, exist_ok=True)
+    workdir = bl.work_folder(args.workdir, "load-bench-")
     log(f"work folder: {workdir}")
     set_dir = Path(args.set).resolve() if args.set else workdir / "set"
     manifest = loadgen.ensure(set_dir, args.n, seed=args.seed)
