@@ -26,44 +26,9 @@
   var timer = null;
   var shown = ''; // what the failure table shows: not rebuilt when unchanged
 
-  function $(id) {
-    return document.getElementById(id);
-  }
-
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) {
-      e.className = cls;
-    }
-    if (text !== undefined && text !== null) {
-      e.textContent = String(text);
-    }
-    return e;
-  }
-
-  function errorOf(r, text) {
-    var msg = 'HTTP ' + r.status;
-    try {
-      var body = JSON.parse(text);
-      if (body && body.error) {
-        msg += ': ' + body.error + (body.code ? ' (' + body.code + ')' : '');
-      }
-    } catch (ignored) {
-      // not JSON
-    }
-    return msg;
-  }
-
-  function call(method, url) {
-    return fetch(url, { method: method, cache: 'no-store' }).then(function (r) {
-      return r.text().then(function (text) {
-        if (!r.ok) {
-          throw new Error(errorOf(r, text));
-        }
-        return text ? JSON.parse(text) : null;
-      });
-    });
-  }
+  var $ = Redaction.$;
+  var el = Redaction.el;
+  var call = Redaction.request;
 
   function showError(message) {
     var box = $('queue-error');
