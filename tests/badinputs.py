@@ -104,6 +104,22 @@ class BadInput:
         assert self.category in CATEGORIES, self.category
 
 
+def case_params(items: list[BadInput], known_bugs: dict[str, str]) -> list[Any]:
+    """pytest parameters, one per input by name; a known bug is a strict xfail."""
+    import pytest
+
+    return [
+        pytest.param(
+            item.name,
+            id=item.name,
+            marks=[pytest.mark.xfail(strict=True, reason=known_bugs[item.name])]
+            if item.name in known_bugs
+            else [],
+        )
+        for item in items
+    ]
+
+
 def unit_expect(item: BadInput) -> str:
     """The status :func:`redact_bytes` must answer (``rejected`` -> ``failed``)."""
     return "failed" if item.expect == "rejected" else item.expect

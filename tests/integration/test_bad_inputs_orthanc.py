@@ -19,7 +19,7 @@ from typing import Any
 import pydicom
 import pytest
 import requests
-from badinputs import corpus, identity_in_copy, identity_in_text
+from badinputs import case_params, corpus, identity_in_copy, identity_in_text
 from dicomgen import make_dataset
 from test_auto_redaction import copies_by_original, download, upload, wait_final
 
@@ -74,17 +74,7 @@ def run(orthanc_url: str) -> Run:
     return result
 
 
-def _params() -> list[Any]:
-    out = []
-    for item in CORPUS:
-        marks = []
-        if item.name in KNOWN_BUGS:
-            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[item.name]))
-        out.append(pytest.param(item.name, id=item.name, marks=marks))
-    return out
-
-
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", case_params(CORPUS, KNOWN_BUGS))
 def test_bad_input_in_orthanc(name: str, run: Run, orthanc_url: str) -> None:
     item = BY_NAME[name]
     sent = run.uploads[name]

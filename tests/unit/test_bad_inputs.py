@@ -22,6 +22,7 @@ from typing import Any
 import pydicom
 import pytest
 from badinputs import (
+    case_params,
     corpus,
     identity_in_copy,
     identity_in_text,
@@ -140,16 +141,6 @@ def runner() -> Iterator[Runner]:
 
 
 # ---- checks -----------------------------------------------------------------------------
-def _params() -> list[Any]:
-    out = []
-    for item in CORPUS:
-        marks = []
-        if item.name in KNOWN_BUGS:
-            marks.append(pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[item.name]))
-        out.append(pytest.param(item.name, id=item.name, marks=marks))
-    return out
-
-
 def test_corpus_spans_every_category() -> None:
     from badinputs import CATEGORIES
 
@@ -162,7 +153,7 @@ def test_corpus_spans_every_category() -> None:
 
 
 @pytest.mark.ocr
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", case_params(CORPUS, KNOWN_BUGS))
 def test_bad_input(name: str, runner: Runner) -> None:
     item = BY_NAME[name]
     outcome = runner.run(item.data)
