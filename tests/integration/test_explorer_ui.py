@@ -144,6 +144,21 @@ def test_explorer_home_links_the_queue(orthanc_url: str, driver: Any) -> None:
     _no_script_errors(driver)
 
 
+def _redact_and_wait_for_job(driver: Any) -> str:
+    """Click Redact on a series or study page; the job's final state."""
+    by_id(driver, "redaction-redact").click()
+    return wait_for(
+        driver,
+        lambda d: (
+            _attr(d, "redaction-job-progress", "data-state")
+            in ("Success", "Failure", "Error")
+            and _attr(d, "redaction-job-progress", "data-state")
+        ),
+        WAIT_S,
+        "job final",
+    )
+
+
 def test_series_redact_button_runs_a_job_to_success(
     orthanc_url: str, driver: Any, uploaded: Uploaded
 ) -> None:
@@ -157,17 +172,7 @@ def test_series_redact_button_runs_a_job_to_success(
     assert visible(driver, "redaction-queue-link")
     screenshot(driver, "explorer-series", show="#redaction-panel")
 
-    by_id(driver, "redaction-redact").click()
-    state = wait_for(
-        driver,
-        lambda d: (
-            _attr(d, "redaction-job-progress", "data-state")
-            in ("Success", "Failure", "Error")
-            and _attr(d, "redaction-job-progress", "data-state")
-        ),
-        WAIT_S,
-        "job final",
-    )
+    state = _redact_and_wait_for_job(driver)
     progress = by_id(driver, "redaction-job-progress")
     assert state == "Success", progress.text
     assert "100 %" in progress.text and "2 done" in progress.text, progress.text
@@ -194,17 +199,7 @@ def test_study_redact_button_runs_a_job_to_success(
     wait_for(
         driver, lambda d: visible(d, "redaction-copy-link"), 30, "redacted study link"
     )
-    by_id(driver, "redaction-redact").click()
-    state = wait_for(
-        driver,
-        lambda d: (
-            _attr(d, "redaction-job-progress", "data-state")
-            in ("Success", "Failure", "Error")
-            and _attr(d, "redaction-job-progress", "data-state")
-        ),
-        WAIT_S,
-        "job final",
-    )
+    state = _redact_and_wait_for_job(driver)
     assert state == "Success", by_id(driver, "redaction-job-progress").text
     job_id = by_id(driver, "redaction-job-progress").get_attribute("data-job")
     job = requests.get(f"{orthanc_url}/redaction/jobs/{job_id}", timeout=30).json()
