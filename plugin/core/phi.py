@@ -363,7 +363,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "LOCATION",
         re.compile(
-            r"\b\d{1,6} [A-Za-z0-9 .'-]{2,40}? (?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
+            # OCR may glue the house number to the street: "121Oak Avenue".
+            r"\b\d{1,6}(?: |(?=(?-i:[A-Z][a-z])))[A-Za-z0-9 .'-]{2,40}? "
+            r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
             r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\b\.?",
             re.IGNORECASE,
         ),
@@ -371,7 +373,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "LOCATION",
         re.compile(
-            r"\b\d{1,5}[ ,]+(?:[A-Z][a-zäöüß]+)?(?:strasse|straße|str\.|weg|gasse|platz|"
+            r"\b\d{1,5}(?:[ ,]+|(?=(?-i:[A-Z][a-z])))(?:[A-Z][a-zäöüß]+)?"
+            r"(?:strasse|straße|str\.|weg|gasse|platz|"
             r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
             r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
             r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}",

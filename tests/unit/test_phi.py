@@ -237,3 +237,21 @@ def test_a_label_misread_with_a_digit_still_splits_off(detector):
     hits = painted(detector, line("D0B:1970-05-10"), identity=identity)
     assert set(hits) == {"1970-05-10"}
     assert set(painted(detector, line("0p:", "Okafor"))) == {"Okafor"}
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("121Oak", "Avenue,", "Lakeside"),
+        ("121", "Oak", "Avenue,", "Lakeside"),
+        ("36Hauptstrasse,", "Seeberg"),
+    ],
+)
+def test_a_street_address_is_found_with_its_number_glued_on(detector, words):
+    hits = painted(detector, line(*words), use_policy=False)
+    assert hits[words[0]].entity_type == "LOCATION"
+
+
+def test_a_measurement_before_a_doctor_is_no_address(detector):
+    hits = painted(detector, line("Slice", "5mm", "Dr"), use_policy=False)
+    assert "5mm" not in hits
