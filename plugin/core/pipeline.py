@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
+import functools
 import logging
 import time
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from .errors import RedactionError, UnsupportedImageError, VerificationError
 from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word
 from .ocr import OcrEngine, create_engine
+from .ocr.base import KnownLines
 from .phi import Finding, HeaderIdentity, PhiDetector, is_annotation, label_entity
 from .settings import RedactionSettings
 from .versions import dist_version
@@ -181,6 +183,7 @@ def redact_dataset(
                     settings,
                     report,
                     first_words=words,
+                    first_display=display,
                     keep=keep,
                 )
             verified = True
@@ -220,36 +223,202 @@ def _timer(timings: dict[str, float], name: str) -> Iterator[None]:
         timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def _read_all_frames(engine: OcrEngine, display: np.ndarray) -> dict[int, list[Word]]:
-    """Words of every frame, reading each part of the image only where it changed.
+def _read_all_frames(
+    engine: OcrEngine,
+    display: np.ndarray,
+    *,
+    before: tuple[np.ndarray, dict[int, list[Word]]] | None = None,
+) -> dict[int, list[Word]]:
+    """Words of every frame, recognising each text line only where it changed.
 
-    Frame 0 is read whole. In a later frame, the pixels that equal frame 0's carry the
-    same text, so its words there are reused (text that is the same on every frame is
-    read once); the regions that changed (a time stamp, text that appears, moving
-    anatomy) are read again, widened to whole lines. A frame that changed almost
-    everywhere is read whole.
+    Frame 0 is read whole. A later frame equal to frame 0 has its words. Otherwise,
+    where only small regions changed (a time stamp, text that appears), those are
+    read again, widened to whole lines. A frame that changed widely (noise, moving
+    anatomy) is read whole, but a line found where an earlier frame had one, with
+    the same text under the noise (:func:`_same_content`), keeps that frame's words
+    instead of being recognised again: static text is recognised once.
+
+    ``before`` (the display and words of an earlier reading, in verification): a
+    line lying where that reading saw the same words on pixels that have not
+    changed since keeps those words too. What the painting changed, and every line
+    the earlier reading did not have, is recognised.
     """
-    out: dict[int, list[Word]] = {0: engine.read(display[0])}
+    memory = _LineMemory(display, before)
+    out: dict[int, list[Word]] = {}
     rows, cols = display.shape[1:3]
-    for f in range(1, display.shape[0]):
-        diff = np.abs(display[f].astype(np.int16) - display[0].astype(np.int16)).max(
-            axis=2
-        )
-        changed = diff > _SAME_FRAME
-        if not changed.any():
-            out[f] = out[0]
-            continue
-        regions = _changed_regions(changed, out[0])
-        if sum(w * h for _, _, w, h in regions) > _WHOLE_FRAME * rows * cols:
-            out[f] = engine.read(display[f])
-            continue
-        words = [w for w in out[0] if not any(_intersects(w, r) for r in regions)]
-        for k, region in enumerate(regions):
-            words.extend(
-                engine.read_region(display[f], region, line_base=(k + 1) * 100_000)
-            )
-        out[f] = words
+    for f in range(display.shape[0]):
+        if f > 0:
+            diff = np.abs(
+                display[f].astype(np.int16) - display[0].astype(np.int16)
+            ).max(axis=2)
+            changed = diff > _SAME_FRAME
+            if not changed.any():
+                out[f] = out[0]
+                continue
+            regions = _changed_regions(changed, out[0])
+            if sum(w * h for _, _, w, h in regions) <= _WHOLE_FRAME * rows * cols:
+                words = [
+                    w for w in out[0] if not any(_intersects(w, r) for r in regions)
+                ]
+                for k, region in enumerate(regions):
+                    words.extend(
+                        engine.read_region(
+                            display[f], region, line_base=(k + 1) * 100_000
+                        )
+                    )
+                out[f] = words
+                continue
+        out[f] = engine.read(display[f], known=memory.known(f))
+        memory.add(f, out[f])
     return out
+
+
+def _key(w: Word) -> tuple[str, int, int, int, int]:
+    return (w.text, w.left, w.top, w.width, w.height)
+
+
+class _LineMemory:
+    """The text lines recognised so far in one reading, with their frame, and the
+    words of an earlier reading (verification) to keep where nothing changed."""
+
+    def __init__(
+        self,
+        display: np.ndarray,
+        before: tuple[np.ndarray, dict[int, list[Word]]] | None,
+    ) -> None:
+        self.display = display
+        self.before = before
+        # (frame, (left, top, right, bottom), words)
+        self.lines: list[tuple[int, tuple[int, int, int, int], list[Word]]] = []
+        self._reused: set[tuple[str, int, int, int, int]] = set()
+
+    def known(self, frame: int) -> KnownLines | None:
+        """The ``known`` callback for reading ``frame`` (None: nothing to reuse)."""
+        if self.before is None and not self.lines:
+            return None
+        return functools.partial(self._known, frame)
+
+    def _known(
+        self, frame: int, left: int, top: int, width: int, height: int
+    ) -> list[Word] | None:
+        box = (left, top, left + width, top + height)
+        words = None
+        if self.before is not None:
+            image, earlier = self.before[0][frame], self.before[1][frame]
+            words = _unchanged_words(self.display[frame], image, box, earlier)
+        if words is None:
+            words = self._lookup(frame, box)
+        if words is not None:
+            self._reused.update(_key(w) for w in words)
+        return words
+
+    def add(self, frame: int, words: list[Word]) -> None:
+        """Remember the lines of ``frame`` that were recognised on it."""
+        by_line: dict[int, list[Word]] = {}
+        for w in words:
+            if _key(w) not in self._reused:
+                by_line.setdefault(w.line, []).append(w)
+        for ws in by_line.values():
+            self.lines.append((frame, _union(ws), ws))
+        self._reused.clear()
+
+    def _lookup(self, frame: int, box: tuple[int, int, int, int]) -> list[Word] | None:
+        """The words of the latest line recognised at ``box``, if this frame shows
+        the same text there."""
+        for other, line_box, words in reversed(self.lines):
+            if other != frame and _same_box(box, line_box):
+                area = _grow(_hull(box, line_box), 2, self.display.shape)
+                if _same_content(self.display[frame], self.display[other], area):
+                    return words
+                return None
+        return None
+
+
+def _unchanged_words(
+    image: np.ndarray,
+    earlier: np.ndarray,
+    box: tuple[int, int, int, int],
+    words: list[Word],
+) -> list[Word] | None:
+    """The earlier reading's words of the line at ``box``, if that line lies where
+    they do and not one pixel around it changed since."""
+    inside = [
+        w
+        for w in words
+        if w.left < box[2] and box[0] < w.right and w.top < box[3] and box[1] < w.bottom
+    ]
+    if not inside:
+        return None
+    line_box = _union(inside)
+    if not _same_box(box, line_box):
+        return None
+    x0, y0, x1, y1 = _grow(_hull(box, line_box), 2, image.shape)
+    if not np.array_equal(image[y0:y1, x0:x1], earlier[y0:y1, x0:x1]):
+        return None
+    return inside
+
+
+def _union(words: list[Word]) -> tuple[int, int, int, int]:
+    return (
+        min(w.left for w in words),
+        min(w.top for w in words),
+        max(w.right for w in words),
+        max(w.bottom for w in words),
+    )
+
+
+def _hull(
+    a: tuple[int, int, int, int], b: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _grow(
+    box: tuple[int, int, int, int], by: int, shape: tuple[int, ...]
+) -> tuple[int, int, int, int]:
+    rows, cols = shape[-3], shape[-2]
+    return (
+        max(0, box[0] - by),
+        max(0, box[1] - by),
+        min(cols, box[2] + by),
+        min(rows, box[3] + by),
+    )
+
+
+def _same_box(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+    """Two line boxes of the same text line: each edge within a third of the line
+    height (three pixels at least) of the other's."""
+    slack = max(3, min(a[3] - a[1], b[3] - b[1]) // 3)
+    return all(abs(p - q) <= slack for p, q in zip(a, b))
+
+
+def _same_content(
+    image: np.ndarray, other: np.ndarray, area: tuple[int, int, int, int]
+) -> bool:
+    """Whether two frames show the same text in ``area`` (left, top, right, bottom),
+    their noise aside.
+
+    The difference of the two, lightly smoothed, is compared with what the noise
+    alone makes of it (its median absolute deviation) and with the text's contrast:
+    a changed glyph differs by a good part of the contrast over a stroke's area,
+    noise by a few deviations at scattered pixels.
+    """
+    x0, y0, x1, y1 = area
+    if x1 <= x0 or y1 <= y0:
+        return True
+    a = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    b = cv2.cvtColor(other[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
+    diff = cv2.GaussianBlur(a - b, (0, 0), 1.0)
+    smooth = cv2.GaussianBlur(b, (0, 0), 1.0)
+    lo, hi = np.percentile(smooth, [2, 98])
+    noise = 1.4826 * float(np.median(np.abs(diff - np.median(diff))))
+    contrast = float(hi - lo)
+    # Noise that drowns the text (anatomy moving under it) cannot hide a change of
+    # more than 60 % of the text's contrast.
+    threshold = max(8.0, 0.35 * contrast, min(4.0 * noise, 0.6 * contrast))
+    height = y1 - y0
+    # One changed digit of small faint text differs at a dozen pixels or so.
+    return int((np.abs(diff) > threshold).sum()) < max(3, int(0.01 * height * height))
 
 
 def temporal_image(display: np.ndarray) -> np.ndarray:
@@ -578,6 +747,7 @@ def _verify(
     report: RedactionReport,
     *,
     first_words: dict[int, list[Word]],
+    first_display: np.ndarray,
     keep: list[Box] | None = None,
 ) -> tuple[np.ndarray, list[Box]]:
     """Read the painted image again with the verification engine; fail if PHI remains.
@@ -592,7 +762,9 @@ def _verify(
     repaired = 0
     for round_no in range(_REPAIR_ROUNDS + 1):
         display = pixels.display_frames(ds, painted)
-        words = _read_all_frames(engines.verifier, display)
+        words = _read_all_frames(
+            engines.verifier, display, before=(first_display, first_words)
+        )
         leftovers = {
             f: engines.detector.classify(
                 ws, identity, use_policy=False, image=display[f]

@@ -192,11 +192,11 @@ class _LyingVerifier:
     def __init__(self):
         self.calls = 0
 
-    def read(self, image):
+    def read(self, image, *, known=None):
         self.calls += 1
         return [Word("DOE^JANE", 100 * self.calls, 300, 80, 16, 0.99, 0)]
 
-    def read_region(self, image, region, *, line_base=0):
+    def read_region(self, image, region, *, line_base=0, known=None):
         return []
 
 
@@ -308,3 +308,64 @@ def test_a_phi_box_stops_halfway_to_a_kept_line_below():
     top, bottom = _clear_of_lines(name, -3, 23, [label, far])
     assert (top, bottom) == (-3, 17)
     assert _clear_of_lines(name, -3, 23, [far]) == (-3, 23)
+
+
+def _noisy_cine(frames: int, items_per_frame, seed: int = 0) -> np.ndarray:
+    """RGB frames of strong noise with text drawn on each: every frame differs
+    everywhere, so the changed-region shortcut does not apply."""
+    rng = np.random.default_rng(seed)
+    rows, cols = 160, 320
+    out = np.clip(rng.normal(60, 25, (frames, rows, cols)), 0, 255).astype(np.uint8)
+    font = ImageFont.truetype("DejaVuSans.ttf", 16)
+    for f in range(frames):
+        img = Image.new("L", (cols, rows), 0)
+        d = ImageDraw.Draw(img)
+        for xy, text in items_per_frame(f):
+            d.text(xy, text, fill=255, font=font)
+        out[f][np.array(img) > 128] = 240
+    return np.repeat(out[..., None], 3, axis=3)
+
+
+def test_same_content_sees_a_changed_digit_through_the_noise():
+    from plugin.core.pipeline import _same_content
+
+    def counter(k):
+        return lambda f: [((20, 20), f"Fr {k}/12"), ((20, 80), "kVp 120")]
+
+    a = _noisy_cine(1, counter(3), seed=1)[0]
+    b = _noisy_cine(1, counter(3), seed=2)[0]  # same text, other noise
+    c = _noisy_cine(1, counter(4), seed=3)[0]  # one digit changed
+    line = (16, 16, 100, 40)
+    assert _same_content(a, b, line)
+    assert not _same_content(a, c, line)
+    assert _same_content(a, c, (16, 76, 100, 100)), "the kVp line did not change"
+
+
+def test_a_cine_reads_its_changing_counter_on_every_frame(engines):
+    from plugin.core.pipeline import _read_all_frames
+
+    display = _noisy_cine(
+        5, lambda f: [((20, 20), "JANE DOE"), ((200, 20), f"Fr {f + 1}/5")]
+    )
+    words = _read_all_frames(engines.ocr, display)
+    for f in range(5):
+        text = " ".join(w.text for w in words[f]).replace(" ", "")
+        assert f"{f + 1}/5" in text, (f, text)
+        assert "JANEDOE" in text.upper(), (f, text)
+
+
+def test_verification_keeps_the_first_words_of_lines_the_painting_left_alone():
+    from plugin.core.pipeline import _unchanged_words
+
+    image = np.zeros((60, 200, 3), np.uint8)
+    image[20:32, 10:60] = 200  # the line "kVp 120", read by the first pass
+    kvp = [Word("kVp", 10, 18, 22, 16, 0.9, 0), Word("120", 34, 18, 28, 16, 0.9, 0)]
+    painted = image.copy()
+    assert _unchanged_words(painted, image, (9, 17, 62, 35), kvp) == kvp
+    # A box that reaches further than the first reading's line: read it again.
+    assert _unchanged_words(painted, image, (9, 17, 120, 35), kvp) is None
+    # One pixel of the line changed (paint touched it): read it again.
+    painted[25, 40] = 0
+    assert _unchanged_words(painted, image, (9, 17, 62, 35), kvp) is None
+    # Where the first reading had nothing: read it.
+    assert _unchanged_words(painted, image, (100, 17, 150, 35), kvp) is None

@@ -7,6 +7,7 @@ Modules are named by dotted path so optional libraries load only when chosen.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
@@ -14,7 +15,17 @@ import numpy as np
 from ..errors import BackendUnavailableError, ConfigError
 from ..model import Word
 
-__all__ = ["BACKENDS", "OcrEngine", "available_backends", "create_engine"]
+__all__ = [
+    "BACKENDS",
+    "KnownLines",
+    "OcrEngine",
+    "available_backends",
+    "create_engine",
+]
+
+KnownLines = Callable[[int, int, int, int], "list[Word] | None"]
+"""Given a detected text line (left, top, width, height), the words already read
+there by the caller, or ``None`` to have the line recognised."""
 
 
 class OcrEngine(Protocol):
@@ -23,8 +34,14 @@ class OcrEngine(Protocol):
     name: str
     version: str
 
-    def read(self, image: np.ndarray) -> list[Word]:
-        """All words with their boxes; ``Word.line`` groups words of one text line."""
+    def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
+        """All words with their boxes; ``Word.line`` groups words of one text line.
+
+        With ``known``, a line whose words the caller already has (the same text
+        on another frame, or pixels a previous reading saw unchanged) is detected
+        but not recognised again. A backend that cannot separate the two reads
+        every line.
+        """
         ...
 
     def read_region(

@@ -10,6 +10,7 @@ Runs offline on the CPU. Two variants share this module:
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import logging
 import unicodedata
@@ -21,6 +22,7 @@ import numpy as np
 from ..gaps import ink_columns, ink_runs, nearest_gap
 from ..model import Word
 from ..versions import dist_version
+from .base import KnownLines
 
 logger = logging.getLogger(__name__)
 
@@ -77,9 +79,9 @@ class RapidOcrEngine:
             )
         return image
 
-    def read(self, image: np.ndarray) -> list[Word]:
+    def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
         scale = _VERIFY_SCALE if self._verify else 1.0
-        return self._read(self._prepare(image, scale), scale, (0, 0))
+        return self._read(self._prepare(image, scale), scale, (0, 0), known)
 
     def read_region(
         self,
@@ -112,30 +114,99 @@ class RapidOcrEngine:
         return [dataclasses.replace(w, line=w.line + line_base) for w in words]
 
     def _read(
-        self, prepared: np.ndarray, scale: float, offset: tuple[int, int]
+        self,
+        prepared: np.ndarray,
+        scale: float,
+        offset: tuple[int, int],
+        known: KnownLines | None = None,
     ) -> list[Word]:
-        # Name every stage: RapidOCR keeps the flags of the previous call otherwise.
-        # No angle classifier: burned-in annotations are written upright.
-        result = self._engine(
-            prepared, use_det=True, use_cls=False, use_rec=True, return_word_box=True
+        if known is None:
+            # Name every stage: RapidOCR keeps the flags of the previous call
+            # otherwise. No angle classifier: annotations are written upright.
+            result = self._engine(
+                prepared,
+                use_det=True,
+                use_cls=False,
+                use_rec=True,
+                return_word_box=True,
+            )
+            if result is None or result.boxes is None:
+                return []
+            # Without any recognised line RapidOCR returns its detector output
+            # only: the regions are text nobody could read, which policy paints.
+            n = len(result.boxes)
+            lines = list(
+                zip(
+                    result.boxes,
+                    getattr(result, "txts", None) or ("",) * n,
+                    getattr(result, "scores", None) or (0.0,) * n,
+                    _aligned(getattr(result, "word_results", None), n),
+                )
+            )
+            return self._words(prepared, scale, offset, lines)
+        det = self._engine(
+            prepared,
+            use_det=True,
+            use_cls=False,
+            use_rec=False,
+            return_word_box=True,  # kept for recognize_txt below
         )
+        boxes = [] if det is None or det.boxes is None else list(det.boxes)
+        reused: list[tuple[int, Word]] = []
+        todo = []
+        for k, box in enumerate(boxes):
+            (x0, x1), (y0, y1) = _x_extent(box, scale), _y_extent(box, scale)
+            words = known(x0 + offset[0], y0 + offset[1], x1 - x0, y1 - y0)
+            if words is None:
+                todo.append(box)
+            else:
+                reused.extend((k, w) for w in words)
+        out = self._words(prepared, scale, offset, self._recognise(prepared, todo))
+        # Reused lines keep their words, renumbered after the lines read here (the
+        # numbers they had belong to other readings).
+        numbers: dict[tuple[int, int], int] = {}
+        first = max((w.line for w in out), default=-1) + 1
+        for k, w in reused:
+            line = numbers.setdefault((k, w.line), first + len(numbers))
+            out.append(dataclasses.replace(w, line=line))
+        return out
+
+    def _recognise(self, prepared: np.ndarray, boxes: list[Any]) -> list[Any]:
+        """(box, text, score, word results) of the detected lines ``boxes``: the
+        recognition half of a RapidOCR call, on the lines left to read."""
+        if not boxes:
+            return []
+        from rapidocr.main import RapidOCRError
+        from rapidocr.utils.process_img import get_rotate_crop_image
+
+        crops = [get_rotate_crop_image(prepared, copy.deepcopy(b)) for b in boxes]
+        try:
+            rec = self._engine.recognize_txt(crops)
+        except RapidOCRError:  # nothing recognised at all
+            return []
+        rec = self._engine.cal_rec_boxes(crops, np.asarray(boxes), rec, False)
+        word_results = _aligned(rec.word_results, len(boxes))
+        return [
+            (b, t, s, tuple(w for w in ws if w[2] is not None))
+            for b, t, s, ws in zip(boxes, rec.txts, rec.scores, word_results)
+            # As RapidOCR does: a line read as nothing is dropped.
+            if str(t).strip()
+        ]
+
+    def _words(
+        self,
+        prepared: np.ndarray,
+        scale: float,
+        offset: tuple[int, int],
+        lines: list[Any],
+    ) -> list[Word]:
         words: list[Word] = []
-        if result is None or result.boxes is None:
-            return words
-        # Without any recognised line RapidOCR returns its detector output only: the
-        # regions are text nobody could read, which the PHI policy paints.
-        n = len(result.boxes)
-        txts = getattr(result, "txts", None) or ("",) * n
-        scores = getattr(result, "scores", None) or (0.0,) * n
-        word_results = getattr(result, "word_results", None) or ()
         dx, dy = offset
-        for line_no, (line_box, line_text, line_score) in enumerate(
-            zip(result.boxes, txts, scores)
+        for line_no, (line_box, line_text, line_score, line_results) in enumerate(
+            lines
         ):
             line_text = unicodedata.normalize("NFKC", str(line_text))
-            line_words = _regroup(
-                line_text, word_results[line_no] if line_no < len(word_results) else ()
-            )
+            line_words = _regroup(line_text, line_results)
             top, bottom = _y_extent(line_box, scale)
             line_left, line_right = _x_extent(line_box, scale)
             if not line_words:
@@ -191,6 +262,12 @@ class RapidOcrEngine:
                     )
                 )
         return words
+
+
+def _aligned(word_results: Any, n: int) -> list[Any]:
+    """One entry per line (empty where RapidOCR gave none)."""
+    out = list(word_results or ())[:n]
+    return out + [()] * (n - len(out))
 
 
 def _regroup(line_text: str, line_words: Any) -> list[tuple[str, float, Any]]:

@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from ..model import Word
+from .base import KnownLines
 
 __all__ = ["TesseractEngine", "create", "is_available"]
 
@@ -41,7 +42,8 @@ class TesseractEngine:
         self._tess = pytesseract
         self.version = str(pytesseract.get_tesseract_version())
 
-    def read(self, image: np.ndarray) -> list[Word]:
+    def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
+        # Tesseract finds and reads lines in one step: ``known`` cannot save work.
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         big = cv2.resize(
             gray, None, fx=_SCALE, fy=_SCALE, interpolation=cv2.INTER_CUBIC
