@@ -2,7 +2,8 @@
 
 Works on the stored sample values (what goes back into PixelData), so no precision
 is lost to the 8-bit display conversion used for OCR. Fill colours are estimated
-from a ring of pixels around each box, per frame.
+per frame: the background fill from the boxes' own pixels (what the text is written
+on), the contrast fill from a ring of pixels around them.
 """
 
 from __future__ import annotations
@@ -76,13 +77,11 @@ def paint(
         # fills are taken from it.
         value_range = (original.min(axis=(0, 1)), original.max(axis=(0, 1)))
         for group in _touching_groups(rects):
-            # One colour per group of touching boxes, taken around the group in the
-            # original frame: neighbouring boxes must not differ (an edge between
-            # two fills can trace a glyph), nor take colour from each other's paint.
-            gx0, gy0 = min(r[0] for r in group), min(r[1] for r in group)
-            gx1, gy1 = max(r[2] for r in group), max(r[3] for r in group)
+            # One colour per group of touching boxes, taken from the original frame:
+            # neighbouring boxes must not differ (an edge between two fills can
+            # trace a glyph), nor take colour from each other's paint.
             value = _fill_value(
-                original, gx0, gy0, gx1, gy1, fill, photometric, palette, value_range
+                original, group, fill, photometric, palette, value_range
             )
             for x0, y0, x1, y1 in group:
                 out[index][y0:y1, x0:x1] = value
@@ -136,15 +135,25 @@ def _mode(values: np.ndarray) -> np.ndarray:
 
 def _fill_value(
     frame: np.ndarray,
-    x0: int,
-    y0: int,
-    x1: int,
-    y1: int,
+    group: list[tuple[int, int, int, int]],
     fill: FillMode,
     photometric: str,
     palette: np.ndarray | None,
     value_range: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
+    x0, y0 = min(r[0] for r in group), min(r[1] for r in group)
+    x1, y1 = max(r[2] for r in group), max(r[3] for r in group)
+    if fill is FillMode.BACKGROUND:
+        # What the text is written on: the most of the boxes' own pixels (a padded
+        # word box is mostly background). Around the boxes may lie something else:
+        # a box reaching a pixel past a label plate would take the anatomy's colour
+        # and leave the plate's edge as a visible outline of the word.
+        inside = np.concatenate(
+            [frame[b:d, a:c].reshape(-1, *frame.shape[2:]) for a, b, c, d in group]
+        )
+        if palette is not None:
+            return np.asarray(int(_mode(inside)))
+        return np.median(inside, axis=0).astype(frame.dtype)
     ring = _ring(frame, x0, y0, x1, y1)
     if palette is not None:
         return _palette_fill(ring, fill, palette)
@@ -152,8 +161,6 @@ def _fill_value(
     if fill is FillMode.BLACK:
         return hi if photometric == "MONOCHROME1" else lo
     background = np.median(ring, axis=0).astype(frame.dtype)
-    if fill is FillMode.BACKGROUND:
-        return background
     # CONTRAST, as Presidio does: the background pushed to the other end of the range.
     contrast = lo.astype(np.int64) + hi.astype(np.int64) - background.astype(np.int64)
     return np.clip(contrast, lo, hi).astype(frame.dtype)

@@ -81,3 +81,15 @@ def test_boxes_are_clipped_to_the_image():
         photometric="MONOCHROME2",
     )
     assert out.shape == f.shape
+
+
+def test_background_fill_takes_the_plate_the_text_is_written_on():
+    """A box reaching a pixel past a bright label plate into darker anatomy is
+    filled with the plate's colour: a darker fill would leave the plate's edge
+    tracing the painted word."""
+    f = np.full((1, 64, 64), 110, dtype=np.uint8)  # anatomy
+    f[0, 20:36, 8:56] = 245  # the plate
+    f[0, 24:32, 12:40] = 30  # dark text on it
+    box = PaintBox(0, 10, 19, 40, 18)  # one row above the plate
+    out = paint(f, [box], fill=FillMode.BACKGROUND, photometric="MONOCHROME2")
+    assert (inside(out, box) == 245).all()
