@@ -529,6 +529,9 @@ class Finding:
     entity_type: str
     source: Source
     score: float
+    tail_chars: int = 0
+    """Characters of a header value that should follow this word on its line but
+    were not read (the detector's line box ended early): its box grows over them."""
 
 
 def _norm(text: str) -> str:
@@ -625,8 +628,12 @@ class HeaderIdentity:
                 return
             tokens.setdefault(n, _Token(entity, n, exact=len(n) <= 3))
 
+        self._phrases: list[tuple[str, list[str]]] = []
         for entity, keyword, value in values:
             value = str(value)
+            words = [_norm(p) for p in re.split(r"[\^ ,.]+", value) if _norm(p)]
+            if len(words) > 1 and not keyword.endswith(("Date", "Time")):
+                self._phrases.append((entity, words))
             if keyword.endswith("Date") or keyword == "PatientBirthDate":
                 for v in date_variants(value):
                     add("DATE_TIME", v)
@@ -676,6 +683,40 @@ class HeaderIdentity:
                                 hits[k] = (tok.entity_type, score / 100.0)
                         break
         return hits
+
+    def unread_tail(
+        self, line: Sequence[str], last: str, threshold: int
+    ) -> tuple[str, int] | None:
+        """(entity type, characters) of a several-word header value that a line
+        ending with ``last`` shows only in part, ``last`` being one of its words or
+        the start of one ("Ja" of "JANE"; "M" of "MEDICAL" after "Riverside").
+
+        "Riverside M" read where the header says "Riverside Medical Ctr": the
+        detector's line ended early, "edical Ctr" (10 characters) was not read.
+        None when ``last`` belongs to no such value or the line has all of it.
+        """
+        end = _norm(last)
+        seen = [_norm(t) for t in line]
+        best: tuple[str, int] | None = None
+        for entity, phrase in self._phrases:
+            if not end:
+                continue
+            matched = [
+                p for p in phrase if any(fuzz.ratio(t, p) >= threshold for t in seen)
+            ]
+            own = [
+                p
+                for p in phrase
+                if fuzz.ratio(end, p) >= threshold
+                or (p.startswith(end) and (len(end) >= 2 or matched))
+            ]
+            if not own:
+                continue
+            missing = [p for p in phrase if p not in own and p not in matched]
+            tail = sum(len(p) + 1 for p in missing) + max(0, len(own[0]) - len(end))
+            if tail and (best is None or tail > best[1]):
+                best = (entity, tail)
+        return best
 
     def best_ratio(self, text: str) -> float:
         """How well ``text`` as a whole spells a header value (0..100)."""
@@ -841,6 +882,18 @@ class PhiDetector:
                     if source == "ner" and is_annotation(words[i].text, s.allow_list):
                         continue
                     mark(i, entity, source, score)
+
+        for line_idx in lines.values():
+            last = max(line_idx, key=lambda i: words[i].left)
+            w = words[last]
+            if not w.line_end or w.clean_right or is_label[last]:
+                continue
+            tail = identity.unread_tail(
+                [words[i].text for i in line_idx], w.text, s.fuzzy_threshold
+            )
+            if tail is not None:
+                mark(last, tail[0], "header", 0.8)
+                found[last] = dataclasses.replace(found[last], tail_chars=tail[1])
 
         if use_policy:
             for line_idx in lines.values():

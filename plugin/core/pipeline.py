@@ -559,7 +559,8 @@ def _boxes_from_findings(
     boxes = []
     for frame, fs in findings.items():
         phi_words = [f.word for f in fs]
-        kept = [w for w in (words or {}).get(frame, []) if not _overlaps(w, phi_words)]
+        frame_words = (words or {}).get(frame, [])
+        kept = [w for w in frame_words if not _overlaps(w, phi_words)]
         for f in fs:
             w = f.word
             if display is not None:
@@ -576,6 +577,8 @@ def _boxes_from_findings(
             # painted, the neighbour, often a label like "MRN:", survives).
             left = max(0, _edge(w.left, w.clean_left, w.reach_left, -pad_x))
             right = min(cols, _edge(w.right, w.clean_right, w.reach_right, pad_x))
+            if f.tail_chars:
+                right = max(right, _tail_edge(w, f.tail_chars, frame_words, cols))
             top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
             top, bottom = max(0, top), min(rows, bottom)
             boxes.append(
@@ -591,6 +594,19 @@ def _boxes_from_findings(
                 )
             )
     return boxes
+
+
+def _tail_edge(w: Word, chars: int, others: list[Word], cols: int) -> int:
+    """Right edge of a box grown over ``chars`` unread characters after ``w`` (at
+    ``w``'s own character width), stopping two pixels short of the next word read
+    on the same band."""
+    width = w.width / max(1, len(w.text))
+    edge = min(cols, int(np.ceil(w.right + chars * width)))
+    for o in others:
+        band = min(w.bottom, o.bottom) - max(w.top, o.top)
+        if o.left >= w.right and band > 0.5 * min(w.height, o.height):
+            edge = min(edge, o.left - 2)
+    return edge
 
 
 def _clear_of_lines(

@@ -255,3 +255,17 @@ def test_a_street_address_is_found_with_its_number_glued_on(detector, words):
 def test_a_measurement_before_a_doctor_is_no_address(detector):
     hits = painted(detector, line("Slice", "5mm", "Dr"), use_policy=False)
     assert "5mm" not in hits
+
+
+def test_a_header_value_read_only_in_part_at_a_line_end_gets_its_tail(detector):
+    identity = [("ORGANIZATION", "InstitutionName", "Riverside Medical Ctr")]
+    words = line("Riverside", "M")
+    hits = painted(detector, words, identity=identity, use_policy=False)
+    # "M" is the start of "Medical": PHI, with "edical Ctr" (10 characters) unread.
+    assert hits["M"].entity_type == "ORGANIZATION"
+    assert hits["M"].tail_chars == 10
+    # The whole value read: nothing to add.
+    whole = painted(detector, line("Riverside", "Medical", "Ctr"), identity=identity)
+    assert all(f.tail_chars == 0 for f in whole.values())
+    # A lone letter after no part of the value is no start of it.
+    assert "M" not in painted(detector, line("kVp", "M"), identity=identity)

@@ -369,3 +369,14 @@ def test_verification_keeps_the_first_words_of_lines_the_painting_left_alone():
     assert _unchanged_words(painted, image, (9, 17, 62, 35), kvp) is None
     # Where the first reading had nothing: read it.
     assert _unchanged_words(painted, image, (100, 17, 150, 35), kvp) is None
+
+
+def test_a_tail_box_stops_short_of_the_next_word_on_its_band():
+    from plugin.core.pipeline import _tail_edge
+
+    start = Word("M", 68, 46, 15, 17, 1.0)
+    assert _tail_edge(start, 10, [], 1024) == 83 + 150
+    te = Word("Te", 180, 44, 15, 16, 1.0)  # same band, further right
+    below = Word("kVp", 100, 80, 30, 16, 1.0)  # another band: no effect
+    assert _tail_edge(start, 10, [te, below], 1024) == 178
+    assert _tail_edge(start, 10, [], 200) == 200

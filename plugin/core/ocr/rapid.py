@@ -120,30 +120,9 @@ class RapidOcrEngine:
         offset: tuple[int, int],
         known: KnownLines | None = None,
     ) -> list[Word]:
-        if known is None:
-            # Name every stage: RapidOCR keeps the flags of the previous call
-            # otherwise. No angle classifier: annotations are written upright.
-            result = self._engine(
-                prepared,
-                use_det=True,
-                use_cls=False,
-                use_rec=True,
-                return_word_box=True,
-            )
-            if result is None or result.boxes is None:
-                return []
-            # Without any recognised line RapidOCR returns its detector output
-            # only: the regions are text nobody could read, which policy paints.
-            n = len(result.boxes)
-            lines = list(
-                zip(
-                    result.boxes,
-                    getattr(result, "txts", None) or ("",) * n,
-                    getattr(result, "scores", None) or (0.0,) * n,
-                    _aligned(getattr(result, "word_results", None), n),
-                )
-            )
-            return self._words(prepared, scale, offset, lines)
+        # Detection, then recognition of the lines the caller does not know yet.
+        # Name every stage: RapidOCR keeps the flags of the previous call otherwise.
+        # No angle classifier: burned-in annotations are written upright.
         det = self._engine(
             prepared,
             use_det=True,
@@ -156,7 +135,9 @@ class RapidOcrEngine:
         todo = []
         for k, box in enumerate(boxes):
             (x0, x1), (y0, y1) = _x_extent(box, scale), _y_extent(box, scale)
-            words = known(x0 + offset[0], y0 + offset[1], x1 - x0, y1 - y0)
+            words = None
+            if known is not None:
+                words = known(x0 + offset[0], y0 + offset[1], x1 - x0, y1 - y0)
             if words is None:
                 todo.append(box)
             else:
@@ -183,14 +164,15 @@ class RapidOcrEngine:
         try:
             rec = self._engine.recognize_txt(crops)
         except RapidOCRError:  # nothing recognised at all
-            return []
+            return [(b, "", 0.0, ()) for b in boxes]
         rec = self._engine.cal_rec_boxes(crops, np.asarray(boxes), rec, False)
         word_results = _aligned(rec.word_results, len(boxes))
+        # Unlike RapidOCR, a line read as nothing is kept: text was detected there
+        # that nobody could read, which the PHI policy paints (detection is the
+        # safety net).
         return [
             (b, t, s, tuple(w for w in ws if w[2] is not None))
             for b, t, s, ws in zip(boxes, rec.txts, rec.scores, word_results)
-            # As RapidOCR does: a line read as nothing is dropped.
-            if str(t).strip()
         ]
 
     def _words(
