@@ -389,6 +389,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 
 
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
+_LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
 
 
@@ -415,6 +416,9 @@ def split_glued_labels(
                 and label_entity(m.group(1).upper().translate(_OCR_CONFUSIONS)) is None
             ):
                 m = None
+        if m is None:
+            # ":3336": the colon of a label read apart (or not at all).
+            m = _LEADING_COLON.match(w.text)
         if m is None or len(w.text) < 3 or keep(w.text, m.group(2)):
             out.append(w)
             continue
@@ -716,7 +720,39 @@ class HeaderIdentity:
             tail = sum(len(p) + 1 for p in missing) + max(0, len(own[0]) - len(end))
             if tail and (best is None or tail > best[1]):
                 best = (entity, tail)
+        if best is None and len(end) >= 4:
+            # One long value begun at the line end: "3336" of the ID "33365968".
+            for tok in self.tokens:
+                if (
+                    not tok.exact
+                    and len(tok.norm) > len(end)
+                    and tok.norm.startswith(end)
+                    and 2 * len(end) >= len(tok.norm)
+                ):
+                    best = (tok.entity_type, len(tok.norm) - len(end))
+                    break
         return best
+
+    def phrase_words(self, line: Sequence[str], threshold: int) -> dict[int, str]:
+        """Indexes of words of ``line`` that belong to a several-word header value
+        of which at least two words are on the line, with its entity type: "St."
+        of "St. Elsewhere Hospital" is then part of the name, not slice thickness.
+        """
+        seen = [_norm(t) for t in line]
+        out: dict[int, str] = {}
+        for entity, phrase in self._phrases:
+            hits = [
+                i
+                for i, t in enumerate(seen)
+                if t
+                and any(
+                    t == p or (len(t) >= 4 and fuzz.ratio(t, p) >= threshold)
+                    for p in phrase
+                )
+            ]
+            if len(hits) >= 2:
+                out.update(dict.fromkeys(hits, entity))
+        return out
 
     def best_ratio(self, text: str) -> float:
         """How well ``text`` as a whole spells a header value (0..100)."""
@@ -847,10 +883,14 @@ class PhiDetector:
         is_label = [label_entity(w.text) is not None for w in words]
         for line_idx in lines.values():
             line_words = [words[i] for i in line_idx]
-            for k, (ent, score) in identity.match_line(
-                line_words, s.fuzzy_threshold
-            ).items():
+            matches = identity.match_line(line_words, s.fuzzy_threshold)
+            for k, (ent, score) in matches.items():
                 mark(line_idx[k], ent, "header", score)
+            for k, entity in identity.phrase_words(
+                [w.text for w in line_words], s.fuzzy_threshold
+            ).items():
+                if k not in matches and not is_label[line_idx[k]]:
+                    mark(line_idx[k], entity, "header", 0.8)
             keyed: str | None = None
             org_line = any(_ORG_WORDS.match(_norm(words[i].text)) for i in line_idx)
             for i in line_idx:
@@ -888,6 +928,12 @@ class PhiDetector:
             w = words[last]
             if not w.line_end or w.clean_right or is_label[last]:
                 continue
+            before = [i for i in line_idx if words[i].left < w.left]
+            prev = (
+                words[max(before, key=lambda i: words[i].left)].text if before else ""
+            )
+            if _norm(prev) and is_annotation(prev, s.allow_list):
+                continue  # "kVp 120": the annotation's value
             tail = identity.unread_tail(
                 [words[i].text for i in line_idx], w.text, s.fuzzy_threshold
             )

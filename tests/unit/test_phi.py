@@ -269,3 +269,25 @@ def test_a_header_value_read_only_in_part_at_a_line_end_gets_its_tail(detector):
     assert all(f.tail_chars == 0 for f in whole.values())
     # A lone letter after no part of the value is no start of it.
     assert "M" not in painted(detector, line("kVp", "M"), identity=identity)
+
+
+def test_a_long_value_begun_at_a_line_end_gets_its_tail(detector):
+    identity = [("ID", "PatientID", "33365968")]
+    hits = painted(detector, line("ID", "3336"), identity=identity, use_policy=False)
+    assert hits["3336"].entity_type == "ID" and hits["3336"].tail_chars == 4
+    # Three digits are no start of anything.
+    assert "333" not in painted(detector, line("Se", "333"), identity=identity)
+    # The value of an annotation ("kVp 1205") is no start of an ID.
+    other = [("ID", "AccessionNumber", "12051234")]
+    assert "1205" not in painted(detector, line("kVp", "1205"), identity=other)
+    assert "1205" in painted(detector, line("Acc", "1205"), identity=other)
+
+
+def test_vocabulary_inside_a_header_value_is_part_of_it(detector):
+    identity = [("ORGANIZATION", "InstitutionName", "St. Elsewhere Hospital")]
+    hits = painted(
+        detector, line("St.", "Elsewhe", "spital"), identity=identity, use_policy=False
+    )
+    assert hits["St."].entity_type == "ORGANIZATION"
+    # "ST" alone (slice thickness) stays an annotation.
+    assert "ST" not in painted(detector, line("ST", "5mm"), identity=identity)
