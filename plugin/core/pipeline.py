@@ -401,24 +401,30 @@ def _same_content(
     The difference of the two, lightly smoothed, is compared with what the noise
     alone makes of it (its median absolute deviation) and with the text's contrast:
     a changed glyph differs by a good part of the contrast over a stroke's area,
-    noise by a few deviations at scattered pixels.
+    noise by a few deviations at scattered pixels. A one-pixel stroke of a small
+    counter may fade in the smoothing: its old reading is kept then, harmless, as
+    the boxes of one place are painted on every frame anyway.
     """
     x0, y0, x1, y1 = area
     if x1 <= x0 or y1 <= y0:
         return True
     a = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
     b = cv2.cvtColor(other[y0:y1, x0:x1], cv2.COLOR_RGB2GRAY).astype(np.float32)
-    diff = cv2.GaussianBlur(a - b, (0, 0), 1.0)
-    smooth = cv2.GaussianBlur(b, (0, 0), 1.0)
-    lo, hi = np.percentile(smooth, [2, 98])
-    noise = 1.4826 * float(np.median(np.abs(diff - np.median(diff))))
+    lo, hi = np.percentile(cv2.GaussianBlur(b, (0, 0), 1.0), [2, 98])
     contrast = float(hi - lo)
+    diff = cv2.GaussianBlur(a - b, (0, 0), 1.0)
+    noise = _mad(diff)
     # Noise that drowns the text (anatomy moving under it) cannot hide a change of
     # more than 60 % of the text's contrast.
     threshold = max(8.0, 0.35 * contrast, min(4.0 * noise, 0.6 * contrast))
     height = y1 - y0
     # One changed digit of small faint text differs at a dozen pixels or so.
     return int((np.abs(diff) > threshold).sum()) < max(3, int(0.01 * height * height))
+
+
+def _mad(values: np.ndarray) -> float:
+    """The standard deviation of Gaussian noise, estimated robustly."""
+    return 1.4826 * float(np.median(np.abs(values - np.median(values))))
 
 
 def temporal_image(display: np.ndarray) -> np.ndarray:
@@ -564,7 +570,9 @@ def _boxes_from_findings(
         for f in fs:
             w = f.word
             if display is not None:
-                w = _extend_along_ink(display[frame], w)
+                w = _within_neighbours(
+                    _extend_along_ink(display[frame], w), f.word, frame_words
+                )
             # Pad more for taller text: a stroke's anti-aliased edge is ~height/8 wide.
             # Sideways the word box already reaches halfway to its neighbours, so the
             # padding there is small: a label next to the value must survive.
@@ -594,6 +602,32 @@ def _boxes_from_findings(
                 )
             )
     return boxes
+
+
+def _within_neighbours(w: Word, own: Word, others: list[Word]) -> Word:
+    """``w`` (``own`` grown along ink) kept a pixel clear of the words of other
+    lines read on its band, left and right of ``own``: noise between two lines
+    can pass for ink, and the next one (a frame counter) is not part of this."""
+    out = w
+    for o in others:
+        band = min(own.bottom, o.bottom) - max(own.top, o.top)
+        if o.line == own.line or band <= 0.5 * min(own.height, o.height):
+            continue  # the cut between words of one line is made already
+        if o.left >= own.right and out.right >= o.left - 1:
+            right = max(own.right, o.left - 2)
+            out = dataclasses.replace(
+                out, width=right - out.left, clean_right=True, reach_right=o.left - 1
+            )
+        elif o.right <= own.left and out.left <= o.right:
+            left = min(own.left, o.right + 1)
+            out = dataclasses.replace(
+                out,
+                left=left,
+                width=out.right - left,
+                clean_left=True,
+                reach_left=o.right + 1,
+            )
+    return out
 
 
 def _tail_edge(w: Word, chars: int, others: list[Word], cols: int) -> int:

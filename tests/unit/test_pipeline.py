@@ -380,3 +380,15 @@ def test_a_tail_box_stops_short_of_the_next_word_on_its_band():
     below = Word("kVp", 100, 80, 30, 16, 1.0)  # another band: no effect
     assert _tail_edge(start, 10, [te, below], 1024) == 178
     assert _tail_edge(start, 10, [], 200) == 200
+
+
+def test_a_box_grown_along_ink_stops_before_the_next_line_on_its_band():
+    from plugin.core.pipeline import _within_neighbours
+
+    own = Word("example.net", 100, 20, 80, 18, 0.9, line=1)
+    grown = Word("example.net", 100, 20, 130, 18, 0.9, line=1)  # noise passed for ink
+    counter = Word("Fr", 210, 26, 14, 12, 1.0, line=2)
+    same_line = Word("x", 190, 20, 10, 18, 1.0, line=1)
+    out = _within_neighbours(grown, own, [own, counter, same_line])
+    assert out.right == 208 and out.clean_right and out.reach_right == 209
+    assert _within_neighbours(own, own, [counter]) == own
