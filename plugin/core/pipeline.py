@@ -583,8 +583,27 @@ def _boxes_from_findings(
             # An edge cut in the empty gap to the neighbouring word covers the gap up
             # to a pixel short of the neighbour's ink (the glyph's faint edge is
             # painted, the neighbour, often a label like "MRN:", survives).
-            left = max(0, _edge(w.left, w.clean_left, w.reach_left, -pad_x))
-            right = min(cols, _edge(w.right, w.clean_right, w.reach_right, pad_x))
+            # At the ends of a line the detector's box may stop inside the first or
+            # last glyph (faint text): a quarter of the text height more there.
+            end_x = w.height // 4
+            left = max(
+                0,
+                _edge(
+                    w.left,
+                    w.clean_left,
+                    w.reach_left,
+                    -pad_x - (end_x if w.line_start else 0),
+                ),
+            )
+            right = min(
+                cols,
+                _edge(
+                    w.right,
+                    w.clean_right,
+                    w.reach_right,
+                    pad_x + (end_x if w.line_end else 0),
+                ),
+            )
             if f.tail_chars:
                 right = max(right, _tail_edge(w, f.tail_chars, frame_words, cols))
             top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)

@@ -1,5 +1,6 @@
 """redact_dataset end to end on generated DICOMs, with the real OCR engines."""
 
+import dataclasses
 import json
 
 import numpy as np
@@ -392,3 +393,33 @@ def test_a_box_grown_along_ink_stops_before_the_next_line_on_its_band():
     out = _within_neighbours(grown, own, [own, counter, same_line])
     assert out.right == 208 and out.clean_right and out.reach_right == 209
     assert _within_neighbours(own, own, [counter]) == own
+
+
+def test_a_box_reaches_further_at_the_ends_of_a_line_than_between_words():
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    # "Born 1963-08-17": the date ends the line, its left edge is a clean cut.
+    date = Word(
+        "1963-08-17",
+        50,
+        10,
+        80,
+        16,
+        0.9,
+        clean_left=True,
+        reach_left=48,
+        line_start=False,
+        line_end=True,
+    )
+    inner = dataclasses.replace(date, line_end=False)
+    (end_box,) = _boxes_from_findings(
+        {0: [Finding(date, "DATE_TIME", "header", 1.0)]}, 2, (1, 100, 300)
+    )
+    (inner_box,) = _boxes_from_findings(
+        {0: [Finding(inner, "DATE_TIME", "header", 1.0)]}, 2, (1, 100, 300)
+    )
+    # Past the line's end: a quarter of the text height more than between words.
+    assert end_box.left + end_box.width == inner_box.left + inner_box.width + 16 // 4
+    # The clean cut towards the label is unchanged.
+    assert end_box.left == inner_box.left == 48
