@@ -141,8 +141,6 @@ def _fill_value(
     palette: np.ndarray | None,
     value_range: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
-    x0, y0 = min(r[0] for r in group), min(r[1] for r in group)
-    x1, y1 = max(r[2] for r in group), max(r[3] for r in group)
     if fill is FillMode.BACKGROUND:
         # What the text is written on: the most of the boxes' own pixels (a padded
         # word box is mostly background). Around the boxes may lie something else:
@@ -154,6 +152,8 @@ def _fill_value(
         if palette is not None:
             return np.asarray(int(_mode(inside)))
         return np.median(inside, axis=0).astype(frame.dtype)
+    x0, y0 = min(r[0] for r in group), min(r[1] for r in group)
+    x1, y1 = max(r[2] for r in group), max(r[3] for r in group)
     ring = _ring(frame, x0, y0, x1, y1)
     if palette is not None:
         return _palette_fill(ring, fill, palette)

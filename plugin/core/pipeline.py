@@ -342,11 +342,8 @@ def _unchanged_words(
 ) -> list[Word] | None:
     """The earlier reading's words of the line at ``box``, if that line lies where
     they do and not one pixel around it changed since."""
-    inside = [
-        w
-        for w in words
-        if w.left < box[2] and box[0] < w.right and w.top < box[3] and box[1] < w.bottom
-    ]
+    region = (box[0], box[1], box[2] - box[0], box[3] - box[1])
+    inside = [w for w in words if _intersects(w, region)]
     if not inside:
         return None
     line_box = _union(inside)
@@ -629,8 +626,7 @@ def _within_neighbours(w: Word, own: Word, others: list[Word]) -> Word:
     can pass for ink, and the next one (a frame counter) is not part of this."""
     out = w
     for o in others:
-        band = min(own.bottom, o.bottom) - max(own.top, o.top)
-        if o.line == own.line or band <= 0.5 * min(own.height, o.height):
+        if o.line == own.line or not _on_band(own, o):
             continue  # the cut between words of one line is made already
         if o.left >= own.right and out.right >= o.left - 1:
             right = max(own.right, o.left - 2)
@@ -656,10 +652,15 @@ def _tail_edge(w: Word, chars: int, others: list[Word], cols: int) -> int:
     width = w.width / max(1, len(w.text))
     edge = min(cols, int(np.ceil(w.right + chars * width)))
     for o in others:
-        band = min(w.bottom, o.bottom) - max(w.top, o.top)
-        if o.left >= w.right and band > 0.5 * min(w.height, o.height):
+        if o.left >= w.right and _on_band(w, o):
             edge = min(edge, o.left - 2)
     return edge
+
+
+def _on_band(a: Word, b: Word) -> bool:
+    """``a`` and ``b`` share more than half the height of the smaller of the two:
+    side by side, not one above the other."""
+    return min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5 * min(a.height, b.height)
 
 
 def _clear_of_lines(
