@@ -341,6 +341,10 @@ _COUNTER = re.compile(
 )
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 
+# A fragment the NER model labels needs this many Latin letters to count.
+_NER_MIN_LETTERS = 3
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
 _DATE_PATTERNS = [
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
     re.compile(
@@ -536,6 +540,18 @@ class Finding:
     tail_chars: int = 0
     """Characters of a header value that should follow this word on its line but
     were not read (the detector's line box ended early): its box grows over them."""
+
+
+def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The non-blank pieces of ``text[start:end]`` between line breaks, as offsets."""
+    pieces = []
+    for m in re.finditer(r"[^\n]+", text[start:end]):
+        piece = m.group()
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            a = start + m.start() + lead
+            pieces.append((a, a + len(piece.strip())))
+    return pieces
 
 
 def _norm(text: str) -> str:
@@ -990,17 +1006,29 @@ class PhiDetector:
             score_threshold=s.score_threshold,
         )
         for r in results:
-            frag = text[r.start : r.end]
-            if all(is_annotation(p, s.allow_list) for p in frag.split()):
-                continue
-            if r.entity_type == "DATE_TIME" and not any(
-                p.search(frag) for p in _DATE_PATTERNS
-            ):
-                # spaCy labels durations, ages and bare numbers DATE; only real dates
-                # (matched by the date patterns) are PHI here.
-                continue
             meta = r.recognition_metadata or {}
             name = str(meta.get("recognizer_name", ""))
             source: Source = "ner" if "Spacy" in name else "pattern"
-            out.append((r.start, r.end, r.entity_type, source, float(r.score)))
+            # An entity belongs to one line of the image: spaCy's spans run across
+            # the line breaks ("I. Hansen\nFr 4/12"), so each line's piece is judged
+            # on its own.
+            for start, end in _line_pieces(text, r.start, r.end):
+                frag = text[start:end]
+                if all(is_annotation(p, s.allow_list) for p in frag.split()):
+                    continue
+                if r.entity_type == "DATE_TIME" and not any(
+                    p.search(frag) for p in _DATE_PATTERNS
+                ):
+                    # spaCy labels durations, ages and bare numbers DATE; only real
+                    # dates (matched by the date patterns) are PHI here.
+                    continue
+                if (
+                    source == "ner"
+                    and len(_LATIN_LETTER.findall(frag)) < _NER_MIN_LETTERS
+                ):
+                    # "Pi" (the rest of a painted "PID"), a glyph misread as a CJK
+                    # character: the English model calls them names. A name the
+                    # header holds is matched there; such a fragment is not one.
+                    continue
+                out.append((start, end, r.entity_type, source, float(r.score)))
         return out

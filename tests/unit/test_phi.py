@@ -291,3 +291,18 @@ def test_vocabulary_inside_a_header_value_is_part_of_it(detector):
     assert hits["St."].entity_type == "ORGANIZATION"
     # "ST" alone (slice thickness) stays an annotation.
     assert "ST" not in painted(detector, line("ST", "5mm"), identity=identity)
+
+
+def test_a_name_found_by_ner_does_not_run_into_the_next_lines(detector):
+    # spaCy's entity spans cross line breaks: "I. Hansen\nFr 4/12" made the frame
+    # counter a name, and in verification a stray "口" (a misread "L") failed a file.
+    words = (
+        line("I.", "Hansen")
+        + line("Fr", "4/12", line_no=1)
+        + line("Tel", line_no=2)
+        + line("口", line_no=3)
+        + line("Pi", line_no=4)
+    )
+    hits = painted(detector, words, identity=[], use_policy=False)
+    assert set(hits) == {"I.", "Hansen"}
+    assert {h.entity_type for h in hits.values()} == {"PERSON"}
