@@ -45,6 +45,22 @@ class Word:
     def bottom(self) -> int:
         return self.top + self.height
 
+    def beside(self, other: Word) -> bool:
+        """This word and ``other`` share more than half the height of the smaller
+        of the two: side by side on one band, not one above the other."""
+        shared = min(self.bottom, other.bottom) - max(self.top, other.top)
+        return shared > 0.5 * min(self.height, other.height)
+
+    def overlaps(self, others: list[Word]) -> bool:
+        """True when this word shares at least a third of its area with one of
+        ``others``."""
+        for o in others:
+            ix = max(0, min(self.right, o.right) - max(self.left, o.left))
+            iy = max(0, min(self.bottom, o.bottom) - max(self.top, o.top))
+            if ix * iy * 3 >= self.width * self.height:
+                return True
+        return False
+
 
 @dataclasses.dataclass(frozen=True)
 class Box:

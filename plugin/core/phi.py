@@ -271,6 +271,15 @@ _VOCABULARY = frozenset(
         "BOTTOM",
         "VIEW",
         "VIEWS",
+        # Words of a captured report or form page.
+        "PAGE",
+        "REPORT",
+        "FINDINGS",
+        "IMPRESSION",
+        "SUMMARY",
+        "RESULTS",
+        "MEASUREMENTS",
+        "COMMENTS",
     ]
 )
 # Field labels printed before a value ("Name: DOE^JANE"). The label itself is not
@@ -341,8 +350,12 @@ _COUNTER = re.compile(
 )
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 
+# Lines read side by side less than this many text heights apart are one line for
+# the PHI context of the policy.
+_BAND_GAP = 3.0
+_BAND_SHARE = 0.8
 # A fragment the NER model labels needs this many Latin letters to count.
-_NER_MIN_LETTERS = 3
+_NER_MIN_LETTERS = 4
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 _DATE_PATTERNS = [
@@ -540,6 +553,45 @@ class Finding:
     tail_chars: int = 0
     """Characters of a header value that should follow this word on its line but
     were not read (the detector's line box ended early): its box grows over them."""
+
+
+def _phi_bands(
+    words: Sequence[Word], lines: dict[int, list[int]], found: dict[int, Any]
+) -> dict[int, bool]:
+    """For each line: does PHI lie on it, or on a line read beside it on the same
+    band (sharing most of its height), less than ``_BAND_GAP`` text heights away?
+
+    The detector splits a line where some glyphs are faint ("Okafor, Ahmed" read
+    as "0kafo" and "ed"): the piece read apart is the rest of the PHI line.
+    """
+    keys = list(lines)
+    spans = {k: _span([words[i] for i in lines[k]]) for k in keys}
+    group = {k: k for k in keys}
+
+    def root(k: int) -> int:
+        while group[k] != k:
+            group[k] = group[group[k]]
+            k = group[k]
+        return k
+
+    for n, a in enumerate(keys):
+        for b in keys[n + 1 :]:
+            wa, wb = spans[a], spans[b]
+            gap = max(wa.left, wb.left) - min(wa.right, wb.right)
+            shared = min(wa.bottom, wb.bottom) - max(wa.top, wb.top)
+            tall = max(wa.height, wb.height)
+            # Pieces of one line share its top and bottom; a counter set beside
+            # an ID a few pixels lower is a line of its own.
+            if shared >= _BAND_SHARE * tall and gap <= _BAND_GAP * tall:
+                group[root(a)] = root(b)
+    phi = {root(k) for k in keys if any(i in found for i in lines[k])}
+    return {k: root(k) in phi for k in keys}
+
+
+def _span(ws: list[Word]) -> Word:
+    left, top = min(w.left for w in ws), min(w.top for w in ws)
+    right, bottom = max(w.right for w in ws), max(w.bottom for w in ws)
+    return Word("", left, top, right - left, bottom - top, 0.0)
 
 
 def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -958,8 +1010,9 @@ class PhiDetector:
                 found[last] = dataclasses.replace(found[last], tail_chars=tail[1])
 
         if use_policy:
-            for line_idx in lines.values():
-                has_phi = any(i in found for i in line_idx)
+            context = _phi_bands(words, lines, found)
+            for key, line_idx in lines.items():
+                has_phi = context[key]
                 for i in line_idx:
                     if i in found:
                         continue
@@ -1022,13 +1075,14 @@ class PhiDetector:
                     # spaCy labels durations, ages and bare numbers DATE; only real
                     # dates (matched by the date patterns) are PHI here.
                     continue
-                if (
-                    source == "ner"
-                    and len(_LATIN_LETTER.findall(frag)) < _NER_MIN_LETTERS
+                if source == "ner" and (
+                    len(_LATIN_LETTER.findall(frag)) < _NER_MIN_LETTERS
+                    or all(_misread_label(p) for p in frag.split())
                 ):
-                    # "Pi" (the rest of a painted "PID"), a glyph misread as a CJK
-                    # character: the English model calls them names. A name the
-                    # header holds is matched there; such a fragment is not one.
+                    # "Pi" (the rest of a painted "PID"), "EES" (a faint "FFS"), a
+                    # glyph misread as a CJK character, "Borr" (the label "Born"):
+                    # the English model calls them names. A name the header holds
+                    # is matched there; such a fragment is not one.
                     continue
                 out.append((start, end, r.entity_type, source, float(r.score)))
         return out

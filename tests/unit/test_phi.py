@@ -306,3 +306,21 @@ def test_a_name_found_by_ner_does_not_run_into_the_next_lines(detector):
     hits = painted(detector, words, identity=[], use_policy=False)
     assert set(hits) == {"I.", "Hansen"}
     assert {h.entity_type for h in hits.values()} == {"PERSON"}
+
+
+def test_a_piece_read_beside_a_phi_line_on_its_band_is_phi_context(detector):
+    # The detector split "DOE, Jane" where glyphs are faint: "ie" is a line apart.
+    name = Word("DOE,", 0, 0, 40, 14, 0.99, 0)
+    piece = Word("ie", 80, 0, 16, 14, 0.99, 1)
+    far = Word("Tower", 200, 0, 40, 14, 0.99, 2)  # more than 3 heights away
+    below = Word("Ward", 0, 40, 32, 14, 0.99, 3)  # not on the band
+    # A line set a few pixels lower beside the name is a line of its own.
+    lower = Word("Lobby", 44, 6, 30, 12, 0.99, 4)
+    hits = painted(detector, [name, piece, far, below, lower])
+    assert set(hits) == {"DOE,", "ie"}
+    assert hits["ie"].source == "policy"
+
+
+@pytest.mark.parametrize("word", ["Borr", "EES", "Pi"])
+def test_ner_takes_no_short_or_misread_label_for_a_name(detector, word):
+    assert painted(detector, line(word), identity=[], use_policy=False) == {}

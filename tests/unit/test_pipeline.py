@@ -423,3 +423,76 @@ def test_a_box_reaches_further_at_the_ends_of_a_line_than_between_words():
     assert end_box.left + end_box.width == inner_box.left + inner_box.width + 16 // 4
     # The clean cut towards the label is unchanged.
     assert end_box.left == inner_box.left == 48
+
+
+def test_coloured_text_as_bright_as_its_speckle_is_read_on_its_colour(engines):
+    """A green name on grey ultrasound speckle of the same brightness: the detector
+    sees nothing in brightness, the colour shows it."""
+    rows = 256
+    ds = make_dataset("RGB", 8, 8, False, 1, rows, rows, ExplicitVRLittleEndian)
+    grey = np.random.default_rng(1).normal(88, 45, (rows, rows))
+    raw = np.repeat(np.clip(grey, 0, 255).astype(np.uint8)[..., None], 3, axis=2)
+    img = Image.new("L", (rows, rows), 0)
+    font = ImageFont.truetype("DejaVuSans.ttf", 12)
+    ImageDraw.Draw(img).text((120, 180), "jane doe", fill=255, font=font)
+    ink = np.array(img) > 128
+    raw[ink] = (0, 150, 0)  # luminance about 88, like the speckle
+    pixels.write_frames(ds, raw[None])
+    display = pixels.display_frames(ds, raw[None])[0]
+    luminance = np.repeat(display.mean(axis=2, keepdims=True), 3, axis=2)
+    assert not engines.ocr.read(luminance.astype(np.uint8)), "brightness shows nothing"
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.message
+    names = [b for b in result.report.boxes if b.entity_type == "PERSON"]
+    assert names, "the name is found"
+    after = pixels.read_frames(result.dataset).reshape(raw.shape)
+    green = (after[..., 1].astype(int) - after[..., 0]) > 60
+    assert not green[ink].any(), "no green stroke is left"
+
+
+def test_the_unread_gap_between_two_pieces_of_a_name_is_painted():
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    # "Okafor, Ahmed" read as two lines, "0kafo" and "ed": "Ahm" was too faint.
+    first = Word("0kafo", 68, 70, 78, 29, 1.0, line=0)
+    rest = Word("ed", 221, 70, 24, 29, 1.0, line=1)
+    findings = {
+        0: [
+            Finding(first, "PERSON", "pattern", 0.9),
+            Finding(rest, "PHI_CONTEXT", "policy", 1.0),
+        ]
+    }
+    boxes = _boxes_from_findings(findings, 2, (1, 200, 300), words={0: [first, rest]})
+    covered = np.zeros(300, bool)
+    for b in boxes:
+        covered[b.left : b.left + b.width] = True
+    assert covered[68:245].all(), "from the first glyph to the last, nothing is left"
+    # A word read between them that is kept (an annotation) stops the bridge.
+    marker = Word("R", 180, 72, 10, 25, 1.0, line=2)
+    boxes = _boxes_from_findings(
+        findings, 2, (1, 200, 300), words={0: [first, rest, marker]}
+    )
+    assert not any(b.left < 190 and 180 < b.left + b.width for b in boxes)
+
+
+def test_colour_lines_are_text_not_rulers_or_colour_maps():
+    from plugin.core.ocr.rapid import _colour_lines
+
+    image = np.full((200, 300, 3), 90, np.uint8)
+    image[150:152, 20:120] = (0, 200, 0)  # a green ruler: a bar with ticks on it
+    for x in range(20, 121, 10):
+        image[144:150, x : x + 2] = (0, 200, 0)
+    img = Image.new("L", (300, 200), 0)
+    font = ImageFont.truetype("DejaVuSans.ttf", 14)
+    ImageDraw.Draw(img).text((150, 40), "jane doe", fill=255, font=font)
+    image[np.array(img) > 128] = (0, 200, 0)
+    chroma, regions = _colour_lines(image, [])
+    assert len(regions) == 1
+    left, top, width, height = regions[0]
+    assert left <= 150 and top <= 42 and left + width >= 210 and top + height >= 52
+    assert chroma[45, 5].max() == 0, "grey is black on the colour image"
+    # Words read already cover their colour; a colour map is read by brightness.
+    assert _colour_lines(image, [Word("jane doe", 148, 38, 66, 20, 1.0)])[1] == []
+    rainbow = np.random.default_rng(0).integers(0, 255, (200, 300, 3), np.uint8)
+    assert _colour_lines(rainbow, [])[1] == []

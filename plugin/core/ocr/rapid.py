@@ -31,6 +31,14 @@ __all__ = ["RapidOcrEngine", "create", "is_available"]
 _DET_SIDE = 736
 """RapidOCR's detector scales the short side of an image up to this many pixels."""
 _VERIFY_SCALE = 1.5
+# Colour text: a pixel is coloured above this chroma (CIELAB, 8-bit scale); a frame
+# where more than this share is coloured is a colour map, read by brightness only.
+_CHROMA_MIN = 24
+_CHROMA_SPARSE = 0.15
+_CHROMA_MIN_PIXELS = 12
+_CHROMA_MIN_GLYPHS = 3
+_CHROMA_LINES = 10_000_000
+"""Line numbers of words read on the chroma start at multiples of this."""
 
 
 def is_available() -> bool:
@@ -81,7 +89,15 @@ class RapidOcrEngine:
 
     def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
         scale = _VERIFY_SCALE if self._verify else 1.0
-        return self._read(self._prepare(image, scale), scale, (0, 0), known)
+        words = self._read(self._prepare(image, scale), scale, (0, 0), known)
+        # Coloured text on grey speckle (a green name on an ultrasound) can have the
+        # brightness of its background: the detector sees nothing. Where colour
+        # outside the words read forms lines, those are read on the colour alone.
+        chroma, regions = _colour_lines(image, words)
+        for k, region in enumerate(regions):
+            found = self.read_region(chroma, region, line_base=(k + 1) * _CHROMA_LINES)
+            words.extend(w for w in found if not w.overlaps(words))
+        return words
 
     def read_region(
         self,
@@ -244,6 +260,53 @@ class RapidOcrEngine:
                     )
                 )
         return words
+
+
+def _colour_lines(
+    image: np.ndarray, words: list[Word]
+) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """The chroma of ``image`` as a grey RGB image (colour bright, grey black) and
+    the regions (left, top, width, height) where coloured pixels outside ``words``
+    form text-sized lines. None for grey images, or where colour covers much of
+    the image (a colour map: the brightness reading sees its text)."""
+    if image.ndim != 3 or (
+        np.array_equal(image[..., 0], image[..., 1])
+        and np.array_equal(image[..., 1], image[..., 2])
+    ):
+        return image, []
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)
+    a = lab[..., 1].astype(np.float32) - 128
+    b = lab[..., 2].astype(np.float32) - 128
+    chroma = np.sqrt(a * a + b * b)
+    mask = (chroma > _CHROMA_MIN).astype(np.uint8)
+    if not mask.any() or mask.mean() > _CHROMA_SPARSE:
+        return image, []
+    rows, cols = mask.shape
+    for w in words:
+        mask[max(0, w.top - 3) : w.bottom + 3, max(0, w.left - 3) : w.right + 3] = 0
+    # Letters of one line join; lines stay apart.
+    reach = max(3, min(rows, cols) // 64)
+    joined = cv2.dilate(mask, np.ones((3, 2 * reach + 1), np.uint8))
+    n, _, stats, _ = cv2.connectedComponentsWithStats(joined)
+    regions = []
+    for x, y, w, h, _ in stats[1:n].tolist():
+        if not 6 <= h <= rows // 6 or w < h:
+            continue  # specks, colour bars, colour-flow boxes: not a line of text
+        inside = mask[y : y + h, x : x + w]
+        if int(inside.sum()) < _CHROMA_MIN_PIXELS:
+            continue
+        # Letters are apart before the joining; a ruler's ticks hang on its bar.
+        if cv2.connectedComponents(inside)[0] - 1 < _CHROMA_MIN_GLYPHS:
+            continue
+        pad = max(4, h // 2)
+        left, top = max(0, x - pad), max(0, y - pad)
+        regions.append(
+            (left, top, min(cols, x + w + pad) - left, min(rows, y + h + pad) - top)
+        )
+    if not regions:
+        return image, []
+    grey = np.clip(chroma * 3, 0, 255).astype(np.uint8)
+    return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), regions
 
 
 def _aligned(word_results: Any, n: int) -> list[Any]:
