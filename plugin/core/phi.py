@@ -343,6 +343,7 @@ _ORG_WORDS = re.compile(
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
 )
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
+_SHORT_NUMBER = re.compile(r"^[+(]?\d{1,4}\)?$")
 _NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA)?$")
 # Frame, image, series and slice counters, also read without their space ("Fr1/12").
 _COUNTER = re.compile(
@@ -553,6 +554,30 @@ class Finding:
     tail_chars: int = 0
     """Characters of a header value that should follow this word on its line but
     were not read (the detector's line box ended early): its box grows over them."""
+
+
+def _part_of_phi_number(
+    i: int, line_idx: list[int], words: Sequence[Word], found: dict[int, Any]
+) -> bool:
+    """Word ``i`` is a short bare number read apart from a PHI number beside it
+    ("44" and "269715" of the phone number "044 269715"): less than a text height
+    away from a PHI word of at least four digits, and not the value of an
+    annotation ("kVp 80")."""
+    w = words[i]
+    if not _SHORT_NUMBER.match(w.text.strip()):
+        return False
+    before = [j for j in line_idx if words[j].right <= w.left]
+    if before:
+        prev = words[max(before, key=lambda j: words[j].right)]
+        if is_annotation(prev.text) and not _SHORT_NUMBER.match(prev.text.strip()):
+            return False
+    for j in line_idx:
+        o = words[j]
+        if j not in found or sum(c.isdigit() for c in o.text) < 4:
+            continue
+        if max(o.left - w.right, w.left - o.right) <= 0.8 * w.height:
+            return True
+    return False
 
 
 def _phi_bands(
@@ -1020,6 +1045,9 @@ class PhiDetector:
                     if s.policy is Policy.ALL_TEXT:
                         if not is_annotation(w.text, s.allow_list):
                             mark(i, "TEXT", "policy", w.score)
+                        continue
+                    if has_phi and _part_of_phi_number(i, line_idx, words, found):
+                        mark(i, "PHI_CONTEXT", "policy", w.score)
                         continue
                     if is_label[i] or is_annotation(w.text, s.allow_list):
                         continue

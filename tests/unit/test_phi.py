@@ -324,3 +324,18 @@ def test_a_piece_read_beside_a_phi_line_on_its_band_is_phi_context(detector):
 @pytest.mark.parametrize("word", ["Borr", "EES", "Pi"])
 def test_ner_takes_no_short_or_misread_label_for_a_name(detector, word):
     assert painted(detector, line(word), identity=[], use_policy=False) == {}
+
+
+def test_a_number_read_apart_from_a_phi_number_beside_it_is_painted(detector):
+    # "044 269715": the detector split off "44"; an annotation's value survives.
+    phone = [Word("44", 0, 0, 14, 14, 0.99, 0), Word("269715", 20, 0, 45, 14, 0.99, 0)]
+    hits = painted(detector, phone, identity=[("ID", "PatientID", "269715")])
+    assert set(hits) == {"44", "269715"}
+    kvp = [
+        Word("269715", 0, 0, 45, 14, 0.99, 0),
+        Word("kVp", 52, 0, 20, 14, 0.99, 0),
+        Word("80", 76, 0, 14, 14, 0.99, 0),
+    ]
+    assert set(painted(detector, kvp, identity=[("ID", "PatientID", "269715")])) == {
+        "269715"
+    }

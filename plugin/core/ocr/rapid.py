@@ -267,8 +267,8 @@ def _colour_lines(
 ) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
     """The chroma of ``image`` as a grey RGB image (colour bright, grey black) and
     the regions (left, top, width, height) where coloured pixels outside ``words``
-    form text-sized lines. None for grey images, or where colour covers much of
-    the image (a colour map: the brightness reading sees its text)."""
+    form text-sized lines. No regions for a grey image, nor where colour covers
+    much of the image (a colour map: the brightness reading sees its text)."""
     if image.ndim != 3 or (
         np.array_equal(image[..., 0], image[..., 1])
         and np.array_equal(image[..., 1], image[..., 2])
