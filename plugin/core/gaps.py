@@ -7,6 +7,9 @@ import numpy as np
 
 __all__ = ["char_weight", "ink_columns", "ink_runs", "nearest_gap"]
 
+_EDGE_ROW = 0.8
+"""A row differing from the background in this share of a band's columns is an edge."""
+
 
 def ink_columns(
     image: np.ndarray, top: int, bottom: int, lo: int, hi: int
@@ -29,7 +32,15 @@ def ink_columns(
     band = image[top:bottom, c0:c1].astype(np.int16)
     if band.ndim == 3:
         band = band.max(axis=2)
-    profile = np.abs(band - float(np.median(band))).max(axis=0)
+    dev = np.abs(band - float(np.median(band)))
+    # A row that differs from the background almost all along the band is the edge
+    # of a label plate (or of the image) inside the detector's loose box, not text:
+    # counted, it would make every column ink and hide the space between words.
+    loud = dev > max(16.0, 0.5 * float(dev.max()))
+    text_rows = loud.mean(axis=1) < _EDGE_ROW
+    if text_rows.any():
+        dev = dev[text_rows]
+    profile = dev.max(axis=0)
     peak = float(profile.max())
     if peak < 16:
         return None

@@ -343,6 +343,8 @@ _ORG_WORDS = re.compile(
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
 )
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
+# "4/2019", "06.2019", "2019-06": the rest of a date whose day was not read.
+_DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{1,2})$")
 _SHORT_NUMBER = re.compile(r"^[+(]?\d{1,4}\)?$")
 _NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA)?$")
 # Frame, image, series and slice counters, also read without their space ("Fr1/12").
@@ -642,7 +644,7 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
         # Punctuation only (scale ticks, separators) carries no identity. A letter of
         # any script (a misread "福") is text, not punctuation.
         return True
-    if _TIME.match(up):
+    if _TIME.match(up) or _DATE_PIECE.match(up):
         return False
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):

@@ -50,3 +50,14 @@ def test_character_boxes_are_joined_into_words_along_the_line_text():
         _regroup("DOB 1963", [("DOB", 0.9, box(0)), ("1963", 0.9, box(30))])[1][0]
         == "1963"
     )
+
+
+def test_the_edge_of_a_label_plate_in_the_band_is_not_ink():
+    """Dark words on a white plate whose dark surround shows in the band's top row:
+    the space between the words is still found."""
+    img = np.full((14, 60), 250, np.uint8)
+    img[0, :] = 0  # the image beyond the plate's top edge, darker than the text
+    img[3:11, 5:20] = 60  # "Acc#"
+    img[3:11, 28:45] = 60  # "A674..."
+    ink = ink_columns(img, 0, 14, 0, 60)
+    assert ink_runs(ink, 0) == [(5, 20), (28, 45)]

@@ -130,14 +130,37 @@ def test_institution_line_and_clock_time(detector):
 
 @pytest.mark.parametrize(
     "text",
-    ["L", "R", "kVp", "120", "W:400", "12cm", "5.0mm", "HFS", "Fr1/12", "Im 45"],
+    [
+        "L",
+        "R",
+        "kVp",
+        "120",
+        "W:400",
+        "400/40",
+        "12cm",
+        "5.0mm",
+        "HFS",
+        "Fr1/12",
+        "Im 45",
+        "Report",
+    ],
 )
 def test_vocabulary(text):
     assert is_annotation(text)
 
 
 @pytest.mark.parametrize(
-    "text", ["DOE", "12345678", "10.05.2025", "Smith", "MR123456", "Fr12345"]
+    "text",
+    [
+        "DOE",
+        "12345678",
+        "10.05.2025",
+        "Smith",
+        "MR123456",
+        "Fr12345",
+        "4/2019",  # a date whose day was not read
+        "06.2019",
+    ],
 )
 def test_not_vocabulary(text):
     assert not is_annotation(text)
