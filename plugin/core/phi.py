@@ -456,7 +456,9 @@ def split_glued_labels(
             if ink is not None:
                 cut = nearest_gap(ink, max(0, lo), estimate, min_run=1)
         clean = cut is not None
-        reach = None if cut is None else cut + 1
+        # The value's box may take the whole gap: the label's ink ends before the
+        # cut, and a first glyph's faint edge (an italic's foot) reaches into it.
+        reach = cut
         if cut is None:
             # One character of slack towards the label: better a clipped colon than
             # a visible first digit.
@@ -578,6 +580,24 @@ def _part_of_phi_number(
         if j not in found or sum(c.isdigit() for c in o.text) < 4:
             continue
         if max(o.left - w.right, w.left - o.right) <= 0.8 * w.height:
+            return True
+    return False
+
+
+def _initial_of_name(
+    i: int, line_idx: list[int], words: Sequence[Word], found: dict[int, Any]
+) -> bool:
+    """Word ``i`` is a single letter right before a name ("C" read for the "A." of
+    "A. Tanaka"): vocabulary as a marker (C, L, R), an initial here."""
+    w = words[i]
+    if len(_norm(w.text)) != 1 or not _norm(w.text).isalpha():
+        return False
+    for j in line_idx:
+        f = found.get(j)
+        if f is None or f.entity_type != "PERSON":
+            continue
+        gap = words[j].left - w.right
+        if -2 <= gap <= 0.8 * w.height:
             return True
     return False
 
@@ -1048,7 +1068,10 @@ class PhiDetector:
                         if not is_annotation(w.text, s.allow_list):
                             mark(i, "TEXT", "policy", w.score)
                         continue
-                    if has_phi and _part_of_phi_number(i, line_idx, words, found):
+                    if has_phi and (
+                        _part_of_phi_number(i, line_idx, words, found)
+                        or _initial_of_name(i, line_idx, words, found)
+                    ):
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                         continue
                     if is_label[i] or is_annotation(w.text, s.allow_list):
