@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from .groups import connected_groups
 from .settings import FillMode
 
 __all__ = ["PaintBox", "paint"]
@@ -91,24 +92,12 @@ def paint(
 def _touching_groups(
     rects: list[tuple[int, int, int, int]],
 ) -> list[list[tuple[int, int, int, int]]]:
-    """Partition rectangles into groups that overlap or touch (union-find)."""
-    parent = list(range(len(rects)))
+    """Partition rectangles into groups that overlap or touch."""
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def touch(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+        return a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]
 
-    for i, a in enumerate(rects):
-        for j in range(i + 1, len(rects)):
-            b = rects[j]
-            if a[0] <= b[2] and b[0] <= a[2] and a[1] <= b[3] and b[1] <= a[3]:
-                parent[find(i)] = find(j)
-    groups: dict[int, list[tuple[int, int, int, int]]] = {}
-    for i, r in enumerate(rects):
-        groups.setdefault(find(i), []).append(r)
-    return list(groups.values())
+    return [[rects[i] for i in g] for g in connected_groups(rects, touch)]
 
 
 def _ring(frame: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:

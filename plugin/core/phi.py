@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 
 from .errors import BackendUnavailableError
 from .gaps import char_weight, ink_columns, ink_runs, nearest_gap
+from .groups import connected_groups
 from .model import Source, Word
 from .settings import Policy, RedactionSettings
 from .versions import dist_version
@@ -612,27 +613,21 @@ def _phi_bands(
     as "0kafo" and "ed"): the piece read apart is the rest of the PHI line.
     """
     keys = list(lines)
-    spans = {k: _span([words[i] for i in lines[k]]) for k in keys}
-    group = {k: k for k in keys}
+    spans = [_span([words[i] for i in lines[k]]) for k in keys]
 
-    def root(k: int) -> int:
-        while group[k] != k:
-            group[k] = group[group[k]]
-            k = group[k]
-        return k
+    def one_line(wa: Word, wb: Word) -> bool:
+        gap = max(wa.left, wb.left) - min(wa.right, wb.right)
+        shared = min(wa.bottom, wb.bottom) - max(wa.top, wb.top)
+        tall = max(wa.height, wb.height)
+        # Pieces of one line share its top and bottom; a counter set beside an ID
+        # a few pixels lower is a line of its own.
+        return shared >= _BAND_SHARE * tall and gap <= _BAND_GAP * tall
 
-    for n, a in enumerate(keys):
-        for b in keys[n + 1 :]:
-            wa, wb = spans[a], spans[b]
-            gap = max(wa.left, wb.left) - min(wa.right, wb.right)
-            shared = min(wa.bottom, wb.bottom) - max(wa.top, wb.top)
-            tall = max(wa.height, wb.height)
-            # Pieces of one line share its top and bottom; a counter set beside
-            # an ID a few pixels lower is a line of its own.
-            if shared >= _BAND_SHARE * tall and gap <= _BAND_GAP * tall:
-                group[root(a)] = root(b)
-    phi = {root(k) for k in keys if any(i in found for i in lines[k])}
-    return {k: root(k) in phi for k in keys}
+    out: dict[int, bool] = {}
+    for group in connected_groups(spans, one_line):
+        phi = any(i in found for n in group for i in lines[keys[n]])
+        out.update((keys[n], phi) for n in group)
+    return out
 
 
 def _span(ws: list[Word]) -> Word:
