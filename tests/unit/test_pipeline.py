@@ -496,3 +496,29 @@ def test_colour_lines_are_text_not_rulers_or_colour_maps():
     assert _colour_lines(image, [Word("jane doe", 148, 38, 66, 20, 1.0)])[1] == []
     rainbow = np.random.default_rng(0).integers(0, 255, (200, 300, 3), np.uint8)
     assert _colour_lines(rainbow, [])[1] == []
+
+
+def test_yellow_text_on_a_hot_iron_colour_map_is_read(engines):
+    """Yellow on a red-to-yellow map of noise: brightness alone does not separate
+    them, the green channel does."""
+    rng = np.random.default_rng(2)
+    v = rng.normal(100, 35, (200, 300)).astype(np.float32)
+    image = np.stack(
+        [
+            np.clip(3 * v, 0, 255),
+            np.clip(3 * v - 255, 0, 255),
+            np.clip(3 * v - 510, 0, 255),
+        ],
+        axis=-1,
+    ).astype(np.uint8)
+    img = Image.new("L", (300, 200), 0)
+    font = ImageFont.truetype("DejaVuSans.ttf", 12)
+    ImageDraw.Draw(img).text((40, 90), "OKAFOR, ANNA", fill=255, font=font)
+    ink = np.array(img) > 128
+    image[ink] = (255, 255, 0)
+    words = [w for w in engines.ocr.read(image) if 80 <= w.top <= 100]
+    covered = np.zeros(300, bool)
+    for w in words:
+        covered[w.left : w.right] = True
+    columns = np.nonzero(ink.any(axis=0))[0]
+    assert covered[columns].mean() > 0.9, "the name's columns are all in words"

@@ -97,6 +97,20 @@ class RapidOcrEngine:
         for k, region in enumerate(regions):
             found = self.read_region(chroma, region, line_base=(k + 1) * _CHROMA_LINES)
             words.extend(w for w in found if not w.overlaps(words))
+        if _is_colour_map(image):
+            # Text in a colour of the map itself (yellow on a hot-iron palette)
+            # has its brightness: green, the channel such maps vary in least
+            # where red dominates, sets it apart.
+            green = cv2.cvtColor(
+                np.ascontiguousarray(image[..., 1]), cv2.COLOR_GRAY2RGB
+            )
+            found = self._read(self._prepare(green, scale), scale, (0, 0))
+            base = max((w.line for w in words), default=0) + 1
+            words.extend(
+                dataclasses.replace(w, line=w.line + base)
+                for w in found
+                if not w.overlaps(words)
+            )
         return words
 
     def read_region(
@@ -262,6 +276,21 @@ class RapidOcrEngine:
         return words
 
 
+def _chroma(image: np.ndarray) -> np.ndarray:
+    """Per pixel, the distance of its colour from grey (CIELAB a*b*, 8-bit scale)."""
+    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)
+    a = lab[..., 1].astype(np.float32) - 128
+    b = lab[..., 2].astype(np.float32) - 128
+    return np.sqrt(a * a + b * b)
+
+
+def _is_colour_map(image: np.ndarray) -> bool:
+    """More than ``_CHROMA_SPARSE`` of the pixels are coloured: a colour map."""
+    if image.ndim != 3:
+        return False
+    return float((_chroma(image) > _CHROMA_MIN).mean()) > _CHROMA_SPARSE
+
+
 def _colour_lines(
     image: np.ndarray, words: list[Word]
 ) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
@@ -274,10 +303,7 @@ def _colour_lines(
         and np.array_equal(image[..., 1], image[..., 2])
     ):
         return image, []
-    lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)
-    a = lab[..., 1].astype(np.float32) - 128
-    b = lab[..., 2].astype(np.float32) - 128
-    chroma = np.sqrt(a * a + b * b)
+    chroma = _chroma(image)
     mask = (chroma > _CHROMA_MIN).astype(np.uint8)
     if not mask.any() or mask.mean() > _CHROMA_SPARSE:
         return image, []
