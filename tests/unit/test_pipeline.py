@@ -477,7 +477,12 @@ def test_the_unread_gap_between_two_pieces_of_a_name_is_painted():
 
 
 def test_colour_lines_are_text_not_rulers_or_colour_maps():
-    from plugin.core.ocr.rapid import _colour_lines
+    from plugin.core.ocr.rapid import (
+        _CHROMA_MIN,
+        _CHROMA_SPARSE,
+        _chroma,
+        _colour_lines,
+    )
 
     image = np.full((200, 300, 3), 90, np.uint8)
     image[150:152, 20:120] = (0, 200, 0)  # a green ruler: a bar with ticks on it
@@ -487,15 +492,19 @@ def test_colour_lines_are_text_not_rulers_or_colour_maps():
     font = ImageFont.truetype("DejaVuSans.ttf", 14)
     ImageDraw.Draw(img).text((150, 40), "jane doe", fill=255, font=font)
     image[np.array(img) > 128] = (0, 200, 0)
-    chroma, regions = _colour_lines(image, [])
+    chroma = _chroma(image)
+    regions = _colour_lines(chroma > _CHROMA_MIN, [])
     assert len(regions) == 1
     left, top, width, height = regions[0]
     assert left <= 150 and top <= 42 and left + width >= 210 and top + height >= 52
-    assert chroma[45, 5].max() == 0, "grey is black on the colour image"
-    # Words read already cover their colour; a colour map is read by brightness.
-    assert _colour_lines(image, [Word("jane doe", 148, 38, 66, 20, 1.0)])[1] == []
+    assert chroma[45, 5] == 0, "grey is black on the colour image"
+    # Words read already cover their colour; a colour map is read by brightness
+    # (and its green channel), not as lines of colour; a grey image has no colour.
+    words = [Word("jane doe", 148, 38, 66, 20, 1.0)]
+    assert _colour_lines(chroma > _CHROMA_MIN, words) == []
     rainbow = np.random.default_rng(0).integers(0, 255, (200, 300, 3), np.uint8)
-    assert _colour_lines(rainbow, [])[1] == []
+    assert (_chroma(rainbow) > _CHROMA_MIN).mean() > _CHROMA_SPARSE
+    assert _chroma(np.repeat(image[..., :1], 3, axis=2)) is None
 
 
 def test_yellow_text_on_a_hot_iron_colour_map_is_read(engines):

@@ -90,17 +90,14 @@ class RapidOcrEngine:
     def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
         scale = _VERIFY_SCALE if self._verify else 1.0
         words = self._read(self._prepare(image, scale), scale, (0, 0), known)
-        # Coloured text on grey speckle (a green name on an ultrasound) can have the
-        # brightness of its background: the detector sees nothing. Where colour
-        # outside the words read forms lines, those are read on the colour alone.
-        chroma, regions = _colour_lines(image, words)
-        for k, region in enumerate(regions):
-            found = self.read_region(chroma, region, line_base=(k + 1) * _CHROMA_LINES)
-            words.extend(w for w in found if not w.overlaps(words))
-        if _is_colour_map(image):
-            # Text in a colour of the map itself (yellow on a hot-iron palette)
-            # has its brightness: green, the channel such maps vary in least
-            # where red dominates, sets it apart.
+        chroma = _chroma(image)
+        if chroma is None:
+            return words
+        coloured = chroma > _CHROMA_MIN
+        if coloured.mean() > _CHROMA_SPARSE:
+            # A colour map. Text in a colour of the map itself (yellow on a hot-iron
+            # palette) has its brightness: green, the channel such maps vary in
+            # least where red dominates, sets it apart.
             green = cv2.cvtColor(
                 np.ascontiguousarray(image[..., 1]), cv2.COLOR_GRAY2RGB
             )
@@ -111,6 +108,19 @@ class RapidOcrEngine:
                 for w in found
                 if not w.overlaps(words)
             )
+            return words
+        # Coloured text on grey speckle (a green name on an ultrasound) can have the
+        # brightness of its background: the detector sees nothing. Where colour
+        # outside the words read forms lines, those are read on the colour alone.
+        regions = _colour_lines(coloured, words)
+        if regions:
+            grey = np.clip(chroma * 3, 0, 255).astype(np.uint8)
+            on_colour = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
+            for k, region in enumerate(regions):
+                found = self.read_region(
+                    on_colour, region, line_base=(k + 1) * _CHROMA_LINES
+                )
+                words.extend(w for w in found if not w.overlaps(words))
         return words
 
     def read_region(
@@ -276,40 +286,31 @@ class RapidOcrEngine:
         return words
 
 
-def _chroma(image: np.ndarray) -> np.ndarray:
-    """Per pixel, the distance of its colour from grey (CIELAB a*b*, 8-bit scale)."""
+def _chroma(image: np.ndarray) -> np.ndarray | None:
+    """Per pixel, the distance of its colour from grey (CIELAB a*b*, 8-bit scale);
+    None for a grey image."""
+    if image.ndim != 3 or (
+        np.array_equal(image[..., 0], image[..., 1])
+        and np.array_equal(image[..., 1], image[..., 2])
+    ):
+        return None
     lab = cv2.cvtColor(image, cv2.COLOR_RGB2LAB)
     a = lab[..., 1].astype(np.float32) - 128
     b = lab[..., 2].astype(np.float32) - 128
     return np.sqrt(a * a + b * b)
 
 
-def _is_colour_map(image: np.ndarray) -> bool:
-    """More than ``_CHROMA_SPARSE`` of the pixels are coloured: a colour map."""
-    if image.ndim != 3:
-        return False
-    return float((_chroma(image) > _CHROMA_MIN).mean()) > _CHROMA_SPARSE
-
-
 def _colour_lines(
-    image: np.ndarray, words: list[Word]
-) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
-    """The chroma of ``image`` as a grey RGB image (colour bright, grey black) and
-    the regions (left, top, width, height) where coloured pixels outside ``words``
-    form text-sized lines. No regions for a grey image, nor where colour covers
-    much of the image (a colour map: the brightness reading sees its text)."""
-    if image.ndim != 3 or (
-        np.array_equal(image[..., 0], image[..., 1])
-        and np.array_equal(image[..., 1], image[..., 2])
-    ):
-        return image, []
-    chroma = _chroma(image)
-    mask = (chroma > _CHROMA_MIN).astype(np.uint8)
-    if not mask.any() or mask.mean() > _CHROMA_SPARSE:
-        return image, []
+    coloured: np.ndarray, words: list[Word]
+) -> list[tuple[int, int, int, int]]:
+    """The regions (left, top, width, height) where the ``coloured`` pixels outside
+    ``words`` form text-sized lines."""
+    mask = coloured.astype(np.uint8)
     rows, cols = mask.shape
     for w in words:
         mask[max(0, w.top - 3) : w.bottom + 3, max(0, w.left - 3) : w.right + 3] = 0
+    if not mask.any():
+        return []
     # Letters of one line join; lines stay apart.
     reach = max(3, min(rows, cols) // 64)
     joined = cv2.dilate(mask, np.ones((3, 2 * reach + 1), np.uint8))
@@ -329,10 +330,7 @@ def _colour_lines(
         regions.append(
             (left, top, min(cols, x + w + pad) - left, min(rows, y + h + pad) - top)
         )
-    if not regions:
-        return image, []
-    grey = np.clip(chroma * 3, 0, 255).astype(np.uint8)
-    return cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), regions
+    return regions
 
 
 def _aligned(word_results: Any, n: int) -> list[Any]:
