@@ -5,7 +5,15 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Literal
 
-__all__ = ["Box", "RedactionReport", "RedactionResult", "Source", "Status", "Word"]
+__all__ = [
+    "Box",
+    "RedactionReport",
+    "RedactionResult",
+    "Source",
+    "Status",
+    "Word",
+    "bounds",
+]
 
 Status = Literal["done", "failed", "skipped"]
 Source = Literal["header", "ner", "pattern", "policy", "reviewer"]
@@ -60,6 +68,16 @@ class Word:
             if ix * iy * 3 >= self.width * self.height:
                 return True
         return False
+
+
+def bounds(words: list[Word]) -> tuple[int, int, int, int]:
+    """(left, top, right, bottom) of the smallest box holding all ``words``."""
+    return (
+        min(w.left for w in words),
+        min(w.top for w in words),
+        max(w.right for w in words),
+        max(w.bottom for w in words),
+    )
 
 
 @dataclasses.dataclass(frozen=True)

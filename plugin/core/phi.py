@@ -35,7 +35,7 @@ from rapidfuzz.distance import Levenshtein
 from .errors import BackendUnavailableError
 from .gaps import char_weight, ink_columns, ink_runs, nearest_gap
 from .groups import connected_groups
-from .model import Source, Word
+from .model import Source, Word, bounds
 from .settings import Policy, RedactionSettings
 from .versions import dist_version
 
@@ -631,8 +631,7 @@ def _phi_bands(
 
 
 def _span(ws: list[Word]) -> Word:
-    left, top = min(w.left for w in ws), min(w.top for w in ws)
-    right, bottom = max(w.right for w in ws), max(w.bottom for w in ws)
+    left, top, right, bottom = bounds(ws)
     return Word("", left, top, right - left, bottom - top, 0.0)
 
 

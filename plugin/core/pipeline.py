@@ -23,7 +23,7 @@ from pydicom.dataset import Dataset
 from . import header, pixels
 from .errors import RedactionError, UnsupportedImageError, VerificationError
 from .mask import PaintBox, paint
-from .model import Box, RedactionReport, RedactionResult, Word
+from .model import Box, RedactionReport, RedactionResult, Word, bounds
 from .ocr import OcrEngine, create_engine
 from .ocr.base import KnownLines
 from .phi import Finding, HeaderIdentity, PhiDetector, is_annotation, label_entity
@@ -322,7 +322,7 @@ class _LineMemory:
             if _key(w) not in self._reused:
                 by_line.setdefault(w.line, []).append(w)
         for ws in by_line.values():
-            self.lines.append((frame, _union(ws), ws))
+            self.lines.append((frame, bounds(ws), ws))
         self._reused.clear()
 
     def _lookup(self, frame: int, box: tuple[int, int, int, int]) -> list[Word] | None:
@@ -349,22 +349,13 @@ def _unchanged_words(
     inside = [w for w in words if _intersects(w, region)]
     if not inside:
         return None
-    line_box = _union(inside)
+    line_box = bounds(inside)
     if not _same_box(box, line_box):
         return None
     x0, y0, x1, y1 = _grow(_hull(box, line_box), 2, image.shape)
     if not np.array_equal(image[y0:y1, x0:x1], earlier[y0:y1, x0:x1]):
         return None
     return inside
-
-
-def _union(words: list[Word]) -> tuple[int, int, int, int]:
-    return (
-        min(w.left for w in words),
-        min(w.top for w in words),
-        max(w.right for w in words),
-        max(w.bottom for w in words),
-    )
 
 
 def _hull(
@@ -649,9 +640,10 @@ def _bridges(frame: int, fs: list[Finding], kept: list[Word], rows: int) -> list
         if gap <= 0 or gap > _BRIDGE * max(a.height, b.height):
             continue
         top, bottom = min(a.top, b.top), max(a.bottom, b.bottom)
-        between = Word("", a.right, top, gap, bottom - top, 0.0)
-        if any(_intersects(k, (a.right, top, gap, bottom - top)) for k in kept):
+        region = (a.right, top, gap, bottom - top)
+        if any(_intersects(k, region) for k in kept):
             continue
+        between = Word("", *region, 0.0)
         top, bottom = _clear_of_lines(between, top, bottom, kept)
         top, bottom = max(0, top), min(rows, bottom)
         out.append(

@@ -32,13 +32,12 @@ _DET_SIDE = 736
 """RapidOCR's detector scales the short side of an image up to this many pixels."""
 _VERIFY_SCALE = 1.5
 # Colour text: a pixel is coloured above this chroma (CIELAB, 8-bit scale); a frame
-# where more than this share is coloured is a colour map, read by brightness only.
+# where more than this share is coloured is a colour map, read by brightness and on
+# its green channel, not for lines of colour.
 _CHROMA_MIN = 24
 _CHROMA_SPARSE = 0.15
 _CHROMA_MIN_PIXELS = 12
 _CHROMA_MIN_GLYPHS = 3
-_CHROMA_LINES = 10_000_000
-"""Line numbers of words read on the chroma start at multiples of this."""
 
 
 def is_available() -> bool:
@@ -102,13 +101,7 @@ class RapidOcrEngine:
                 np.ascontiguousarray(image[..., 1]), cv2.COLOR_GRAY2RGB
             )
             found = self._read(self._prepare(green, scale), scale, (0, 0))
-            base = max((w.line for w in words), default=0) + 1
-            words.extend(
-                dataclasses.replace(w, line=w.line + base)
-                for w in found
-                if not w.overlaps(words)
-            )
-            return words
+            return _merged(words, found)
         # Coloured text on grey speckle (a green name on an ultrasound) can have the
         # brightness of its background: the detector sees nothing. Where colour
         # outside the words read forms lines, those are read on the colour alone.
@@ -116,11 +109,8 @@ class RapidOcrEngine:
         if regions:
             grey = np.clip(chroma * 3, 0, 255).astype(np.uint8)
             on_colour = cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB)
-            for k, region in enumerate(regions):
-                found = self.read_region(
-                    on_colour, region, line_base=(k + 1) * _CHROMA_LINES
-                )
-                words.extend(w for w in found if not w.overlaps(words))
+            for region in regions:
+                words = _merged(words, self.read_region(on_colour, region))
         return words
 
     def read_region(
@@ -284,6 +274,17 @@ class RapidOcrEngine:
                     )
                 )
         return words
+
+
+def _merged(words: list[Word], found: list[Word]) -> list[Word]:
+    """``words`` and those of a second reading ``found`` that they do not already
+    cover, numbered as lines after theirs."""
+    base = max((w.line for w in words), default=-1) + 1
+    out = list(words)
+    for w in found:
+        if not w.overlaps(out):
+            out.append(dataclasses.replace(w, line=w.line + base))
+    return out
 
 
 def _chroma(image: np.ndarray) -> np.ndarray | None:
