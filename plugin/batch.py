@@ -24,7 +24,7 @@ import pydicom
 from pydicom.errors import InvalidDicomError
 
 from .core.errors import ConfigError
-from .core.settings import FillMode, Policy, RedactionSettings
+from .core.settings import OCR_RUNTIMES, FillMode, Policy, RedactionSettings
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,12 @@ def register_cli(sub: Any) -> None:
     p.add_argument("--padding", type=int, default=None)
     p.add_argument("--ocr", dest="ocr_backend", default=None, help="OCR backend")
     p.add_argument(
+        "--ocr-runtime",
+        choices=list(OCR_RUNTIMES),
+        default=None,
+        help="how RapidOCR's models run (default auto: OpenVINO when installed)",
+    )
+    p.add_argument(
         "--no-verify", action="store_true", help="skip the verification pass"
     )
     p.add_argument(
@@ -68,7 +74,7 @@ def settings_from_args(args: argparse.Namespace) -> RedactionSettings:
         base = data.get("PixelRedaction", data)
     settings = RedactionSettings.from_mapping(base)
     changes: dict[str, Any] = {}
-    for name in ("policy", "fill", "padding", "ocr_backend"):
+    for name in ("policy", "fill", "padding", "ocr_backend", "ocr_runtime"):
         value = getattr(args, name, None)
         if value is not None:
             changes[name] = value

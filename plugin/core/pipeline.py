@@ -54,9 +54,12 @@ class Engines:
 
     def __init__(self, settings: RedactionSettings, threads: int = 0) -> None:
         self.settings = settings
-        self.ocr: OcrEngine = create_engine(settings.ocr_backend, threads=threads)
+        runtime = settings.ocr_runtime
+        self.ocr: OcrEngine = create_engine(
+            settings.ocr_backend, threads=threads, runtime=runtime
+        )
         self.verifier: OcrEngine | None = (
-            create_engine(settings.verify_backend, threads=threads)
+            create_engine(settings.verify_backend, threads=threads, runtime=runtime)
             if settings.verify
             else None
         )

@@ -10,7 +10,13 @@ from typing import Any
 
 from .errors import ConfigError
 
-__all__ = ["DEFAULT_ENTITIES", "FillMode", "Policy", "RedactionSettings"]
+__all__ = [
+    "DEFAULT_ENTITIES",
+    "OCR_RUNTIMES",
+    "FillMode",
+    "Policy",
+    "RedactionSettings",
+]
 
 
 class FillMode(str, enum.Enum):
@@ -48,6 +54,11 @@ DEFAULT_ENTITIES: tuple[str, ...] = (
 )
 
 
+OCR_RUNTIMES: tuple[str, ...] = ("auto", "openvino", "onnxruntime")
+"""How RapidOCR's models run: ``auto`` is OpenVINO when installed (in the CPU's
+native precision, bfloat16 where it has it), else ONNX Runtime (float32)."""
+
+
 @dataclasses.dataclass(frozen=True)
 class RedactionSettings:
     """Every option of the core. Keys of ``from_mapping`` are the PascalCase names."""
@@ -56,6 +67,7 @@ class RedactionSettings:
     fill: FillMode = FillMode.BACKGROUND
     padding: int = 3
     ocr_backend: str = "rapidocr"
+    ocr_runtime: str = "auto"
     verify: bool = True
     verify_backend: str = "rapidocr-verify"
     score_threshold: float = 0.35
@@ -75,6 +87,11 @@ class RedactionSettings:
             object.__setattr__(self, "fill", FillMode(self.fill))
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
+        if self.ocr_runtime not in OCR_RUNTIMES:
+            raise ConfigError(
+                f"OcrRuntime must be one of {', '.join(OCR_RUNTIMES)},"
+                f" got {self.ocr_runtime!r}"
+            )
         if not 0 <= self.padding <= 64:
             raise ConfigError(f"Padding must be within 0..64, got {self.padding}")
         if not 0.0 <= self.score_threshold <= 1.0:
@@ -121,5 +138,10 @@ class RedactionSettings:
 
 
 def _pascal(name: str) -> str:
-    special = {"ocr_backend": "OcrBackend", "uid_key": "UidKey", "uid_root": "UidRoot"}
+    special = {
+        "ocr_backend": "OcrBackend",
+        "ocr_runtime": "OcrRuntime",
+        "uid_key": "UidKey",
+        "uid_root": "UidRoot",
+    }
     return special.get(name) or "".join(p.capitalize() for p in name.split("_"))

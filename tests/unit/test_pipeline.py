@@ -75,6 +75,23 @@ def engines():
     return e
 
 
+@pytest.mark.parametrize("runtime", ["onnxruntime", "openvino"])
+def test_either_runtime_paints_the_phi_and_keeps_the_annotations(runtime):
+    settings = SETTINGS.replace(ocr_runtime=runtime)
+    engines = get_engines(settings)
+    assert f"({runtime} " in engines.versions["ocr:rapidocr"]
+    ds = burned()
+    before = pixels.read_frames(ds)
+    result = redact_dataset(ds, settings, engines=engines)
+    assert result.report.status == "done", result.report.to_dict()
+    after = pixels.read_frames(result.dataset)
+    assert not np.array_equal(region(before, PHI_BOX), region(after, PHI_BOX))
+    assert np.array_equal(region(before, ANNOT_BOX), region(after, ANNOT_BOX))
+    words = engines.ocr.read(pixels.display_frames(result.dataset, after)[0])
+    text = " ".join(w.text for w in words).upper()
+    assert "DOE" not in text and "JANE" not in text and "1980" not in text
+
+
 @pytest.mark.parametrize(
     "photometric,syntax,bits",
     [

@@ -14,14 +14,23 @@ def test_from_mapping_pascal_case():
             "Policy": "all-text",
             "OcrBackend": "tesseract",
             "Padding": 5,
+            "OcrRuntime": "onnxruntime",
         }
     )
     assert s.fill is FillMode.INPAINT and s.policy is Policy.ALL_TEXT
     assert s.ocr_backend == "tesseract" and s.padding == 5
+    assert s.ocr_runtime == "onnxruntime"
 
 
 @pytest.mark.parametrize(
-    "mapping", [{"Nope": 1}, {"Fill": "pink"}, {"Padding": -1}, {"ScoreThreshold": 2}]
+    "mapping",
+    [
+        {"Nope": 1},
+        {"Fill": "pink"},
+        {"Padding": -1},
+        {"ScoreThreshold": 2},
+        {"OcrRuntime": "cuda"},
+    ],
 )
 def test_bad_settings_are_errors(mapping):
     with pytest.raises(ConfigError):

@@ -75,8 +75,9 @@ def available_backends() -> list[str]:
     return names
 
 
-def create_engine(name: str, *, threads: int = 0) -> OcrEngine:
-    """Instantiate backend ``name`` (see :data:`BACKENDS`)."""
+def create_engine(name: str, *, threads: int = 0, runtime: str = "auto") -> OcrEngine:
+    """Instantiate backend ``name`` (see :data:`BACKENDS`); ``runtime`` is how a
+    backend running neural models runs them (see ``RedactionSettings.ocr_runtime``)."""
     if name not in BACKENDS:
         raise ConfigError(f"Unknown OCR backend {name!r}; known: {', '.join(BACKENDS)}")
     try:
@@ -85,5 +86,5 @@ def create_engine(name: str, *, threads: int = 0) -> OcrEngine:
         raise BackendUnavailableError(f"OCR backend {name!r}: {exc}") from None
     if not module.is_available():
         raise BackendUnavailableError(f"OCR backend {name!r} is not installed")
-    engine: OcrEngine = module.create(name, threads=threads)
+    engine: OcrEngine = module.create(name, threads=threads, runtime=runtime)
     return engine

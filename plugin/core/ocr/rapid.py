@@ -19,6 +19,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..errors import BackendUnavailableError
 from ..gaps import ink_columns, ink_runs, nearest_gap
 from ..model import Word
 from ..versions import dist_version
@@ -49,31 +50,71 @@ def is_available() -> bool:
     return True
 
 
-def create(name: str, *, threads: int = 0) -> RapidOcrEngine:
-    return RapidOcrEngine(verify=name == "rapidocr-verify", threads=threads)
+def create(name: str, *, threads: int = 0, runtime: str = "auto") -> RapidOcrEngine:
+    return RapidOcrEngine(
+        verify=name == "rapidocr-verify", threads=threads, runtime=runtime
+    )
+
+
+def _runtime(wanted: str) -> str:
+    """The inference runtime to use: ``auto`` is OpenVINO when it is installed."""
+    if wanted == "onnxruntime":
+        return wanted
+    try:
+        import openvino  # noqa: F401
+    except ImportError:
+        if wanted == "openvino":
+            raise BackendUnavailableError("OCR runtime 'openvino' is not installed")
+        return "onnxruntime"
+    return "openvino"
 
 
 class RapidOcrEngine:
     """Word-level OCR with RapidOCR 3.x."""
 
-    def __init__(self, *, verify: bool = False, threads: int = 0) -> None:
-        from rapidocr import RapidOCR
+    def __init__(
+        self, *, verify: bool = False, threads: int = 0, runtime: str = "auto"
+    ) -> None:
+        from rapidocr import EngineType, RapidOCR
 
+        runtime = _runtime(runtime)
         params: dict[str, Any] = {
             "Global.log_level": "error",
             # Keep every detected line, however unsure the reading: doubt is painted.
             "Global.text_score": 0.0,
-            "EngineConfig.onnxruntime.intra_op_num_threads": threads or -1,
-            "EngineConfig.onnxruntime.inter_op_num_threads": 1 if threads else -1,
-            # Burned-in annotations are small: a lower box threshold keeps faint ones.
-            "Det.box_thresh": 0.4 if verify else 0.5,
-            "Det.thresh": 0.15,
-            "Det.unclip_ratio": 1.8,
         }
+        if runtime == "openvino":
+            # Same ONNX models. OpenVINO runs them in the CPU's native precision
+            # (bfloat16 where the CPU has it: twice as fast as float32).
+            for stage in ("Det", "Cls", "Rec"):
+                params[f"{stage}.engine_type"] = EngineType.OPENVINO
+            params["EngineConfig.openvino.inference_num_threads"] = threads or -1
+            # Pinned threads of several worker processes share one core.
+            params["EngineConfig.openvino.enable_cpu_pinning"] = False
+        else:
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads or -1
+            params["EngineConfig.onnxruntime.inter_op_num_threads"] = (
+                1 if threads else -1
+            )
+            # The arena keeps buffers between runs of varying shapes: a fifth faster.
+            params["EngineConfig.onnxruntime.enable_cpu_mem_arena"] = True
+        params.update(
+            {
+                # Burned-in annotations are small: a lower box threshold keeps faint
+                # ones.
+                "Det.box_thresh": 0.4 if verify else 0.5,
+                "Det.thresh": 0.15,
+                "Det.unclip_ratio": 1.8,
+            }
+        )
         self._engine = RapidOCR(params=params)
+        # Load both models now: read_region adjusts the detector directly.
+        self._engine._load_det_model()
+        self._engine._load_rec_model()
         self._verify = verify
         self.name = "rapidocr-verify" if verify else "rapidocr"
-        self.version = dist_version("rapidocr")
+        self.runtime = runtime
+        self.version = f"{dist_version('rapidocr')} ({_runtime_version(self)})"
 
     def _prepare(self, image: np.ndarray, scale: float) -> np.ndarray:
         if self._verify:
@@ -274,6 +315,20 @@ class RapidOcrEngine:
                     )
                 )
         return words
+
+
+def _runtime_version(engine: RapidOcrEngine) -> str:
+    """The runtime, its version and, for OpenVINO, the precision it chose."""
+    if engine.runtime != "openvino":
+        return f"onnxruntime {dist_version('onnxruntime')}"
+    try:
+        request = engine._engine.text_det.session.session
+        precision = request.get_compiled_model().get_property(
+            "INFERENCE_PRECISION_HINT"
+        )
+        return f"openvino {dist_version('openvino')}, {precision.get_type_name()}"
+    except Exception:  # noqa: BLE001 - a version string, never worth a failure
+        return f"openvino {dist_version('openvino')}"
 
 
 def _merged(words: list[Word], found: list[Word]) -> list[Word]:

@@ -29,7 +29,7 @@ def is_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def create(name: str, *, threads: int = 0) -> TesseractEngine:
+def create(name: str, *, threads: int = 0, runtime: str = "auto") -> TesseractEngine:
     return TesseractEngine()
 
 
