@@ -562,7 +562,11 @@ class Finding:
 
 
 def _part_of_phi_number(
-    i: int, line_idx: list[int], words: Sequence[Word], found: dict[int, Any]
+    i: int,
+    line_idx: list[int],
+    words: Sequence[Word],
+    found: dict[int, Any],
+    allow: Iterable[str] = (),
 ) -> bool:
     """Word ``i`` is a short bare number read apart from a PHI number beside it
     ("44" and "269715" of the phone number "044 269715"): less than a text height
@@ -574,7 +578,9 @@ def _part_of_phi_number(
     before = [j for j in line_idx if words[j].right <= w.left]
     if before:
         prev = words[max(before, key=lambda j: words[j].right)]
-        if is_annotation(prev.text) and not _SHORT_NUMBER.match(prev.text.strip()):
+        if is_annotation(prev.text, allow) and not _SHORT_NUMBER.match(
+            prev.text.strip()
+        ):
             return False
     for j in line_idx:
         o = words[j]
@@ -1063,7 +1069,7 @@ class PhiDetector:
                             mark(i, "TEXT", "policy", w.score)
                         continue
                     if has_phi and (
-                        _part_of_phi_number(i, line_idx, words, found)
+                        _part_of_phi_number(i, line_idx, words, found, s.allow_list)
                         or _initial_of_name(i, line_idx, words, found)
                     ):
                         mark(i, "PHI_CONTEXT", "policy", w.score)

@@ -365,6 +365,19 @@ def test_a_number_read_apart_from_a_phi_number_beside_it_is_painted(detector):
     }
 
 
+def test_a_sites_own_annotation_keeps_its_value_beside_a_phi_number():
+    # "Zq 80" is an annotation at this site (AllowList): its value is not joined to
+    # the patient ID that follows it.
+    words = [
+        Word("Zq", 0, 0, 16, 14, 0.99, 0),
+        Word("80", 20, 0, 14, 14, 0.99, 0),
+        Word("269715", 40, 0, 45, 14, 0.99, 0),
+    ]
+    identity = [("ID", "PatientID", "269715")]
+    site = PhiDetector(RedactionSettings(allow_list=("Zq",)))
+    assert set(painted(site, words, identity=identity)) == {"269715"}
+
+
 def test_a_single_letter_right_before_a_name_is_its_initial(detector):
     # "A. Tanaka" read as "C" and "Tanaka": C is a marker elsewhere, here an initial.
     words = [Word("C", 0, 0, 8, 14, 0.4, 0), Word("Tanaka", 12, 0, 50, 14, 0.99, 0)]
