@@ -1041,8 +1041,10 @@ class PhiDetector:
         for line_idx in lines.values():
             last = max(line_idx, key=lambda i: words[i].left)
             w = words[last]
-            if not w.line_end or w.clean_right or is_label[last]:
+            if not w.line_end or w.clean_right:
                 continue
+            if is_label[last] and found.get(last, None) is None:
+                continue  # a label, not a value ("Hospital" of "City Hospital West")
             before = [i for i in line_idx if words[i].left < w.left]
             prev = (
                 words[max(before, key=lambda i: words[i].left)].text if before else ""

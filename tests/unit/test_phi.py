@@ -295,6 +295,19 @@ def test_a_header_value_read_only_in_part_at_a_line_end_gets_its_tail(detector):
     assert "M" not in painted(detector, line("kVp", "M"), identity=identity)
 
 
+def test_a_value_word_that_is_also_a_field_label_gets_its_tail(detector):
+    # "Hospital" is a field label elsewhere ("Hospital: ..."); here it is read as
+    # part of the institution, whose faint "West" after it was not read.
+    identity = [("ORGANIZATION", "InstitutionName", "City Hospital West")]
+    hits = painted(detector, line("ty", "Hospital"), identity=identity)
+    assert hits["Hospital"].entity_type == "ORGANIZATION"
+    assert hits["Hospital"].tail_chars > 0
+    # A label the header does not hold as a value gets no tail.
+    other = [("ORGANIZATION", "InstitutionName", "Riverside Medical Ctr")]
+    hits = painted(detector, line("Hospital"), identity=other, use_policy=False)
+    assert "Hospital" not in hits
+
+
 def test_a_long_value_begun_at_a_line_end_gets_its_tail(detector):
     identity = [("ID", "PatientID", "33365968")]
     hits = painted(detector, line("ID", "3336"), identity=identity, use_policy=False)
