@@ -568,10 +568,10 @@ def _part_of_phi_number(
     found: dict[int, Any],
     allow: Iterable[str] = (),
 ) -> bool:
-    """Word ``i`` is a short bare number read apart from a PHI number beside it
-    ("44" and "269715" of the phone number "044 269715"): less than a text height
-    away from a PHI word of at least four digits, and not the value of an
-    annotation ("kVp 80")."""
+    """Word ``i`` is a short bare number read apart from the PHI beside it: less than
+    a text height away from a PHI word of at least four digits ("44" and "269715"
+    of the phone number "044 269715"), or opening the line right before a PHI word
+    ("147" of "147 Elm Street"); not the value of an annotation ("kVp 80")."""
     w = words[i]
     if not _SHORT_NUMBER.match(w.text.strip()):
         return False
@@ -584,9 +584,16 @@ def _part_of_phi_number(
             return False
     for j in line_idx:
         o = words[j]
-        if j not in found or sum(c.isdigit() for c in o.text) < 4:
+        if j not in found:
             continue
-        if max(o.left - w.right, w.left - o.right) <= 0.8 * w.height:
+        gap = max(o.left - w.right, w.left - o.right)
+        if gap > 0.8 * w.height:
+            continue
+        if sum(c.isdigit() for c in o.text) >= 4:
+            return True
+        # A number opening a line, right before its PHI: a house number ("147 Elm
+        # Street"), not an annotation's value (those follow their label).
+        if not before and o.left >= w.right:
             return True
     return False
 
@@ -1062,7 +1069,12 @@ class PhiDetector:
             context = _phi_bands(words, lines, found)
             for key, line_idx in lines.items():
                 has_phi = context[key]
-                for i in line_idx:
+                # Bare numbers last: whether one belongs to the PHI beside it
+                # depends on the words of its line painted as context.
+                for i in sorted(
+                    line_idx,
+                    key=lambda i: bool(_SHORT_NUMBER.match(words[i].text.strip())),
+                ):
                     if i in found:
                         continue
                     w = words[i]

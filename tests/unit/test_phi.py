@@ -378,6 +378,16 @@ def test_a_number_read_apart_from_a_phi_number_beside_it_is_painted(detector):
     }
 
 
+def test_a_number_opening_a_line_right_before_its_phi_is_painted(detector):
+    # "147 Elm Street" with the street misread: the house number is part of it.
+    identity = [("PERSON", "PatientName", "SMITH^JOHN")]
+    hits = painted(detector, line("147", "Elmistreet,", "Smith"), identity=identity)
+    assert {"147", "Elmistreet,", "Smith"} <= set(hits)
+    # Before an annotation, a number is its own (a scale mark, a value).
+    hits = painted(detector, line("120", "kVp", "Smith"), identity=identity)
+    assert "120" not in hits and "kVp" not in hits
+
+
 def test_a_sites_own_annotation_keeps_its_value_beside_a_phi_number():
     # "Zq 80" is an annotation at this site (AllowList): its value is not joined to
     # the patient ID that follows it.
