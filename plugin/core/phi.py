@@ -344,6 +344,8 @@ _ORG_WORDS = re.compile(
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
 )
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
+# A date and its space before a time: "2020-08-24 ", "24.08.2020 ".
+_DATE_CHARS = 11
 # "4/2019", "06.2019", "2019-06": the rest of a date whose day was not read.
 _DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{1,2})$")
 _SHORT_NUMBER = re.compile(r"^[+(]?\d{1,4}\)?$")
@@ -559,6 +561,9 @@ class Finding:
     tail_chars: int = 0
     """Characters of a header value that should follow this word on its line but
     were not read (the detector's line box ended early): its box grows over them."""
+    head_chars: int = 0
+    """Characters of PHI that may precede this word on its line unread (a date
+    before a time): its box grows over them, up to the next word read there."""
 
 
 def _part_of_phi_number(
@@ -1099,6 +1104,17 @@ class PhiDetector:
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif w.score < unsure_below or len(_norm(w.text)) == 0:
                         mark(i, "UNREADABLE", "policy", w.score)
+        for i, f in found.items():
+            w = words[i]
+            if (
+                f.entity_type == "DATE_TIME"
+                and w.line_start
+                and not w.clean_left
+                and _TIME.match(w.text.strip())
+            ):
+                # A time opening the detector's line: the date written before it
+                # ("2020-08-24 15:28:00") may be too faint over anatomy to detect.
+                found[i] = dataclasses.replace(f, head_chars=_DATE_CHARS)
         return sorted(found.values(), key=lambda f: (f.word.top, f.word.left))
 
     def _find_in_text(self, text: str) -> list[tuple[int, int, str, Source, float]]:

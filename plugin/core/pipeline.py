@@ -600,6 +600,8 @@ def _boxes_from_findings(
             )
             if f.tail_chars:
                 right = max(right, _tail_edge(w, f.tail_chars, frame_words, cols))
+            if f.head_chars and words is not None:
+                left = min(left, _head_edge(w, f.head_chars, frame_words))
             top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
             top, bottom = max(0, top), min(rows, bottom)
             boxes.append(
@@ -691,6 +693,18 @@ def _tail_edge(w: Word, chars: int, others: list[Word], cols: int) -> int:
     for o in others:
         if o.left >= w.right and w.beside(o):
             edge = min(edge, o.left - 2)
+    return edge
+
+
+def _head_edge(w: Word, chars: int, others: list[Word]) -> int:
+    """Left edge of a box grown over ``chars`` unread characters before ``w`` (at
+    ``w``'s own character width), stopping two pixels short of the previous word
+    read on the same band."""
+    width = w.width / max(1, len(w.text))
+    edge = max(0, int(w.left - chars * width))
+    for o in others:
+        if o.right <= w.left and w.beside(o):
+            edge = max(edge, o.right + 2)
     return edge
 
 

@@ -1,5 +1,7 @@
 """PHI decisions on OCR words (no OCR here: words are given)."""
 
+import dataclasses
+
 import pytest
 
 from plugin.core.model import Word
@@ -386,6 +388,23 @@ def test_a_number_opening_a_line_right_before_its_phi_is_painted(detector):
     # Before an annotation, a number is its own (a scale mark, a value).
     hits = painted(detector, line("120", "kVp", "Smith"), identity=identity)
     assert "120" not in hits and "kVp" not in hits
+
+
+def test_a_time_opening_a_line_may_have_an_unread_date_before_it(detector):
+    # "2020-08-24 15:28:00" over anatomy, the date not detected: the time's box
+    # grows over where the date would be.
+    identity = [("DATE_TIME", "StudyTime", "152800")]
+    time = Word("15:28:00", 183, 173, 56, 15, 0.99, 0, line_start=True)
+    hits = painted(detector, [time], identity=identity, use_policy=False)
+    assert hits["15:28:00"].head_chars == 11
+    # After a word of its own line (a label), or for a date, nothing is added.
+    label = Word("Time", 140, 173, 30, 15, 0.99, 0, line_start=True)
+    later = dataclasses.replace(time, line_start=False)
+    hits = painted(detector, [label, later], identity=identity)
+    assert hits["15:28:00"].head_chars == 0
+    date = Word("24.08.2020", 0, 0, 70, 15, 0.99, 0, line_start=True)
+    hits = painted(detector, [date], identity=[("DATE_TIME", "StudyDate", "20200824")])
+    assert hits["24.08.2020"].head_chars == 0
 
 
 def test_a_sites_own_annotation_keeps_its_value_beside_a_phi_number():

@@ -400,6 +400,17 @@ def test_a_tail_box_stops_short_of_the_next_word_on_its_band():
     assert _tail_edge(start, 10, [], 200) == 200
 
 
+def test_a_head_box_stops_short_of_the_previous_word_on_its_band():
+    from plugin.core.pipeline import _head_edge
+
+    time = Word("15:28:00", 183, 173, 56, 15, 1.0)  # 7 pixels a character
+    assert _head_edge(time, 11, []) == 183 - 77
+    label = Word("Time", 120, 172, 30, 15, 1.0)  # same band, further left
+    above = Word("Fr", 150, 150, 20, 15, 1.0)  # another band: no effect
+    assert _head_edge(time, 11, [label, above]) == 152
+    assert _head_edge(Word("9:05", 10, 0, 28, 15, 1.0), 11, []) == 0
+
+
 def test_a_box_grown_along_ink_stops_before_the_next_line_on_its_band():
     from plugin.core.pipeline import _within_neighbours
 
