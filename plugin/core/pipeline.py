@@ -475,7 +475,13 @@ def _add_static_findings(
     if not static:
         return
     for f in range(display.shape[0]):
-        findings.setdefault(f, []).extend(static)
+        own = findings.setdefault(f, [])
+        painted = [x.word for x in own]
+        context = _judged_with(
+            words.get(f, []), [x.word for x in static], display[f], identity, engines
+        )
+        own.extend(x for x in context if not x.word.overlaps(painted))
+        own.extend(static)
 
 
 def _changed_regions(
@@ -900,6 +906,18 @@ def _verify(
         new = _boxes_from_findings(leftovers, settings.padding, display.shape)
         # A hit inside an already painted box is the fill read as text: ignore it.
         new = [b for b in new if not _inside_any(b, boxes) and not _kept(b, keep or [])]
+        if round_no == 0 and new:
+            context = _first_words_in_context(
+                leftovers, new, first_words, first_display, identity, engines
+            )
+            context = _boxes_from_findings(
+                context, settings.padding, display.shape, words=first_words
+            )
+            new.extend(
+                b
+                for b in context
+                if not _inside_any(b, boxes + new) and not _kept(b, keep or [])
+            )
         if not new:
             report.verification = {
                 "engine": engines.verifier.name,
@@ -920,6 +938,81 @@ def _verify(
         "remaining_types": sorted({b.entity_type for b in new}),
     }
     raise VerificationError("PHI still readable after painting")
+
+
+def _first_words_in_context(
+    leftovers: dict[int, list[Finding]],
+    new: list[Box],
+    first_words: dict[int, list[Word]],
+    first_display: np.ndarray,
+    identity: HeaderIdentity,
+    engines: Engines,
+) -> dict[int, list[Finding]]:
+    """Words of the first reading that are PHI beside what verification found.
+
+    Verification may read the faint part of a line whose other part the first
+    reading kept ("1, 2019 15:48" after "Sep"): see :func:`_judged_with`.
+    """
+    out: dict[int, list[Finding]] = {}
+    for frame in {b.frame for b in new}:
+        boxes = [(b.left, b.top, b.width, b.height) for b in new if b.frame == frame]
+        extra = [
+            f.word
+            for f in leftovers.get(frame, [])
+            if any(_intersects(f.word, r) for r in boxes)
+        ]
+        out[frame] = _judged_with(
+            first_words.get(frame, []), extra, first_display[frame], identity, engines
+        )
+    return out
+
+
+def _judged_with(
+    words: list[Word],
+    extra: list[Word],
+    image: np.ndarray,
+    identity: HeaderIdentity,
+    engines: Engines,
+) -> list[Finding]:
+    """Findings among ``words`` once the ``extra`` words of another reading join
+    the lines of ``words`` they continue.
+
+    Another reading (verification, the temporal median) may see the faint part of
+    a line whose other part this one read and kept: "753581" after "Tel 035", the
+    rest of a date after "Sep". An extra word on the band of a line, at most
+    ``_BRIDGE`` text heights from it (or from an extra word already joined), joins
+    that line, and the line's own rules decide (a phone number's area code, a
+    date's month, the rest of a PHI line).
+    """
+    joined = list(words)
+    own: set[int] = set()
+    for v in sorted(extra, key=lambda v: v.left):
+        if v.overlaps(words):
+            continue
+        host = next(
+            (
+                o
+                for o in joined
+                if _same_band(o, v)
+                and max(o.left - v.right, v.left - o.right) <= _BRIDGE * o.height
+            ),
+            None,
+        )
+        if host is not None:
+            w = dataclasses.replace(v, line=host.line, line_start=False, line_end=False)
+            own.add(id(w))
+            joined.append(w)
+    if not own:
+        return []
+    joined.sort(key=lambda w: w.left)
+    found = engines.detector.classify(joined, identity, image=image)
+    return [f for f in found if id(f.word) not in own and f.word.overlaps(words)]
+
+
+def _same_band(a: Word, b: Word) -> bool:
+    """``a`` and ``b`` share at least 80 % of the smaller height: one text line."""
+    shared = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return shared >= 0.8 * min(a.height, b.height)
 
 
 def _kept(b: Box, regions: list[Box]) -> bool:

@@ -411,6 +411,27 @@ def test_a_head_box_stops_short_of_the_previous_word_on_its_band():
     assert _head_edge(Word("9:05", 10, 0, 28, 15, 1.0), 11, []) == 0
 
 
+def test_words_another_reading_found_join_the_line_they_continue(engines):
+    from plugin.core.phi import HeaderIdentity
+    from plugin.core.pipeline import _judged_with
+
+    # The first reading kept "Tel 035"; the temporal median read "753581" after it.
+    first = [
+        Word("Tel", 0, 222, 20, 15, 1.0, 7, line_start=True),
+        Word("035", 20, 222, 26, 15, 1.0, 7, line_end=True),
+    ]
+    image = np.zeros((256, 256, 3), np.uint8)
+    identity = HeaderIdentity([])
+    number = Word("753581", 48, 222, 70, 15, 1.0, 0)
+    found = _judged_with(first, [number], image, identity, engines)
+    assert [f.word.text for f in found] == ["035"]
+    # Far from the line (another field of the band), or on another band: no join.
+    far = dataclasses.replace(number, left=150)
+    assert _judged_with(first, [far], image, identity, engines) == []
+    below = dataclasses.replace(number, top=240)
+    assert _judged_with(first, [below], image, identity, engines) == []
+
+
 def test_a_box_grown_along_ink_stops_before_the_next_line_on_its_band():
     from plugin.core.pipeline import _within_neighbours
 
