@@ -453,8 +453,9 @@ def split_glued_labels(
         if image is not None:
             cut = _cut_after_glyphs(image, w, label, estimate, per_unit)
         if cut is None and image is not None:
-            # The gap in the ink nearest the estimate, searched within a character.
-            lo, hi = int(estimate - per_unit), int(estimate + per_unit) + 1
+            # The gap in the ink nearest the estimate, searched within half a
+            # character: glyphs that touch ("Dr.N") or speckle make gaps elsewhere.
+            lo, hi = int(estimate - per_unit / 2), int(estimate + per_unit / 2) + 1
             ink = ink_columns(image, w.top, w.bottom, lo, hi)
             if ink is not None:
                 cut = nearest_gap(ink, max(0, lo), estimate, min_run=1)

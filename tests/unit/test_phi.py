@@ -251,6 +251,23 @@ def test_glued_label_is_cut_right_after_its_last_glyph(detector):
     assert value.reach_left is not None and value.reach_left > colon_ink
 
 
+def test_a_glued_value_whose_first_glyph_touches_the_label_keeps_it(detector):
+    """ "Dr.Novak," where "r", "." and "N" touch: one run of ink from the label into
+    the name. The gap after that run is almost a character past the estimate; the
+    cut is not made there, or the "N" stays beside the label, unpainted."""
+    import numpy as np
+
+    image = np.zeros((40, 260, 3), np.uint8)
+    for lo, hi in [(136, 137), (138, 179), (180, 210), (215, 222), (225, 227)]:
+        image[150 - 140 : 160 - 140, lo:hi] = 255
+    word = Word("Dr.Novak,", 134, 5, 100, 23, 0.99)
+    hits = detector.classify(
+        [word], HeaderIdentity([("PERSON", "PatientName", "NOVAK^MATEO")]), image=image
+    )
+    value = next(f.word for f in hits if f.word.text == "Novak,")
+    assert value.left <= 168, "the N (from about column 168) is the name's"
+
+
 def test_a_misread_letter_of_another_script_is_text_not_punctuation(detector):
     assert not is_annotation("福")
     assert is_annotation("|--|") and is_annotation("·")
