@@ -1010,7 +1010,10 @@ def _judged_with(
 
 
 def _same_band(a: Word, b: Word) -> bool:
-    """``a`` and ``b`` share at least 80 % of the smaller height: one text line."""
+    """``a`` and ``b`` are of one text line: of like height (a detection over a
+    blob of anatomy is not a line) and sharing 80 % of the smaller height."""
+    if max(a.height, b.height) > 1.5 * min(a.height, b.height):
+        return False
     shared = min(a.bottom, b.bottom) - max(a.top, b.top)
     return shared >= 0.8 * min(a.height, b.height)
 

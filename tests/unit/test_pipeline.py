@@ -430,6 +430,9 @@ def test_words_another_reading_found_join_the_line_they_continue(engines):
     assert _judged_with(first, [far], image, identity, engines) == []
     below = dataclasses.replace(number, top=240)
     assert _judged_with(first, [below], image, identity, engines) == []
+    # A tall detection over anatomy ("0" read on a blob) is no line to join.
+    blob = Word("0", 0, 200, 46, 50, 0.4, 7, line_start=True, line_end=True)
+    assert _judged_with([blob], [number], image, identity, engines) == []
 
 
 def test_a_box_grown_along_ink_stops_before_the_next_line_on_its_band():
