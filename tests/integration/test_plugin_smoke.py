@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 
 import numpy as np
 import pydicom
@@ -79,10 +80,17 @@ def test_system_answers(orthanc_url: str) -> None:
 
 
 def test_health(orthanc_url: str) -> None:
-    r = requests.get(orthanc_url + "/redaction/health", timeout=10)
-    assert r.status_code == 200, r.text
-    assert r.headers["Content-Type"].startswith("application/json")
-    body = r.json()
+    # The workers load their models after Orthanc answers: engine_ready turns true
+    # within seconds (run alone, this test is the first to ask).
+    deadline = time.monotonic() + 120
+    while True:
+        r = requests.get(orthanc_url + "/redaction/health", timeout=10)
+        assert r.status_code == 200, r.text
+        assert r.headers["Content-Type"].startswith("application/json")
+        body = r.json()
+        if body["engine_ready"] or body["engine_error"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert body["version"] == __version__
     assert body["ocr_backend"]
     assert body["engine_ready"] is True, body.get("engine_error")

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
         ("ORTHANC__PYTHON_SCRIPT", ("PythonScript",)),
         ("ORTHANC__PIXEL_REDACTION__FILL", ("PixelRedaction", "Fill")),
         ("ORTHANC__PIXEL_REDACTION__OCR_BACKEND", ("PixelRedaction", "OcrBackend")),
+        ("ORTHANC__PIXEL_REDACTION__OCR_RUNTIME", ("PixelRedaction", "OcrRuntime")),
         ("ORTHANC__PIXEL_REDACTION__UID_KEY", ("PixelRedaction", "UidKey")),
         ("ORTHANC__POSTGRESQL__HOST", ("PostgreSQL", "Host")),
         ("ORTHANC__CASE_SENSITIVE_PN", ("CaseSensitivePN",)),
