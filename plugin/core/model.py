@@ -59,6 +59,16 @@ class Word:
         shared = min(self.bottom, other.bottom) - max(self.top, other.top)
         return shared > 0.5 * min(self.height, other.height)
 
+    def one_line(self, other: Word, reach: float) -> bool:
+        """This word and ``other`` are pieces of one text line: they share 80 % of
+        the taller one's height (its top and bottom: a counter set a few pixels
+        lower, or a detection over a blob of anatomy, is another line) and lie at
+        most ``reach`` of those heights apart."""
+        tall = max(self.height, other.height)
+        shared = min(self.bottom, other.bottom) - max(self.top, other.top)
+        gap = max(self.left, other.left) - min(self.right, other.right)
+        return shared >= 0.8 * tall and gap <= reach * tall
+
     def overlaps(self, others: list[Word]) -> bool:
         """True when this word shares at least a third of its area with one of
         ``others``."""

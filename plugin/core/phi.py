@@ -359,7 +359,6 @@ _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 # Lines read side by side less than this many text heights apart are one line for
 # the PHI context of the policy.
 _BAND_GAP = 3.0
-_BAND_SHARE = 0.8
 # A fragment the NER model labels needs this many Latin letters to count.
 _NER_MIN_LETTERS = 4
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -633,17 +632,8 @@ def _phi_bands(
     """
     keys = list(lines)
     spans = [_span([words[i] for i in lines[k]]) for k in keys]
-
-    def one_line(wa: Word, wb: Word) -> bool:
-        gap = max(wa.left, wb.left) - min(wa.right, wb.right)
-        shared = min(wa.bottom, wb.bottom) - max(wa.top, wb.top)
-        tall = max(wa.height, wb.height)
-        # Pieces of one line share its top and bottom; a counter set beside an ID
-        # a few pixels lower is a line of its own.
-        return shared >= _BAND_SHARE * tall and gap <= _BAND_GAP * tall
-
     out: dict[int, bool] = {}
-    for group in connected_groups(spans, one_line):
+    for group in connected_groups(spans, lambda a, b: a.one_line(b, _BAND_GAP)):
         phi = any(i in found for n in group for i in lines[keys[n]])
         out.update((keys[n], phi) for n in group)
     return out

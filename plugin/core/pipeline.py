@@ -913,11 +913,10 @@ def _verify(
             context = _boxes_from_findings(
                 context, settings.padding, display.shape, words=first_words
             )
-            new.extend(
-                b
-                for b in context
-                if not _inside_any(b, boxes + new) and not _kept(b, keep or [])
-            )
+            for b in context:
+                # Checked against the boxes added so far too: one place, one box.
+                if not _inside_any(b, boxes + new) and not _kept(b, keep or []):
+                    new.append(b)
         if not new:
             report.verification = {
                 "engine": engines.verifier.name,
@@ -989,15 +988,7 @@ def _judged_with(
     for v in sorted(extra, key=lambda v: v.left):
         if v.overlaps(words):
             continue
-        host = next(
-            (
-                o
-                for o in joined
-                if _same_band(o, v)
-                and max(o.left - v.right, v.left - o.right) <= _BRIDGE * o.height
-            ),
-            None,
-        )
+        host = next((o for o in joined if o.one_line(v, _BRIDGE)), None)
         if host is not None:
             w = dataclasses.replace(v, line=host.line, line_start=False, line_end=False)
             own.add(id(w))
@@ -1007,15 +998,6 @@ def _judged_with(
     joined.sort(key=lambda w: w.left)
     found = engines.detector.classify(joined, identity, image=image)
     return [f for f in found if id(f.word) not in own and f.word.overlaps(words)]
-
-
-def _same_band(a: Word, b: Word) -> bool:
-    """``a`` and ``b`` are of one text line: of like height (a detection over a
-    blob of anatomy is not a line) and sharing 80 % of the smaller height."""
-    if max(a.height, b.height) > 1.5 * min(a.height, b.height):
-        return False
-    shared = min(a.bottom, b.bottom) - max(a.top, b.top)
-    return shared >= 0.8 * min(a.height, b.height)
 
 
 def _kept(b: Box, regions: list[Box]) -> bool:
