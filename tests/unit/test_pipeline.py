@@ -528,6 +528,38 @@ def test_the_unread_gap_between_two_pieces_of_a_name_is_painted():
     assert not any(b.left < 190 and 180 < b.left + b.width for b in boxes)
 
 
+def test_lines_are_recognised_padded_to_their_own_width_class(engines):
+    from plugin.core.ocr.rapid import _rec_width
+
+    assert _rec_width(1.0) == 96 and _rec_width(3.5) == 192
+    assert _rec_width(20.0) == 960 and _rec_width(41.0) == 2304
+    image = np.zeros((300, 500, 3), np.uint8)
+    img = Image.new("L", (500, 300), 0)
+    font = ImageFont.truetype("DejaVuSans.ttf", 16)
+    ImageDraw.Draw(img).text(
+        (30, 40), "Referring physician Dr. Novak", fill=255, font=font
+    )
+    ImageDraw.Draw(img).text((420, 240), "R", fill=255, font=font)
+    image[np.array(img) > 128] = 255
+    rec = engines.ocr._engine.text_rec
+    session, widths = rec.session, []
+
+    def recording(batch):
+        widths.append(batch.shape[3])
+        return session(batch)
+
+    rec.session = recording
+    try:
+        words = engines.ocr.read(image)
+    finally:
+        rec.session = session
+    texts = [w.text for w in words]
+    assert "R" in texts and "Novak" in texts, texts
+    # The lone "R" is not padded to RapidOCR's 320 pixels; the setting is restored.
+    assert min(widths) == 96 and len(widths) == 2
+    assert rec.rec_image_shape == [3, 48, 320]
+
+
 def test_colour_lines_are_text_not_rulers_or_colour_maps():
     from plugin.core.ocr.rapid import (
         _CHROMA_MIN,
