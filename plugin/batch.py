@@ -28,7 +28,14 @@ from .core.settings import OCR_RUNTIMES, FillMode, Policy, RedactionSettings
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["iter_inputs", "redact_file", "register_cli", "run_batch", "write_atomic"]
+__all__ = [
+    "iter_inputs",
+    "largest_first",
+    "redact_file",
+    "register_cli",
+    "run_batch",
+    "write_atomic",
+]
 
 
 def register_cli(sub: Any) -> None:
@@ -96,6 +103,28 @@ def iter_inputs(inputs: list[Path]) -> Iterator[tuple[Path, Path]]:
             yield item, Path(item.name)
         else:
             raise FileNotFoundError(f"No such file or folder: {item}")
+
+
+def largest_first(files: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
+    """``files`` ordered by decreasing pixel count (frames x rows x columns).
+
+    The workers take files in this order: a long cine started last would keep one
+    worker busy while the others wait (longest jobs first shortens the batch). A
+    header that cannot be read counts as no pixels: that file fails fast anyway.
+    """
+
+    def pixels(path: Path) -> int:
+        try:
+            ds = pydicom.dcmread(
+                path,
+                stop_before_pixels=True,
+                specific_tags=["NumberOfFrames", "Rows", "Columns"],
+            )
+            return int(ds.get("NumberOfFrames") or 1) * int(ds.Rows) * int(ds.Columns)
+        except Exception:  # noqa: BLE001 - only an ordering hint
+            return 0
+
+    return sorted(files, key=lambda f: -pixels(f[0]))
 
 
 def _looks_like_dicom(path: Path) -> bool:
@@ -201,7 +230,7 @@ def run_batch(
     progress: bool = True,
 ) -> dict[str, Any]:
     """Redact every input into ``output``; returns the batch report."""
-    files = list(iter_inputs(inputs))
+    files = largest_first(list(iter_inputs(inputs)))
     jobs = jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(files) or 1))
     threads = 1 if jobs > 1 else 0

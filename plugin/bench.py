@@ -1,7 +1,7 @@
 """Throughput benchmark, ours vs. Presidio: ``orthanc-redact bench SET [--jobs N]``.
 
-Both systems process the same files with the same number of ``spawn`` worker
-processes. Each worker first builds its engines and runs one warm-up image; that
+Both systems process the same files, in the same order (largest first, as
+``redact`` takes them), with the same number of ``spawn`` worker processes. Each worker first builds its engines and runs one warm-up image; that
 is reported as *init* and kept out of the per-file times. A per-file time covers
 reading the file, redacting it and writing the result to a temporary folder.
 
@@ -186,11 +186,13 @@ def format_table(results: list[BenchResult]) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .batch import iter_inputs
+    from .batch import iter_inputs, largest_first
 
-    files = [(p, str(rel)) for p, rel in iter_inputs([Path(args.set)])]
+    found = list(iter_inputs([Path(args.set)]))
     if args.limit:
-        files = files[: args.limit]
+        found = found[: args.limit]
+    # Both systems take the files in the order `redact` does: largest first.
+    files = [(p, str(rel)) for p, rel in largest_first(found)]
     if not files:
         print("no DICOM files found")
         return 2

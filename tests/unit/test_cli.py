@@ -10,7 +10,7 @@ import pytest
 from dicomgen import make_dataset
 from pydicom.uid import ExplicitVRLittleEndian
 
-from plugin.batch import write_atomic
+from plugin.batch import largest_first, write_atomic
 from plugin.cli import main
 
 pytestmark = pytest.mark.ocr
@@ -100,6 +100,19 @@ def test_parallel_workers_and_console_script(tmp_path):
     proc = _run_console_script(src, out, jobs=2)
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["x.dcm", "y.dcm"]
+
+
+def test_workers_take_the_largest_files_first(tmp_path):
+    # A long cine left for last keeps one worker busy while the others wait.
+    paths = {}
+    for name, frames, size in (("a", 1, 128), ("b", 6, 128), ("c", 1, 256)):
+        paths[name] = tmp_path / f"{name}.dcm"
+        ds = make_dataset("MONOCHROME2", 8, 8, False, frames, size, size)
+        ds.save_as(paths[name], enforce_file_format=True)
+    (tmp_path / "bad.dcm").write_bytes(b"not a DICOM file")
+    files = [(p, p.relative_to(tmp_path)) for p in sorted(tmp_path.iterdir())]
+    order = [rel.name for _, rel in largest_first(files)]
+    assert order == ["b.dcm", "c.dcm", "a.dcm", "bad.dcm"]
 
 
 def test_atomic_write_leaves_nothing_when_saving_fails(tmp_path):
