@@ -251,31 +251,57 @@ def _read_all_frames(
     """
     memory = _LineMemory(display, before)
     out: dict[int, list[Word]] = {}
-    rows, cols = display.shape[1:3]
     for f in range(display.shape[0]):
         if f > 0:
-            diff = np.abs(
-                display[f].astype(np.int16) - display[0].astype(np.int16)
-            ).max(axis=2)
-            changed = diff > _SAME_FRAME
-            if not changed.any():
-                out[f] = out[0]
-                continue
-            regions = _changed_regions(changed, out[0])
-            if sum(w * h for _, _, w, h in regions) <= _WHOLE_FRAME * rows * cols:
-                words = [
-                    w for w in out[0] if not any(_intersects(w, r) for r in regions)
-                ]
-                for k, region in enumerate(regions):
-                    words.extend(
-                        engine.read_region(
-                            display[f], region, line_base=(k + 1) * 100_000
-                        )
-                    )
+            words = _read_changes(engine, display[f], display[0], out[0])
+            if words is not None:
                 out[f] = words
                 continue
         out[f] = engine.read(display[f], known=memory.known(f))
         memory.add(f, out[f])
+    return out
+
+
+def _read_again(
+    engine: OcrEngine,
+    display: np.ndarray,
+    previous: np.ndarray,
+    previous_words: dict[int, list[Word]],
+) -> dict[int, list[Word]]:
+    """Words of every frame of ``display``, read before as ``previous`` with
+    ``previous_words`` by the same engine: only what changed since is read again
+    (the repair round of verification reads the boxes it just painted)."""
+    out: dict[int, list[Word]] = {}
+    for f in range(display.shape[0]):
+        words = _read_changes(engine, display[f], previous[f], previous_words[f])
+        out[f] = engine.read(display[f]) if words is None else words
+    return out
+
+
+def _read_changes(
+    engine: OcrEngine, image: np.ndarray, reference: np.ndarray, words: list[Word]
+) -> list[Word] | None:
+    """The words of ``image``, given the ``words`` read on ``reference``.
+
+    Where the two images differ only in small regions (a time stamp, text that
+    appears, a painted box), those are read again, widened to whole lines, and the
+    reference's words elsewhere are kept. None when the changes cover most of the
+    image: it is to be read whole.
+    """
+    changed = (
+        np.abs(image.astype(np.int16) - reference.astype(np.int16)).max(axis=2)
+        > _SAME_FRAME
+    )
+    if not changed.any():
+        return words
+    regions = _changed_regions(changed, words)
+    if sum(w * h for _, _, w, h in regions) > _WHOLE_FRAME * changed.size:
+        return None
+    out = [w for w in words if not any(_intersects(w, r) for r in regions)]
+    # Line numbers of their own: the words kept may come from such regions too.
+    base = max((w.line for w in out), default=0) // 100_000 + 1
+    for k, region in enumerate(regions):
+        out.extend(engine.read_region(image, region, line_base=(base + k) * 100_000))
     return out
 
 
@@ -881,11 +907,18 @@ def _verify(
     """
     assert engines.verifier is not None
     repaired = 0
+    previous: np.ndarray | None = None
+    words: dict[int, list[Word]] = {}
     for round_no in range(_REPAIR_ROUNDS + 1):
         display = pixels.display_frames(ds, painted)
-        words = _read_all_frames(
-            engines.verifier, display, before=(first_display, first_words)
-        )
+        if previous is None:
+            words = _read_all_frames(
+                engines.verifier, display, before=(first_display, first_words)
+            )
+        else:
+            # Only the boxes just painted changed: the rest was read already.
+            words = _read_again(engines.verifier, display, previous, words)
+        previous = display
         leftovers = {
             f: engines.detector.classify(
                 ws, identity, use_policy=False, image=display[f]

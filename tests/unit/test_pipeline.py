@@ -202,20 +202,18 @@ def test_report_carries_no_patient_text(engines):
 
 
 class _LyingVerifier:
-    """Reports the patient's name somewhere new at every reading, so neither the
-    first painting nor the repair round covers it: verification must fail."""
+    """Reads the patient's name where "kVp 120" is written, and again past the end
+    of the box painted over it when that place is read again: neither the first
+    painting nor the repair round covers it, so verification must fail."""
 
     name, version = "lying", "0"
 
-    def __init__(self):
-        self.calls = 0
-
     def read(self, image, *, known=None):
-        self.calls += 1
-        return [Word("DOE^JANE", 100 * self.calls, 300, 80, 16, 0.99, 0)]
+        return [Word("DOE^JANE", 420, 475, 60, 16, 0.99, 0)]
 
     def read_region(self, image, region, *, line_base=0, known=None):
-        return []
+        left, top, width, height = region
+        return [Word("DOE^JANE", left + width - 20, top, 20, height, 0.99, line_base)]
 
 
 def test_fail_closed_when_verification_still_finds_phi(engines):
