@@ -348,6 +348,10 @@ _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
 _DATE_CHARS = 11
 # "4/2019", "06.2019", "2019-06": the rest of a date whose day was not read.
 _DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{1,2})$")
+# Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
+# piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
+_NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
+_VALUE_NUMBER = re.compile(r"^[+(]?\d[\d()./:-]*$")
 _SHORT_NUMBER = re.compile(r"^[+(]?\d{1,4}\)?$")
 _NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA)?$")
 # Frame, image, series and slice counters, also read without their space ("Fr1/12").
@@ -1010,12 +1014,20 @@ class PhiDetector:
                 if k not in matches and not is_label[line_idx[k]]:
                     mark(line_idx[k], entity, "header", 0.8)
             keyed: str | None = None
+            numbers_follow = False
             org_line = any(_ORG_WORDS.match(_norm(words[i].text)) for i in line_idx)
             for i in line_idx:
                 entity = label_entity(words[i].text)
                 if entity is not None:
-                    keyed = entity
+                    keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     continue
+                if numbers_follow and _VALUE_NUMBER.match(words[i].text.strip()):
+                    # "MRN: 181" (the rest too faint to read), "Tel +1 535 854":
+                    # numbers right after the label of an ID, a phone number or a
+                    # date are its value, not measurements.
+                    mark(i, str(keyed), "pattern", 0.8)
+                    continue
+                numbers_follow = False
                 if is_annotation(words[i].text, s.allow_list):
                     continue
                 if keyed is not None:

@@ -928,14 +928,32 @@ def _verify(
         if round_no == 0:
             for f, ws in words.items():
                 known = {id(x.word) for x in leftovers[f]}
+                firsts = first_words.get(f, [])
+                numbers = []
                 for w in ws:
-                    if id(w) in known or is_annotation(w.text, settings.allow_list):
+                    if id(w) in known or w.overlaps(firsts):
                         continue
-                    if label_entity(w.text) is not None or w.overlaps(
-                        first_words.get(f, [])
-                    ):
+                    if is_annotation(w.text, settings.allow_list):
+                        if any(c.isdigit() for c in w.text):
+                            numbers.append(w)
+                        continue
+                    if label_entity(w.text) is not None:
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
+                if numbers:
+                    # "1022" beside the painted "7278 534" of "Policy 7278 5344 2261
+                    # 1022": a number the first reading did not see is judged on
+                    # the line it continues.
+                    leftovers[f].extend(
+                        _judged_with(
+                            firsts,
+                            numbers,
+                            first_display[f],
+                            identity,
+                            engines,
+                            of_extra=True,
+                        )
+                    )
         new = _boxes_from_findings(leftovers, settings.padding, display.shape)
         # A hit inside an already painted box is the fill read as text: ignore it.
         new = [b for b in new if not _inside_any(b, boxes) and not _kept(b, keep or [])]
@@ -1005,9 +1023,12 @@ def _judged_with(
     image: np.ndarray,
     identity: HeaderIdentity,
     engines: Engines,
+    *,
+    of_extra: bool = False,
 ) -> list[Finding]:
     """Findings among ``words`` once the ``extra`` words of another reading join
-    the lines of ``words`` they continue.
+    the lines of ``words`` they continue (with ``of_extra``: the findings among the
+    ``extra`` words, see :func:`_reaching`).
 
     Another reading (verification, the temporal median) may see the faint part of
     a line whose other part this one read and kept: "753581" after "Tel 035", the
@@ -1030,7 +1051,34 @@ def _judged_with(
         return []
     joined.sort(key=lambda w: w.left)
     found = engines.detector.classify(joined, identity, image=image)
+    if of_extra:
+        return [_reaching(f, found, own) for f in found if id(f.word) in own]
     return [f for f in found if id(f.word) not in own and f.word.overlaps(words)]
+
+
+def _reaching(f: Finding, found: list[Finding], own: set[int]) -> Finding:
+    """``f`` (a word another reading added to a line) widened to the PHI words of
+    that line beside it: words of two readings do not meet at a cut between them,
+    and the faint glyphs between them ("2261" between "534" and "1022" of "Policy
+    7278 5344 2261 1022") are painted with it."""
+    v = f.word
+    reach = _BRIDGE * v.height
+    beside = [
+        g.word
+        for g in found
+        if id(g.word) not in own and g.word.line == v.line and v.beside(g.word)
+    ]
+    left = max(
+        (w.right for w in beside if 0 <= v.left - w.right <= reach), default=None
+    )
+    right = min(
+        (w.left for w in beside if 0 <= w.left - v.right <= reach), default=None
+    )
+    x0 = v.left if left is None else left
+    x1 = v.right if right is None else right
+    if (x0, x1) == (v.left, v.right):
+        return f
+    return dataclasses.replace(f, word=dataclasses.replace(v, left=x0, width=x1 - x0))
 
 
 def _kept(b: Box, regions: list[Box]) -> bool:

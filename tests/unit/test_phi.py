@@ -123,6 +123,27 @@ def test_words_after_a_field_label_are_phi_of_its_type(detector, label, entity):
     assert {h.entity_type for h in hits.values()} == {entity}
 
 
+@pytest.mark.parametrize(
+    "words,phi",
+    [
+        # The rest of the value too faint to read: what was read is still PHI.
+        (("MRN:", "181"), {"181"}),
+        (("Tel", "+1", "535", "854"), {"+1", "535", "854"}),
+        (("DOB", "12.05."), {"12.05."}),
+        # After the numbers, the line's annotations are annotations again.
+        (("ID:", "4471", "kVp", "120"), {"4471"}),
+        # A person's label announces no number.
+        (("Dr.", "120"), set()),
+    ],
+)
+def test_numbers_right_after_an_id_phone_or_date_label_are_its_value(
+    detector, words, phi
+):
+    hits = painted(detector, line(*words), use_policy=False)
+    assert set(hits) == phi
+    assert {h.source for h in hits.values()} <= {"pattern"}
+
+
 def test_institution_line_and_clock_time(detector):
     hits = painted(
         detector, line("Hillcrest", "Health") + line("Exam", "08:18:22", line_no=1)

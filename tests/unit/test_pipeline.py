@@ -433,6 +433,31 @@ def test_words_another_reading_found_join_the_line_they_continue(engines):
     assert _judged_with([blob], [number], image, identity, engines) == []
 
 
+def test_a_number_verification_reads_beside_painted_phi_is_judged_on_its_line(
+    engines,
+):
+    from plugin.core.phi import HeaderIdentity
+    from plugin.core.pipeline import _judged_with
+
+    # "Policy 7278 5344 2261 1022": the first reading stopped at "534" where the
+    # number runs over darker anatomy; verification reads "1022" on the painted image.
+    first = [
+        Word("Policy", 573, 331, 43, 20, 1.0, 6, line_start=True),
+        Word("7278", 616, 331, 36, 20, 1.0, 6),
+        Word("534", 652, 331, 27, 20, 1.0, 6, line_end=True),
+    ]
+    image = np.zeros((400, 800, 3), np.uint8)
+    identity = HeaderIdentity([])
+    number = Word("1022", 723, 329, 45, 24, 1.0, 5, line_start=True, line_end=True)
+    found = _judged_with(first, [number], image, identity, engines, of_extra=True)
+    assert [(f.word.text, f.entity_type) for f in found] == [("1022", "ID")]
+    # Its box reaches back to the PHI before it: "2261" between the two is painted.
+    assert (found[0].word.left, found[0].word.right) == (679, 768)
+    # A number beside a line that is no PHI stays an annotation.
+    scale = [Word("Depth", 640, 331, 43, 20, 1.0, 6, line_start=True, line_end=True)]
+    assert _judged_with(scale, [number], image, identity, engines, of_extra=True) == []
+
+
 def test_a_box_grown_along_ink_stops_before_the_next_line_on_its_band():
     from plugin.core.pipeline import _within_neighbours
 
