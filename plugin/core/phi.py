@@ -456,6 +456,8 @@ def split_glued_labels(
         if image is not None:
             cut = _cut_after_glyphs(image, w, label, estimate, per_unit)
         if cut is None and image is not None:
+            cut = _cut_before_value(image, w, value, estimate, per_unit)
+        if cut is None and image is not None:
             # The gap in the ink nearest the estimate, searched within half a
             # character: glyphs that touch ("Dr.N") or speckle make gaps elsewhere.
             lo, hi = int(estimate - per_unit / 2), int(estimate + per_unit / 2) + 1
@@ -516,6 +518,34 @@ def _cut_after_glyphs(
     # Right where the label's ink ends: the whole gap goes to the value, whose first
     # glyph may reach into it with a faint edge.
     return end
+
+
+def _cut_before_value(
+    image: np.ndarray, w: Word, value: str, estimate: float, per_unit: float
+) -> int | None:
+    """Where the value's first glyph starts, counting its glyphs as ink runs from
+    the right end of the word.
+
+    "MRN:338016581" in a serif font: "MRN" is one run of touching glyphs, so
+    counting from the left fails, but the nine digits stand apart. Trusted only
+    when the gap before the value is at least as wide as every gap between its
+    glyphs (a speck of noise splitting a glyph would move the count into the
+    value) and lies within a character of the estimate; None otherwise.
+    """
+    glyphs = len(value.replace(" ", ""))
+    ink = ink_columns(image, w.top, w.bottom, w.left, w.right)
+    if ink is None or " " in value:
+        return None
+    runs = ink_runs(ink, max(0, w.left))
+    if len(runs) <= glyphs:
+        return None
+    start, end = runs[-glyphs][0], runs[-glyphs - 1][1]
+    inner = [b[0] - a[1] for a, b in zip(runs[-glyphs:], runs[-glyphs + 1 :])]
+    if start - end < max([2, *inner]) or abs(start - estimate) > per_unit:
+        return None
+    # The middle of the gap: the label's last glyph and the value's first both have
+    # a faint edge reaching into it.
+    return (end + start) // 2
 
 
 _OCR_CONFUSIONS = str.maketrans("0158", "OISB")

@@ -272,6 +272,33 @@ def test_glued_label_is_cut_right_after_its_last_glyph(detector):
     assert value.reach_left is not None and value.reach_left > colon_ink
 
 
+def test_glued_label_of_touching_glyphs_is_cut_before_the_value_glyphs(detector):
+    """ "MRN:338016581" in a serif font: "MRN" is one run of ink, so its glyphs
+    cannot be counted; the value's nine digits can, from the right. The cut falls
+    in the space before the first digit, and the colon stays with the label."""
+    import numpy as np
+
+    image = np.zeros((40, 220, 3), np.uint8)
+    runs = [(10, 69), (71, 74)]  # "MRN" touching, then the colon
+    runs += [(82 + 12 * k, 92 + 12 * k) for k in range(9)]  # the digits
+    for lo, hi in runs:
+        image[10:25, lo:hi] = 255
+    word = Word("MRN:338016581", 10, 5, 188, 25, 0.99)
+    hits = detector.classify(
+        [word], HeaderIdentity([("ID", "PatientID", "338016581")]), image=image
+    )
+    value = next(f.word for f in hits if f.word.text == "338016581")
+    assert 74 < value.left <= 82 and value.clean_left
+    # A first digit broken in two (noise, a faint stroke) makes the count
+    # unreliable: the narrow gap inside it is no cut.
+    image[10:25, 86:87] = 0
+    hits = detector.classify(
+        [word], HeaderIdentity([("ID", "PatientID", "338016581")]), image=image
+    )
+    value = next(f.word for f in hits if f.word.text == "338016581")
+    assert value.left <= 74, "the value keeps the benefit of the doubt"
+
+
 def test_a_glued_value_whose_first_glyph_touches_the_label_keeps_it(detector):
     """ "Dr.Novak," where "r", "." and "N" touch: one run of ink from the label into
     the name. The gap after that run is almost a character past the estimate; the
