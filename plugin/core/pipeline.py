@@ -1052,21 +1052,32 @@ def _judged_with(
     joined.sort(key=lambda w: w.left)
     found = engines.detector.classify(joined, identity, image=image)
     if of_extra:
-        return [_reaching(f, found, own) for f in found if id(f.word) in own]
+        phi = {id(f.word) for f in found}
+        kept = [w for w in joined if id(w) not in phi]
+        return [_reaching(f, found, own, kept) for f in found if id(f.word) in own]
     return [f for f in found if id(f.word) not in own and f.word.overlaps(words)]
 
 
-def _reaching(f: Finding, found: list[Finding], own: set[int]) -> Finding:
+def _reaching(
+    f: Finding, found: list[Finding], own: set[int], kept: list[Word]
+) -> Finding:
     """``f`` (a word another reading added to a line) widened to the PHI words of
     that line beside it: words of two readings do not meet at a cut between them,
     and the faint glyphs between them ("2261" between "534" and "1022" of "Policy
-    7278 5344 2261 1022") are painted with it."""
+    7278 5344 2261 1022") are painted with it. Not across a ``kept`` word."""
     v = f.word
     reach = _BRIDGE * v.height
     beside = [
         g.word
         for g in found
-        if id(g.word) not in own and g.word.line == v.line and v.beside(g.word)
+        if id(g.word) not in own
+        and g.word.line == v.line
+        and v.beside(g.word)
+        and not any(
+            k.beside(v)
+            and min(g.word.right, v.right) <= k.left < max(g.word.left, v.left)
+            for k in kept
+        )
     ]
     left = max(
         (w.right for w in beside if 0 <= v.left - w.right <= reach), default=None

@@ -453,6 +453,13 @@ def test_a_number_verification_reads_beside_painted_phi_is_judged_on_its_line(
     assert [(f.word.text, f.entity_type) for f in found] == [("1022", "ID")]
     # Its box reaches back to the PHI before it: "2261" between the two is painted.
     assert (found[0].word.left, found[0].word.right) == (679, 768)
+    # Not across a word the first reading kept (a marker between the two).
+    marker = Word("R", 688, 331, 10, 20, 1.0, 6)
+    long_number = dataclasses.replace(number, text="22611022")
+    found = _judged_with(
+        [*first, marker], [long_number], image, identity, engines, of_extra=True
+    )
+    assert [(f.word.left, f.word.right) for f in found] == [(723, 768)]
     # A number beside a line that is no PHI stays an annotation.
     scale = [Word("Depth", 640, 331, 43, 20, 1.0, 6, line_start=True, line_end=True)]
     assert _judged_with(scale, [number], image, identity, engines, of_extra=True) == []
