@@ -348,6 +348,9 @@ _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
 _DATE_CHARS = 11
 # "4/2019", "06.2019", "2019-06": the rest of a date whose day was not read.
 _DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{1,2})$")
+# A glyph or two read from a region this many times the median text height is a
+# blob of anatomy (see _blob).
+_BLOB_HEIGHTS = 2.5
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
 _NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
@@ -688,6 +691,17 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
             a = start + m.start() + lead
             pieces.append((a, a + len(piece.strip())))
     return pieces
+
+
+def _blob(w: Word, words: Sequence[Word]) -> bool:
+    """``w`` is a detection over a blob of anatomy, not text: a glyph or two read
+    from a region at least ``_BLOB_HEIGHTS`` times as tall as the frame's text
+    lines (a doppler colour patch read as "0" or "福"). Painting it as unreadable
+    text would paint the annotations beside it."""
+    heights = sorted(o.height for o in words if o is not w)
+    if len(heights) < 3 or len(w.text.strip()) > 2:
+        return False
+    return w.height >= _BLOB_HEIGHTS * heights[len(heights) // 2]
 
 
 def _norm(text: str) -> str:
@@ -1135,7 +1149,9 @@ class PhiDetector:
                             # "Bom 1956-08-28", "DDB 10/16/1961": the label, misread.
                             continue
                         mark(i, "PHI_CONTEXT", "policy", w.score)
-                    elif w.score < unsure_below or len(_norm(w.text)) == 0:
+                    elif (
+                        w.score < unsure_below or len(_norm(w.text)) == 0
+                    ) and not _blob(w, words):
                         mark(i, "UNREADABLE", "policy", w.score)
         for i, f in found.items():
             w = words[i]

@@ -144,6 +144,17 @@ def test_numbers_right_after_an_id_phone_or_date_label_are_its_value(
     assert {h.source for h in hits.values()} <= {"pattern"}
 
 
+def test_a_glyph_read_from_a_blob_of_anatomy_is_not_unreadable_text(detector):
+    # A doppler colour patch 50 pixels tall, read as one unsure glyph, beside
+    # annotations 13 pixels tall: painting it would paint "Fr 1/3" too.
+    text = line("Fr", "1/3") + line("Depth", "12", "cm", line_no=1)
+    blob = Word("福", 106, 135, 60, 50, 0.12, line=5)
+    assert "福" not in painted(detector, [*text, blob])
+    # The same unsure glyph at the height of the text is doubt, painted.
+    glyph = dataclasses.replace(blob, height=14, width=14)
+    assert painted(detector, [*text, glyph])["福"].entity_type == "UNREADABLE"
+
+
 def test_institution_line_and_clock_time(detector):
     hits = painted(
         detector, line("Hillcrest", "Health") + line("Exam", "08:18:22", line_no=1)
