@@ -456,17 +456,23 @@ def split_glued_labels(
         per_unit = w.width / sum(weights)
         estimate = w.left + per_unit * sum(weights[: len(label)])
         cut = None
-        if image is not None:
-            cut = _cut_after_glyphs(image, w, label, estimate, per_unit)
-        if cut is None and image is not None:
-            cut = _cut_before_value(image, w, value, estimate, per_unit)
+        ink = (
+            None
+            if image is None
+            else ink_columns(image, w.top, w.bottom, w.left, w.right)
+        )
+        if ink is not None:
+            runs = ink_runs(ink, max(0, w.left))
+            cut = _cut_after_glyphs(runs, w, label, estimate, per_unit)
+            if cut is None:
+                cut = _cut_before_value(runs, value, estimate, per_unit)
         if cut is None and image is not None:
             # The gap in the ink nearest the estimate, searched within half a
             # character: glyphs that touch ("Dr.N") or speckle make gaps elsewhere.
             lo, hi = int(estimate - per_unit / 2), int(estimate + per_unit / 2) + 1
-            ink = ink_columns(image, w.top, w.bottom, lo, hi)
-            if ink is not None:
-                cut = nearest_gap(ink, max(0, lo), estimate, min_run=1)
+            window = ink_columns(image, w.top, w.bottom, lo, hi)
+            if window is not None:
+                cut = nearest_gap(window, max(0, lo), estimate, min_run=1)
         clean = cut is not None
         # The value's box may take the whole gap: the label's ink ends before the
         # cut, and a first glyph's faint edge (an italic's foot) reaches into it.
@@ -496,9 +502,10 @@ def split_glued_labels(
 
 
 def _cut_after_glyphs(
-    image: np.ndarray, w: Word, label: str, estimate: float, per_unit: float
+    runs: list[tuple[int, int]], w: Word, label: str, estimate: float, per_unit: float
 ) -> int | None:
-    """Where the label's last glyph ends, counting glyphs as ink runs.
+    """Where the label's last glyph ends, counting glyphs as the ink ``runs`` of
+    the word ``w``.
 
     "ID:349476574": the third run of ink from the left is the colon, and the cut goes
     just after it. Trusted only when the label's glyphs stand apart (as many runs as
@@ -507,10 +514,6 @@ def _cut_after_glyphs(
     it; None otherwise.
     """
     glyphs = len(label.replace(" ", ""))
-    ink = ink_columns(image, w.top, w.bottom, w.left, w.right)
-    if ink is None:
-        return None
-    runs = ink_runs(ink, max(0, w.left))
     if len(runs) - glyphs < len(w.text.replace(" ", "")) - glyphs:
         # Fewer runs after the cut than value characters: two glyphs touch
         # somewhere, perhaps in the label, and the count would cut into the value.
@@ -524,10 +527,10 @@ def _cut_after_glyphs(
 
 
 def _cut_before_value(
-    image: np.ndarray, w: Word, value: str, estimate: float, per_unit: float
+    runs: list[tuple[int, int]], value: str, estimate: float, per_unit: float
 ) -> int | None:
-    """Where the value's first glyph starts, counting its glyphs as ink runs from
-    the right end of the word.
+    """Where the value's first glyph starts, counting its glyphs as the word's ink
+    ``runs`` from the right end of the word.
 
     "MRN:338016581" in a serif font: "MRN" is one run of touching glyphs, so
     counting from the left fails, but the nine digits stand apart. Trusted only
@@ -535,12 +538,8 @@ def _cut_before_value(
     glyphs (a speck of noise splitting a glyph would move the count into the
     value) and lies within a character of the estimate; None otherwise.
     """
-    glyphs = len(value.replace(" ", ""))
-    ink = ink_columns(image, w.top, w.bottom, w.left, w.right)
-    if ink is None or " " in value:
-        return None
-    runs = ink_runs(ink, max(0, w.left))
-    if len(runs) <= glyphs:
+    glyphs = len(value)
+    if " " in value or len(runs) <= glyphs:
         return None
     start, end = runs[-glyphs][0], runs[-glyphs - 1][1]
     inner = [b[0] - a[1] for a, b in zip(runs[-glyphs:], runs[-glyphs + 1 :])]
