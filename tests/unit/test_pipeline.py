@@ -590,6 +590,25 @@ def test_lines_are_recognised_padded_to_their_own_width_class(engines):
     assert rec.rec_image_shape == [3, 48, 320]
 
 
+def test_the_verifier_runs_the_readers_models_with_thresholds_of_its_own(engines):
+    """One compiled copy of each model per process (memory, start-up time), while
+    verification keeps its lower box threshold."""
+    det, vdet = engines.ocr._engine.text_det, engines.verifier._engine.text_det
+    assert vdet.session is det.session
+    assert (
+        engines.verifier._engine.text_rec.session
+        is engines.ocr._engine.text_rec.session
+    )
+    assert (det.postprocess_op.box_thresh, vdet.postprocess_op.box_thresh) == (0.5, 0.4)
+    image = np.zeros((120, 400, 3), np.uint8)
+    img = Image.new("L", (400, 120), 0)
+    font = ImageFont.truetype("DejaVuSans.ttf", 16)
+    ImageDraw.Draw(img).text((20, 40), "Operator Dr. Novak", fill=255, font=font)
+    image[np.array(img) > 128] = 255
+    assert "Novak" in [w.text for w in engines.verifier.read(image)]
+    assert "Novak" in [w.text for w in engines.ocr.read(image)]
+
+
 def test_colour_lines_are_text_not_rulers_or_colour_maps():
     from plugin.core.ocr.rapid import (
         _CHROMA_MIN,

@@ -112,9 +112,7 @@ class RapidOcrEngine:
             }
         )
         self._engine = RapidOCR(params=params)
-        # Load both models now: read_region adjusts the detector directly.
-        self._engine._load_det_model()
-        self._engine._load_rec_model()
+        _load_models(self._engine, (runtime, threads))
         self._verify = verify
         self.name = "rapidocr-verify" if verify else "rapidocr"
         self.runtime = runtime
@@ -351,6 +349,29 @@ class RapidOcrEngine:
                     )
                 )
         return words
+
+
+_LOADED: dict[tuple[str, int], tuple[Any, Any]] = {}
+"""The detector and recogniser loaded first in this process, per (runtime, threads)."""
+
+
+def _load_models(engine: Any, key: tuple[str, int]) -> None:
+    """Give ``engine`` (a RapidOCR) its detector and recogniser now, not on first
+    use (``read_region`` adjusts the detector directly).
+
+    Both variants run the same two models; only the detector's thresholds differ.
+    The second engine of a process shares the first one's compiled models, with
+    thresholds of its own: the runtime compiles them once, and holds them once.
+    """
+    loaded = _LOADED.get(key)
+    if loaded is None:
+        _LOADED[key] = engine._load_det_model(), engine._load_rec_model()
+        return
+    det, rec = (copy.copy(model) for model in loaded)
+    det.postprocess_op = copy.copy(det.postprocess_op)
+    for name in ("thresh", "box_thresh", "unclip_ratio"):
+        setattr(det.postprocess_op, name, engine.cfg.Det[name])
+    engine.text_det, engine.text_rec = det, rec
 
 
 def _runtime_version(engine: RapidOcrEngine) -> str:
