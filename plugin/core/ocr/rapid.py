@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import functools
 import logging
+import types
 import unicodedata
 from typing import Any
 
@@ -365,13 +367,40 @@ def _load_models(engine: Any, key: tuple[str, int]) -> None:
     """
     loaded = _LOADED.get(key)
     if loaded is None:
-        _LOADED[key] = engine._load_det_model(), engine._load_rec_model()
-        return
-    det, rec = (copy.copy(model) for model in loaded)
-    det.postprocess_op = copy.copy(det.postprocess_op)
-    for name in ("thresh", "box_thresh", "unclip_ratio"):
-        setattr(det.postprocess_op, name, engine.cfg.Det[name])
-    engine.text_det, engine.text_rec = det, rec
+        det, rec = engine._load_det_model(), engine._load_rec_model()
+        _LOADED[key] = det, rec
+    else:
+        det, rec = (copy.copy(model) for model in loaded)
+        det.postprocess_op = copy.copy(det.postprocess_op)
+        for name in ("thresh", "box_thresh", "unclip_ratio"):
+            setattr(det.postprocess_op, name, engine.cfg.Det[name])
+        engine.text_det, engine.text_rec = det, rec
+    det.get_preprocess = types.MethodType(_det_input, det)
+
+
+def _det_input(det: Any) -> Any:
+    """The detector's input preparation (its ``get_preprocess``), in float32."""
+    return _det_input_class()(det.limit_side_len, det.limit_type, det.mean, det.std)
+
+
+@functools.cache
+def _det_input_class() -> type:
+    from rapidocr.ch_ppocr_det.utils import DetPreProcess
+
+    class DetInput(DetPreProcess):  # type: ignore[misc]
+        """RapidOCR's, normalising in float32: it does so in float64 (its mean and
+        deviation are float64 arrays), a tenth of a detection's time."""
+
+        def __call__(self, img: np.ndarray) -> np.ndarray | None:
+            resized = self.resize(img)
+            if resized is None:
+                return None
+            x = resized.astype(np.float32)
+            x *= (self.scale / self.std).astype(np.float32)
+            x -= (self.mean / self.std).astype(np.float32)
+            return np.ascontiguousarray(x.transpose(2, 0, 1))[None]
+
+    return DetInput
 
 
 def _runtime_version(engine: RapidOcrEngine) -> str:
