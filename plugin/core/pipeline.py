@@ -26,7 +26,14 @@ from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word, bounds
 from .ocr import OcrEngine, create_engine
 from .ocr.base import KnownLines
-from .phi import Finding, HeaderIdentity, PhiDetector, is_annotation, label_entity
+from .phi import (
+    Finding,
+    HeaderIdentity,
+    PhiDetector,
+    is_annotation,
+    is_blob,
+    label_entity,
+)
 from .settings import RedactionSettings
 from .versions import dist_version
 
@@ -488,8 +495,14 @@ def _add_static_findings(
         image=image,
     )
     allow = engines.settings.allow_list
+    # Vocabulary judged PHI on its frame is no annotation ("2020" read alone,
+    # the start of a header date).
     annotations = [
-        w for ws in words.values() for w in ws if is_annotation(w.text, allow)
+        w
+        for f, ws in words.items()
+        for w in ws
+        if is_annotation(w.text, allow)
+        and not w.overlaps([x.word for x in findings.get(f, [])])
     ]
     static = [
         # The temporal image shows the faint text at full contrast: follow its ink
@@ -630,10 +643,12 @@ def _boxes_from_findings(
                     pad_x + (end_x if w.line_end else 0),
                 ),
             )
+            # Unread characters are measured from the word read, not from its
+            # extension along the ink (two estimates of the same glyphs).
             if f.tail_chars:
-                right = max(right, _tail_edge(w, f.tail_chars, frame_words, cols))
+                right = max(right, _tail_edge(f.word, f.tail_chars, frame_words, cols))
             if f.head_chars and words is not None:
-                left = min(left, _head_edge(w, f.head_chars, frame_words))
+                left = min(left, _head_edge(f.word, f.head_chars, frame_words))
             top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
             top, bottom = max(0, top), min(rows, bottom)
             boxes.append(
@@ -937,7 +952,9 @@ def _verify(
                         if any(c.isdigit() for c in w.text):
                             numbers.append(w)
                         continue
-                    if label_entity(w.text) is not None:
+                    if label_entity(w.text) is not None or is_blob(w, ws):
+                        # A label; a glyph read from a detection over anatomy (on
+                        # the equalised image, once a whole frame read as "分").
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
                 if numbers:

@@ -3,6 +3,7 @@
 import dataclasses
 import json
 
+import cv2
 import numpy as np
 import pytest
 from dicomgen import FAKE_IDENTITY, make_dataset
@@ -176,6 +177,34 @@ def test_faint_text_of_a_noisy_cine_is_read_on_the_temporal_median(engines):
     assert {(f, "PERSON") for f in range(frames)} <= names
 
 
+def test_vocabulary_judged_phi_on_a_frame_does_not_veto_the_temporal_line(engines):
+    from plugin.core.phi import Finding, HeaderIdentity
+    from plugin.core.pipeline import _add_static_findings
+
+    # A date over a cine; the frames read only "2020" of it (a bare number,
+    # vocabulary), judged there the start of the header's date: the median's
+    # whole "2020-03-20" is still painted on every frame.
+    frames = 4
+    display = np.full((frames, 128, 256, 3), 90, np.uint8)
+    img = Image.new("L", (256, 128), 0)
+    font = ImageFont.truetype("DejaVuSans.ttf", 14)
+    ImageDraw.Draw(img).text((60, 40), "2020-03-20", fill=255, font=font)
+    display[:, np.array(img) > 128] = 230
+    identity = HeaderIdentity([("DATE_TIME", "StudyDate", "20200320")])
+    start = Word("2020", 58, 39, 38, 18, 1.0, 0, line_start=True, line_end=True)
+    words = {f: [start] for f in range(frames)}
+
+    def painted_lines(findings):
+        _add_static_findings(findings, words, display, identity, engines)
+        return {(f, x.word.right >= 130) for f, fs in findings.items() for x in fs}
+
+    findings = {f: [Finding(start, "DATE_TIME", "header", 0.8)] for f in range(frames)}
+    assert {(f, True) for f in range(frames)} <= painted_lines(findings)
+    # Where the frames' "2020" is kept as vocabulary, the reading of the frames
+    # wins over the median's blur at that place.
+    assert painted_lines({}) == set()
+
+
 def test_nothing_to_redact_keeps_pixel_data_byte_for_byte(engines):
     ds = burned(items=[((420, 450), "R"), ((420, 475), "kVp 120")])
     result = redact_dataset(ds, SETTINGS, engines=engines)
@@ -225,6 +254,35 @@ def test_fail_closed_when_verification_still_finds_phi(engines):
     assert result.report.status == "failed"
     assert result.report.reason == "verification"
     assert result.report.verification["passed"] is False
+
+
+class _BlobSeeingVerifier:
+    """The real verifier, which also detects the whole frame as one line of text
+    and reads a glyph there (seen on the equalised image of a cine frame)."""
+
+    def __init__(self, real):
+        self.real, self.name, self.version = real, real.name, real.version
+
+    def read(self, image, *, known=None):
+        rows, cols = image.shape[:2]
+        blob = Word("分", 0, 0, cols - 10, rows - 6, 0.43, 99)
+        return [*self.real.read(image, known=known), blob]
+
+    def read_region(self, image, region, *, line_base=0):
+        return self.real.read_region(image, region, line_base=line_base)
+
+
+def test_a_glyph_verification_reads_over_the_whole_frame_paints_nothing(engines):
+    seeing = Engines.__new__(Engines)
+    seeing.__dict__.update(engines.__dict__)
+    seeing.verifier = _BlobSeeingVerifier(engines.verifier)
+    ds = burned()
+    before = pixels.read_frames(ds)
+    result = redact_dataset(ds, SETTINGS, engines=seeing)
+    assert result.report.status == "done", result.report.message
+    after = pixels.read_frames(result.dataset)
+    assert np.array_equal(region(before, ANNOT_BOX), region(after, ANNOT_BOX))
+    assert all(b.width * b.height < 0.25 * 512 * 512 for b in result.report.boxes)
 
 
 def test_unsupported_and_missing_pixels(engines):
@@ -558,6 +616,24 @@ def test_the_unread_gap_between_two_pieces_of_a_name_is_painted():
     assert not any(b.left < 190 and 180 < b.left + b.width for b in boxes)
 
 
+def test_unread_characters_are_measured_from_the_word_not_its_ink_extension():
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    # "19" of a date, its line ending where the background turns bright: the box
+    # follows the bright "ink" 1.5 heights, and the two characters the header
+    # says are missing are not added on top of that.
+    display = np.full((1, 100, 300, 3), 40, np.uint8)
+    display[0, 40:60, 100:118:3] = 200  # the glyphs of "19"
+    display[0, 40:60, 118:] = 200  # bright anatomy from there on
+    word = Word("19", 100, 40, 18, 20, 1.0, line=0)
+    findings = {0: [Finding(word, "DATE_TIME", "header", 0.8, tail_chars=2)]}
+    (box,) = _boxes_from_findings(findings, 2, display.shape[:3], display=display)
+    extended = word.right + int(1.5 * word.height)
+    assert box.left + box.width >= word.right + 18, "the two characters are painted"
+    assert box.left + box.width <= extended + 8
+
+
 def test_lines_are_recognised_padded_to_their_own_width_class(engines):
     from plugin.core.ocr.rapid import _rec_width
 
@@ -635,6 +711,18 @@ def test_colour_lines_are_text_not_rulers_or_colour_maps():
     # (and its green channel), not as lines of colour; a grey image has no colour.
     words = [Word("jane doe", 148, 38, 66, 20, 1.0)]
     assert _colour_lines(chroma > _CHROMA_MIN, words) == []
+    # Bold letters touching one another are one piece of colour, still a line;
+    # a bar of colour and a blob of colour flow are not.
+    bold = Image.new("L", (300, 200), 0)
+    ImageDraw.Draw(bold).text((40, 90), "Brennan,", fill=255, font=font)
+    glued = cv2.dilate((np.array(bold) > 128).astype(np.uint8), np.ones((1, 3)))
+    assert cv2.connectedComponents(glued)[0] - 1 < 3
+    assert len(_colour_lines(glued > 0, [])) == 1
+    bar = np.zeros((200, 300), bool)
+    bar[90:104, 40:110] = True
+    blob = np.zeros((200, 300), np.uint8)
+    cv2.ellipse(blob, (150, 100), (26, 16), 20, 0, 360, 1, -1)
+    assert _colour_lines(bar, []) == [] and _colour_lines(blob > 0, []) == []
     rainbow = np.random.default_rng(0).integers(0, 255, (200, 300, 3), np.uint8)
     assert (_chroma(rainbow) > _CHROMA_MIN).mean() > _CHROMA_SPARSE
     assert _chroma(np.repeat(image[..., :1], 3, axis=2)) is None

@@ -45,6 +45,10 @@ _CHROMA_MIN = 24
 _CHROMA_SPARSE = 0.15
 _CHROMA_MIN_PIXELS = 12
 _CHROMA_MIN_GLYPHS = 3
+# A row of a colour region coloured over this share of its width is a bar; a
+# word of touching letters is at least this many times as long as it is high.
+_CHROMA_BAR = 0.9
+_CHROMA_WORD = 3
 
 
 def is_available() -> bool:
@@ -464,8 +468,12 @@ def _colour_lines(
         inside = mask[y : y + h, x : x + w]
         if int(inside.sum()) < _CHROMA_MIN_PIXELS:
             continue
-        # Letters are apart before the joining; a ruler's ticks hang on its bar.
-        if cv2.connectedComponents(inside)[0] - 1 < _CHROMA_MIN_GLYPHS:
+        # Letters are apart before the joining, or touch along a word's length
+        # without a bar under them (bold text, "Brennan," in one piece). A
+        # ruler's ticks hang on its bar; a patch of colour flow is not that long.
+        if cv2.connectedComponents(inside)[0] - 1 < _CHROMA_MIN_GLYPHS and (
+            w < _CHROMA_WORD * h or inside.mean(axis=1).max() >= _CHROMA_BAR
+        ):
             continue
         pad = max(4, h // 2)
         left, top = max(0, x - pad), max(0, y - pad)
