@@ -643,12 +643,13 @@ def _boxes_from_findings(
                     pad_x + (end_x if w.line_end else 0),
                 ),
             )
-            # Unread characters are measured from the word read, not from its
-            # extension along the ink (two estimates of the same glyphs).
+            # Unread characters go on from where the ink was followed to: doubt
+            # is painted (a date's header value ends where its time begins,
+            # "20201225 14:33" read "2020").
             if f.tail_chars:
-                right = max(right, _tail_edge(f.word, f.tail_chars, frame_words, cols))
+                right = max(right, _tail_edge(w, f.tail_chars, frame_words, cols))
             if f.head_chars and words is not None:
-                left = min(left, _head_edge(f.word, f.head_chars, frame_words))
+                left = min(left, _head_edge(w, f.head_chars, frame_words))
             top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
             top, bottom = max(0, top), min(rows, bottom)
             boxes.append(

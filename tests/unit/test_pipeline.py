@@ -616,24 +616,6 @@ def test_the_unread_gap_between_two_pieces_of_a_name_is_painted():
     assert not any(b.left < 190 and 180 < b.left + b.width for b in boxes)
 
 
-def test_unread_characters_are_measured_from_the_word_not_its_ink_extension():
-    from plugin.core.phi import Finding
-    from plugin.core.pipeline import _boxes_from_findings
-
-    # "19" of a date, its line ending where the background turns bright: the box
-    # follows the bright "ink" 1.5 heights, and the two characters the header
-    # says are missing are not added on top of that.
-    display = np.full((1, 100, 300, 3), 40, np.uint8)
-    display[0, 40:60, 100:118:3] = 200  # the glyphs of "19"
-    display[0, 40:60, 118:] = 200  # bright anatomy from there on
-    word = Word("19", 100, 40, 18, 20, 1.0, line=0)
-    findings = {0: [Finding(word, "DATE_TIME", "header", 0.8, tail_chars=2)]}
-    (box,) = _boxes_from_findings(findings, 2, display.shape[:3], display=display)
-    extended = word.right + int(1.5 * word.height)
-    assert box.left + box.width >= word.right + 18, "the two characters are painted"
-    assert box.left + box.width <= extended + 8
-
-
 def test_lines_are_recognised_padded_to_their_own_width_class(engines):
     from plugin.core.ocr.rapid import _rec_width
 
