@@ -972,7 +972,11 @@ def _verify(
                             of_extra=True,
                         )
                     )
-        new = _boxes_from_findings(leftovers, settings.padding, display.shape)
+        # Along the ink to the ends of its words, as in the first reading, and no
+        # further than the words read beside them.
+        new = _boxes_from_findings(
+            leftovers, settings.padding, display.shape, display=display, words=words
+        )
         # A hit inside an already painted box is the fill read as text: ignore it.
         new = [b for b in new if not _inside_any(b, boxes) and not _kept(b, keep or [])]
         if round_no == 0 and new:

@@ -285,6 +285,50 @@ def test_a_glyph_verification_reads_over_the_whole_frame_paints_nothing(engines)
     assert all(b.width * b.height < 0.25 * 512 * 512 for b in result.report.boxes)
 
 
+class _BlindReader:
+    """A first reading that sees nothing: what is painted, verification found."""
+
+    name, version = "blind", "0"
+
+    def read(self, image, *, known=None):
+        return []
+
+    def read_region(self, image, region, *, line_base=0):
+        return []
+
+
+class _LateStartingVerifier:
+    """The real verifier, whose line boxes start two glyphs late (faint first glyphs)."""
+
+    def __init__(self, real):
+        self.real, self.name, self.version = real, real.name, real.version
+
+    def read(self, image, *, known=None):
+        return [
+            dataclasses.replace(w, left=w.left + 20, width=w.width - 20)
+            if w.line_start and w.width > 40
+            else w
+            for w in self.real.read(image, known=known)
+        ]
+
+    def read_region(self, image, region, *, line_base=0):
+        return self.real.read_region(image, region, line_base=line_base)
+
+
+def test_a_box_verification_adds_follows_the_ink_to_the_first_glyph(engines):
+    late = Engines.__new__(Engines)
+    late.__dict__.update(engines.__dict__)
+    late.ocr = _BlindReader()
+    late.verifier = _LateStartingVerifier(engines.verifier)
+    ds = burned(items=[((24, 24), "DOE^JANE")])
+    ink = pixels.read_frames(ds)[0] > 128
+    result = redact_dataset(ds, SETTINGS.replace(fill=FillMode.BLACK), engines=late)
+    assert result.report.status == "done", result.report.message
+    after = pixels.read_frames(result.dataset)[0]
+    assert result.report.verification["repaired_boxes"] >= 1
+    assert not after[ink].any(), "no stroke of the name is left, the D neither"
+
+
 def test_unsupported_and_missing_pixels(engines):
     ds = burned()
     del ds.PixelData
