@@ -1171,12 +1171,15 @@ class PhiDetector:
                 tail = identity.unread_rest(
                     _norm("".join(words[i].text for i in run[start:]))
                 )
-                unread = _unread_after(
-                    [words[i] for i in run[start:]], found[last].entity_type
-                )
-                if tail is None and unread:
-                    found[last] = dataclasses.replace(found[last], tail_chars=unread)
-                    continue
+                if tail is None:
+                    unread = _unread_after(
+                        [words[i] for i in run[start:]], found[last].entity_type
+                    )
+                    if unread:
+                        found[last] = dataclasses.replace(
+                            found[last], tail_chars=unread
+                        )
+                        continue
             if tail is not None:
                 mark(last, tail[0], "header", 0.8)
                 found[last] = dataclasses.replace(found[last], tail_chars=tail[1])

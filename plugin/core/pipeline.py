@@ -497,12 +497,12 @@ def _add_static_findings(
     allow = engines.settings.allow_list
     # Vocabulary judged PHI on its frame is no annotation ("2020" read alone,
     # the start of a header date).
+    phi = {f: [x.word for x in fs] for f, fs in findings.items()}
     annotations = [
         w
         for f, ws in words.items()
         for w in ws
-        if is_annotation(w.text, allow)
-        and not w.overlaps([x.word for x in findings.get(f, [])])
+        if is_annotation(w.text, allow) and not w.overlaps(phi.get(f, []))
     ]
     static = [
         # The temporal image shows the faint text at full contrast: follow its ink
