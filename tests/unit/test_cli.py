@@ -147,3 +147,24 @@ def test_library_warnings_never_print_header_values(tmp_path):
     (src / "x.dcm").write_bytes(raw.replace(b"8765432", b"77DOE88"))
     proc = _run_console_script(src, out, jobs=1)
     assert "77DOE88" not in proc.stderr + proc.stdout
+
+
+def test_bench_compares_both_systems_on_the_files_both_redact(tmp_path, capsys):
+    """Presidio fails at once on a cine: the side-by-side figures also give the
+    time of each system on the files both redact."""
+    src = tmp_path / "in"
+    _write(src / "single.dcm")
+    cine = make_dataset(
+        "MONOCHROME2", 8, 8, False, 3, 128, 128, ExplicitVRLittleEndian, "DOE^JANE"
+    )
+    cine.save_as(src / "cine.dcm", enforce_file_format=True)
+    assert main(["bench", str(src), "--jobs", "1"]) == 0
+    rows = {}
+    for line in capsys.readouterr().out.splitlines():
+        parts = line.split()
+        if len(parts) >= 3:
+            rows[" ".join(parts[:-2])] = parts[-2:]
+    assert rows["Failures"] == ["0", "1"]  # ours, presidio
+    assert rows["Files both redact"] == ["1", "1"]
+    ours, presidio = (float(v) for v in rows["Sum s/file on those"])
+    assert ours > 0 and presidio > 0
