@@ -44,6 +44,9 @@ class Word:
     word's ink (the whole gap may be painted, never the neighbour)."""
     reach_right: int | None = None
     """With a clean right edge: where a box may end (exclusive), likewise."""
+    vertical: bool = False
+    """Written top to bottom or bottom to top: the word is its whole line, and
+    ``width`` is the height of its text."""
 
     @property
     def right(self) -> int:
@@ -52,6 +55,11 @@ class Word:
     @property
     def bottom(self) -> int:
         return self.top + self.height
+
+    @property
+    def text_height(self) -> int:
+        """The height of the text: across the line, whichever way it runs."""
+        return self.width if self.vertical else self.height
 
     def beside(self, other: Word) -> bool:
         """This word and ``other`` share more than half the height of the smaller

@@ -734,10 +734,10 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
     from a region at least ``_BLOB_HEIGHTS`` times as tall as the frame's text
     lines (a doppler colour patch read as "0" or "福"). Painting it as unreadable
     text would paint the annotations beside it."""
-    heights = sorted(o.height for o in words if o is not w)
+    heights = sorted(o.text_height for o in words if o is not w)
     if len(heights) < 3 or len(w.text.strip()) > 2:
         return False
-    return w.height >= _BLOB_HEIGHTS * heights[len(heights) // 2]
+    return w.text_height >= _BLOB_HEIGHTS * heights[len(heights) // 2]
 
 
 def _norm(text: str) -> str:

@@ -608,6 +608,9 @@ def _boxes_from_findings(
         kept = [w for w in frame_words if not w.overlaps(phi_words)]
         for f in fs:
             w = f.word
+            if w.vertical:
+                boxes.append(_vertical_box(frame, f, padding, kept, (rows, cols)))
+                continue
             if display is not None:
                 w = _within_neighbours(
                     _extend_along_ink(display[frame], w), f.word, frame_words
@@ -668,6 +671,48 @@ def _boxes_from_findings(
     return boxes
 
 
+def _vertical_box(
+    frame: int, f: Finding, padding: int, kept: list[Word], shape: tuple[int, int]
+) -> Box:
+    """The box of a vertical line (one word): the detector's box padded as a
+    horizontal word's is, turned a quarter, with the line's ends padded as line
+    ends are. The padding stops halfway to a word kept beside it (the detector's
+    boxes are loose, the ink lies within)."""
+    w, size = f.word, f.word.text_height
+    across = max(1, padding // 3) + size // 10
+    along = max(1, padding // 2) + size // 12 + size // 4
+    left, right = w.left - across, w.right + across
+    top, bottom = w.top - along, w.bottom + along
+    for o in kept:
+        if o.right > w.left and o.left < w.right:  # above or below
+            if o.top >= w.bottom:
+                bottom = min(bottom, max(w.bottom, (w.bottom + o.top + 1) // 2))
+            elif o.bottom <= w.top:
+                top = max(top, min(w.top, (o.bottom + w.top) // 2))
+        elif o.bottom > w.top and o.top < w.bottom:  # left or right
+            if o.left >= w.right:
+                right = min(right, max(w.right, (w.right + o.left + 1) // 2))
+            elif o.right <= w.left:
+                left = max(left, min(w.left, (o.right + w.left) // 2))
+    rows, cols = shape
+    left, right, top, bottom = (
+        max(0, left),
+        min(cols, right),
+        max(0, top),
+        min(rows, bottom),
+    )
+    return Box(
+        frame,
+        left,
+        top,
+        right - left,
+        bottom - top,
+        f.entity_type,
+        f.source,
+        float(f.score),
+    )
+
+
 def _bridges(frame: int, fs: list[Finding], kept: list[Word], rows: int) -> list[Box]:
     """Boxes over the gap between two PHI words side by side on one band, less than
     ``_BRIDGE`` text heights apart, where nothing was read that is kept.
@@ -680,11 +725,16 @@ def _bridges(frame: int, fs: list[Finding], kept: list[Word], rows: int) -> list
     out = []
     for f in fs:
         a = f.word
+        if a.vertical:
+            continue
         # Words of one line meet at the cut between them already.
         right = [
             g
             for g in fs
-            if g.word.left >= a.right and g.word.line != a.line and a.beside(g.word)
+            if g.word.left >= a.right
+            and g.word.line != a.line
+            and not g.word.vertical
+            and a.beside(g.word)
         ]
         if not right:
             continue

@@ -778,3 +778,61 @@ def test_yellow_text_on_a_hot_iron_colour_map_is_read(engines):
         covered[w.left : w.right] = True
     columns = np.nonzero(ink.any(axis=0))[0]
     assert covered[columns].mean() > 0.9, "the name's columns are all in words"
+
+
+def test_vertical_text_is_read_either_way_up_and_painted_whole(engines):
+    """A name written bottom to top and an institution written top to bottom down
+    the image's sides are painted over their whole length; a vertical view label
+    and the "L" just below the name are kept."""
+    rows = 512
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, rows, rows, ExplicitVRLittleEndian)
+    raw = np.full((rows, rows), 30, np.uint8)
+    font = ImageFont.truetype("DejaVuSans.ttf", 14)
+    masks = {}
+    for key, text, xy, turn in (
+        ("name", "JANE DOE", (470, 150), 90),  # bottom to top
+        ("place", "Springfield General Hospital", (20, 120), -90),  # top to bottom
+        ("view", "AP VIEW", (440, 300), 90),
+        ("side", "L", (474, 244), 0),
+    ):
+        tile = Image.new("L", (font.getbbox(text)[2] + 4, 20), 0)
+        ImageDraw.Draw(tile).text((2, 2), text, fill=255, font=font)
+        tile = np.array(tile.rotate(turn, expand=True)) > 128
+        mask = np.zeros((rows, rows), bool)
+        mask[xy[1] : xy[1] + tile.shape[0], xy[0] : xy[0] + tile.shape[1]] = tile
+        raw[mask] = 230
+        masks[key] = mask
+    pixels.write_frames(ds, raw[None])
+    words = engines.ocr.read(pixels.display_frames(ds, raw[None])[0])
+    vertical = {w.text.strip(): w for w in words if w.vertical}
+    assert "JANE DOE" in vertical and "AP VIEW" in vertical, [w.text for w in words]
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.message
+    after = pixels.read_frames(result.dataset).reshape(raw.shape)
+    for key in ("name", "place"):
+        assert (after[masks[key]] != 230).all(), f"every stroke of the {key} painted"
+    for key in ("view", "side"):
+        assert (after[masks[key]] == 230).all(), f"the {key} label kept"
+
+
+def test_a_vertical_word_paints_no_bridge_to_a_word_across_the_image():
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    tall = Word("JANE DOE", 470, 100, 20, 100, 0.99, line=0, vertical=True)
+    name = Word("Doe", 200, 150, 40, 16, 0.99, line=1)
+    boxes = _boxes_from_findings(
+        {
+            0: [
+                Finding(tall, "PERSON", "header", 1.0),
+                Finding(name, "PERSON", "header", 1.0),
+            ]
+        },
+        2,
+        (1, 512, 512),
+    )
+    assert len(boxes) == 2
+    (box,) = [b for b in boxes if b.left > 400]
+    # Padded along its length as a line's ends are, across as a line's height is.
+    assert box.top < 100 and box.top + box.height > 200
+    assert 465 <= box.left < 470 and 490 < box.left + box.width <= 495

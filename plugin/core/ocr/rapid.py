@@ -247,18 +247,29 @@ class RapidOcrEngine:
         from rapidocr.utils.process_img import get_rotate_crop_image
 
         crops = [get_rotate_crop_image(prepared, copy.deepcopy(b)) for b in boxes]
+        # A vertical line comes back turned a quarter anticlockwise: upright when
+        # it was written top to bottom, upside down when bottom to top. It is read
+        # turned both ways, and the surer reading kept.
+        vertical = [k for k, b in enumerate(boxes) if _is_vertical(b)]
+        crops += [np.rot90(crops[k], 2) for k in vertical]
+        every = list(boxes) + [boxes[k] for k in vertical]
         groups: dict[int, list[int]] = {}
         for k, crop in enumerate(crops):
             width = _rec_width(crop.shape[1] / max(1, crop.shape[0]))
             groups.setdefault(width, []).append(k)
-        out: list[Any] = [None] * len(boxes)
+        out: list[Any] = [None] * len(crops)
         for width, members in groups.items():
             part = self._recognise_at(
-                [crops[k] for k in members], [boxes[k] for k in members], width
+                [crops[k] for k in members], [every[k] for k in members], width
             )
             for k, line in zip(members, part):
                 out[k] = line
-        return out
+        for n, k in enumerate(vertical):
+            line = max(out[k], out[len(boxes) + n], key=lambda x: x[2])
+            # Character boxes along a turned crop do not map back to the image: the
+            # line is one word, its box the detector's.
+            out[k] = (boxes[k], line[1], line[2], ())
+        return out[: len(boxes)]
 
     def _recognise_at(
         self, crops: list[np.ndarray], boxes: list[Any], width: int
@@ -312,6 +323,7 @@ class RapidOcrEngine:
                         bottom - top,
                         float(line_score),
                         line_no,
+                        vertical=_is_vertical(line_box),
                     )
                 )
                 continue
@@ -557,6 +569,15 @@ def _gap_cut(
     before = int(np.floor(end / scale)) - 1
     x = round(gap / scale)
     return x, True, (min(after, x), max(before, x))
+
+
+def _is_vertical(box: Any) -> bool:
+    """Whether RapidOCR turns this line's crop a quarter before reading it (as
+    ``get_rotate_crop_image`` does: at least 1.5 times as high as wide)."""
+    pts = np.asarray(box, dtype=float)
+    width = max(np.linalg.norm(pts[0] - pts[1]), np.linalg.norm(pts[2] - pts[3]))
+    height = max(np.linalg.norm(pts[0] - pts[3]), np.linalg.norm(pts[1] - pts[2]))
+    return int(height) >= 1.5 * max(1, int(width))
 
 
 def _x_extent(box: Any, scale: float) -> tuple[int, int]:
