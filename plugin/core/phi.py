@@ -927,6 +927,49 @@ class HeaderIdentity:
             best = self.unread_rest(end)
         return best
 
+    def unread_head(
+        self, line: Sequence[str], first: str, threshold: int
+    ) -> tuple[str, int] | None:
+        """(entity type, characters) of a several-word header value that a line
+        opening with ``first`` shows only from its middle, ``first`` being one of
+        its words or the end of one ("ral" of "GENERAL" before "Clinic North"):
+        the characters before it that were not read, and one more (the first
+        glyph is often wider than those read).
+
+        None when ``first`` belongs to no such value or the line has its start.
+        """
+        start = _norm(first)
+        if not start:
+            return None
+        seen = [_norm(t) for t in line]
+        best: tuple[str, int] | None = None
+        for entity, phrase in self._phrases:
+            own = next(
+                (
+                    k
+                    for k, p in enumerate(phrase)
+                    if fuzz.ratio(start, p) >= threshold
+                    or (len(start) >= 2 and p.endswith(start))
+                ),
+                None,
+            )
+            if own is None:
+                continue
+            matched = {
+                p
+                for p in phrase
+                if p != phrase[own] and any(fuzz.ratio(t, p) >= threshold for t in seen)
+            }
+            if not matched:
+                continue  # one word alone is no evidence of the value
+            missing = [p for p in phrase[:own] if p not in matched]
+            head = sum(len(p) + 1 for p in missing) + max(
+                0, len(phrase[own]) - len(start)
+            )
+            if head and (best is None or head + 1 > best[1]):
+                best = (entity, head + 1)
+        return best
+
     def unread_rest(self, begun: str) -> tuple[str, int] | None:
         """(entity type, characters) of the one long header value whose first half
         or more ``begun`` (normalised) is: the characters of it not read.
@@ -1226,9 +1269,19 @@ class PhiDetector:
                         w.score < unsure_below or len(_norm(w.text)) == 0
                     ) and not is_blob(w, words):
                         mark(i, "UNREADABLE", "policy", w.score)
+        line_of = {i: idx for idx in lines.values() for i in idx}
         for i, f in found.items():
             w = words[i]
-            if (
+            head = None
+            if w.line_start and not w.clean_left:
+                head = identity.unread_head(
+                    [words[j].text for j in line_of[i]], w.text, s.fuzzy_threshold
+                )
+            if head is not None:
+                # "ral Clinic North" where the header says "General Clinic North":
+                # "Gene" lay over bright anatomy, outside the detector's line.
+                found[i] = dataclasses.replace(f, head_chars=head[1])
+            elif (
                 f.entity_type == "DATE_TIME"
                 and w.line_start
                 and not w.clean_left

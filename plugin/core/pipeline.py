@@ -652,7 +652,7 @@ def _boxes_from_findings(
             if f.tail_chars:
                 right = max(right, _tail_edge(w, f.tail_chars, frame_words, cols))
             if f.head_chars and words is not None:
-                left = min(left, _head_edge(w, f.head_chars, frame_words))
+                left = min(left, _head_edge(w, f.head_chars, frame_words, f.word))
             top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
             top, bottom = max(0, top), min(rows, bottom)
             boxes.append(
@@ -794,11 +794,16 @@ def _tail_edge(w: Word, chars: int, others: list[Word], cols: int) -> int:
     return edge
 
 
-def _head_edge(w: Word, chars: int, others: list[Word]) -> int:
-    """Left edge of a box grown over ``chars`` unread characters before ``w`` (at
-    ``w``'s own character width), stopping two pixels short of the previous word
-    read on the same band."""
-    width = w.width / max(1, len(w.text))
+def _head_edge(w: Word, chars: int, others: list[Word], read: Word) -> int:
+    """Left edge of a box grown over ``chars`` unread characters before ``w``
+    (``read`` as read, before its box followed the ink), at the character width
+    of ``read`` or of its line if wider ("ral" of "General" is narrow), stopping
+    two pixels short of the previous word read on the same band."""
+    line = [o for o in others if o.line == read.line and o.text.strip()] or [read]
+    width = max(
+        read.width / max(1, len(read.text)),
+        sum(o.width for o in line) / max(1, sum(len(o.text) for o in line)),
+    )
     edge = max(0, int(w.left - chars * width))
     for o in others:
         if o.right <= w.left and w.beside(o):

@@ -436,6 +436,42 @@ def test_a_street_and_its_town_are_an_address_without_the_house_number(detector,
     assert "Road" not in painted(detector, line("Road"), identity=[])
 
 
+def one_line(*texts):
+    """Words of one detector line: only the first opens it, only the last ends it."""
+    words = line(*texts)
+    last = len(words) - 1
+    return [
+        dataclasses.replace(w, line_start=k == 0, line_end=k == last)
+        for k, w in enumerate(words)
+    ]
+
+
+@pytest.mark.parametrize(
+    "texts,chars",
+    [
+        (("ral", "Clinic", "North"), 5),  # "Gene" and one glyph to spare
+        (("here", "Hospital"), 9),  # "St Elsew" of "St. Elsewhere Hospital"
+    ],
+)
+def test_a_header_value_read_from_its_middle_gets_its_head(detector, texts, chars):
+    identity = [
+        ("ORGANIZATION", "InstitutionName", "General Clinic North"),
+        ("ORGANIZATION", "InstitutionAddress", "St. Elsewhere Hospital"),
+    ]
+    hits = painted(detector, one_line(*texts), identity=identity)
+    assert set(hits) == set(texts)
+    assert hits[texts[0]].head_chars == chars
+    assert all(hits[t].head_chars == 0 for t in texts[1:])
+    # The whole value read, or the line's start cut cleanly: nothing to add.
+    whole = painted(detector, one_line("General", "Clinic", "North"), identity=identity)
+    assert all(f.head_chars == 0 for f in whole.values())
+    clean = [dataclasses.replace(w, clean_left=True) for w in one_line(*texts)]
+    assert painted(detector, clean, identity=identity)[texts[0]].head_chars == 0
+    # One word of the value alone is no evidence that the rest was there.
+    alone = painted(detector, one_line("North"), identity=identity, use_policy=False)
+    assert all(f.head_chars == 0 for f in alone.values())
+
+
 def test_a_value_word_that_is_also_a_field_label_gets_its_tail(detector):
     # "Hospital" is a field label elsewhere ("Hospital: ..."); here it is read as
     # part of the institution, whose faint "West" after it was not read.

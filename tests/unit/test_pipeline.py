@@ -504,11 +504,26 @@ def test_a_head_box_stops_short_of_the_previous_word_on_its_band():
     from plugin.core.pipeline import _head_edge
 
     time = Word("15:28:00", 183, 173, 56, 15, 1.0)  # 7 pixels a character
-    assert _head_edge(time, 11, []) == 183 - 77
+    assert _head_edge(time, 11, [], time) == 183 - 77
     label = Word("Time", 120, 172, 30, 15, 1.0)  # same band, further left
     above = Word("Fr", 150, 150, 20, 15, 1.0)  # another band: no effect
-    assert _head_edge(time, 11, [label, above]) == 152
-    assert _head_edge(Word("9:05", 10, 0, 28, 15, 1.0), 11, []) == 0
+    assert _head_edge(time, 11, [label, above], time) == 152
+    early = Word("9:05", 10, 0, 28, 15, 1.0)
+    assert _head_edge(early, 11, [], early) == 0
+
+
+def test_a_head_box_counts_characters_at_the_width_read_on_its_line():
+    """ "ral Clinic North" read where "General Clinic North" is written: "Gene"
+    and a glyph more, at the line's character width (8 pixels), not the narrow
+    "ral"'s (6.7), nor that of the box grown along the ink before it."""
+    from plugin.core.pipeline import _head_edge
+
+    ral = Word("ral", 382, 54, 20, 20, 1.0, line=4)
+    line = [ral, Word("Clinic", 402, 54, 46, 20, 1.0, line=4)]
+    line.append(Word("North", 448, 54, 46, 20, 1.0, line=4))
+    assert _head_edge(ral, 5, line, ral) == 382 - 40
+    grown = dataclasses.replace(ral, left=372, width=30)  # followed the ink 10 px
+    assert _head_edge(grown, 5, line, ral) == 372 - 40
 
 
 def test_words_another_reading_found_join_the_line_they_continue(engines):
