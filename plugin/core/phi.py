@@ -394,6 +394,8 @@ _STREET_TOWN = re.compile(
 # An e-mail address read up to its domain's first dot at most, and the characters
 # guessed for the rest of the domain.
 _CUT_EMAIL = re.compile(r"^\S+@[\w-]*\.?$")
+# The lower-case start of an address, before its dot was read as a space.
+_LOCAL_PART = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$")
 _DOMAIN_CHARS = 8
 _PHONE_DIGITS = 10
 # Characters of a house number and its space, before a street read without it.
@@ -589,6 +591,13 @@ def _misread_label(text: str) -> bool:
             if variant == label:
                 return True
     return False
+
+
+def _local_part(text: str, nxt: Finding) -> bool:
+    """``text``, lower case, before an e-mail address is the start of the
+    address read with its dot as a space ("ines" "kowalski@example.org"), not a
+    misread label ("Ins"): labels are capitalised."""
+    return nxt.entity_type == "EMAIL_ADDRESS" and bool(_LOCAL_PART.match(text.strip()))
 
 
 def label_entity(text: str) -> str | None:
@@ -1261,7 +1270,11 @@ class PhiDetector:
                     if has_phi:
                         following = [j for j in line_idx if words[j].left > w.left]
                         nxt = min(following, key=lambda j: words[j].left, default=None)
-                        if nxt in found and _misread_label(w.text):
+                        if (
+                            nxt in found
+                            and _misread_label(w.text)
+                            and not _local_part(w.text, found[nxt])
+                        ):
                             # "Bom 1956-08-28", "DDB 10/16/1961": the label, misread.
                             continue
                         mark(i, "PHI_CONTEXT", "policy", w.score)

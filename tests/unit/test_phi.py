@@ -472,6 +472,16 @@ def test_a_header_value_read_from_its_middle_gets_its_head(detector, texts, char
     assert all(f.head_chars == 0 for f in alone.values())
 
 
+def test_the_lower_case_start_of_an_address_read_apart_is_painted(detector):
+    # "ines.kowalski@example.org", the dot read as a space: "ines" is one edit
+    # from the label "Ins", but labels are capitalised.
+    hits = painted(detector, one_line("ines", "kowalski@example.org"), identity=[])
+    assert set(hits) == {"ines", "kowalski@example.org"}
+    # A capitalised label before the address survives.
+    hits = painted(detector, one_line("Ins", "kowalski@example.org"), identity=[])
+    assert set(hits) == {"kowalski@example.org"}
+
+
 def test_a_value_word_that_is_also_a_field_label_gets_its_tail(detector):
     # "Hospital" is a field label elsewhere ("Hospital: ..."); here it is read as
     # part of the institution, whose faint "West" after it was not read.
