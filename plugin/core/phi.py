@@ -979,21 +979,25 @@ class HeaderIdentity:
                 best = (entity, head + 1)
         return best
 
-    def unread_rest(self, begun: str) -> tuple[str, int] | None:
+    def unread_rest(
+        self, begun: str, *, labelled: bool = False
+    ) -> tuple[str, int] | None:
         """(entity type, characters) of the one long header value whose first half
         or more ``begun`` (normalised) is: the characters of it not read.
 
         "01/25/" "19", the PHI words ending a detector's line over bright anatomy,
-        begin the birth date 01/25/1993: "93" was not read.
+        begin the birth date 01/25/1993: "93" was not read. After a field label
+        (``labelled``: "ACC" "A29" of the accession number A29744967) three
+        characters are enough: the label says a value follows.
         """
-        if len(begun) < 4:
+        if len(begun) < (3 if labelled else 4):
             return None
         for tok in self.tokens:
             if (
                 not tok.exact
                 and len(tok.norm) > len(begun)
                 and tok.norm.startswith(begun)
-                and 2 * len(begun) >= len(tok.norm)
+                and (labelled or 2 * len(begun) >= len(tok.norm))
             ):
                 return tok.entity_type, len(tok.norm) - len(begun)
         return None
@@ -1227,7 +1231,8 @@ class PhiDetector:
                 while start > 0 and run[start - 1] in found:
                     start -= 1
                 tail = identity.unread_rest(
-                    _norm("".join(words[i].text for i in run[start:]))
+                    _norm("".join(words[i].text for i in run[start:])),
+                    labelled=start > 0 and is_label[run[start - 1]],
                 )
                 if tail is None:
                     unread = _unread_after(

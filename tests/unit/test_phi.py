@@ -402,6 +402,17 @@ def test_a_date_read_in_two_words_up_to_its_century_gets_its_year(detector):
     assert "19" not in painted(detector, line("Im", "19"), identity=identity)
 
 
+def test_a_header_value_begun_after_its_label_gets_the_rest(detector):
+    # "ACC A29744967", the line ending over bright anatomy after "A29": a third
+    # of the value, but the label says the value follows.
+    identity = [("ID", "AccessionNumber", "A29744967")]
+    hits = painted(detector, one_line("ACC", "A29"), identity=identity)
+    assert hits["A29"].entity_type == "ID" and hits["A29"].tail_chars == 6
+    # Without the label, three characters of a value are too few to tell.
+    hits = painted(detector, one_line("A29"), identity=identity, use_policy=False)
+    assert all(f.tail_chars == 0 for f in hits.values())
+
+
 def test_an_email_read_into_its_domain_gets_the_rest_of_it(detector):
     hits = painted(detector, line("henrik.brennan@exam"), identity=[])
     assert hits["henrik.brennan@exam"].tail_chars == 8
