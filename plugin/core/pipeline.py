@@ -655,18 +655,7 @@ def _boxes_from_findings(
                 left = min(left, _head_edge(w, f.head_chars, frame_words, f.word))
             top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
             top, bottom = max(0, top), min(rows, bottom)
-            boxes.append(
-                Box(
-                    frame,
-                    left,
-                    top,
-                    right - left,
-                    bottom - top,
-                    f.entity_type,
-                    f.source,
-                    float(f.score),
-                )
-            )
+            boxes.append(_box(frame, f, left, top, right, bottom))
         boxes.extend(_bridges(frame, fs, kept, rows))
     return boxes
 
@@ -695,12 +684,13 @@ def _vertical_box(
             elif o.right <= w.left:
                 left = max(left, min(w.left, (o.right + w.left) // 2))
     rows, cols = shape
-    left, right, top, bottom = (
-        max(0, left),
-        min(cols, right),
-        max(0, top),
-        min(rows, bottom),
+    return _box(
+        frame, f, max(0, left), max(0, top), min(cols, right), min(rows, bottom)
     )
+
+
+def _box(frame: int, f: Finding, left: int, top: int, right: int, bottom: int) -> Box:
+    """The painted box of finding ``f`` (edges inclusive-exclusive)."""
     return Box(
         frame,
         left,
