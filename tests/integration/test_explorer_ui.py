@@ -131,6 +131,15 @@ def _open_explorer(
         PAGE_S,
         f"redaction panel of {page} {uuid} ({status or 'any status'})",
     )
+    # The panel is filled before Explorer's page transition ends: its text is
+    # visible (what a user reads, and what Selenium returns) a moment later on a
+    # busy machine.
+    wait_for(
+        driver,
+        lambda d: by_id(d, "redaction-status").text.strip(),
+        PAGE_S,
+        f"redaction status of {page} {uuid} shown",
+    )
 
 
 # ---- Orthanc Explorer -----------------------------------------------------------------
