@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import logging
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -485,6 +486,8 @@ def split_glued_labels(
         if ink is not None:
             runs = ink_runs(ink, max(0, w.left))
             cut = _cut_after_glyphs(runs, w, label, estimate, per_unit)
+            if cut is None and label.endswith(":") and image is not None:
+                cut = _cut_after_colon(image, w, runs, estimate, per_unit)
             if cut is None:
                 cut = _cut_before_value(runs, value, estimate, per_unit)
         if cut is None and image is not None:
@@ -545,6 +548,44 @@ def _cut_after_glyphs(
     # Right where the label's ink ends: the whole gap goes to the value, whose first
     # glyph may reach into it with a faint edge.
     return end
+
+
+def _cut_after_colon(
+    image: np.ndarray,
+    w: Word,
+    runs: list[tuple[int, int]],
+    estimate: float,
+    per_unit: float,
+) -> int | None:
+    """Where the colon ending a label ends: "ID:753169406" where "ID" is one run
+    of touching glyphs and two digits touch too, so neither count can be trusted.
+
+    The colon is the run of ink nearest the estimate that is narrow (a third of a
+    character at most) and short (its ink in less than half the word's rows: two
+    dots, where a "1" or an "l" runs the whole height), followed by an empty run
+    of two columns or more. None when no run is both.
+    """
+    top, bottom = max(0, w.top), min(image.shape[0], w.bottom)
+    band = image[top:bottom].astype(np.int16)
+    if band.ndim == 3:
+        band = band.max(axis=2)
+    if band.size == 0:
+        return None
+    dev = np.abs(band - float(np.median(band)))
+    loud = dev > 0.5 * float(dev.max())
+    best: tuple[float, int] | None = None
+    for (a, b), (c, _) in itertools.pairwise(runs):
+        if b - a > max(2.0, per_unit / 3) or c - b < 2:
+            continue
+        if abs(b - estimate) > per_unit:
+            continue
+        rows = loud[:, a:b].any(axis=1).mean()
+        if rows >= 0.5:
+            continue
+        key = abs(b - estimate)
+        if best is None or key < best[0]:
+            best = (key, b)
+    return None if best is None else best[1]
 
 
 def _cut_before_value(

@@ -326,6 +326,35 @@ def test_glued_label_of_touching_glyphs_is_cut_before_the_value_glyphs(detector)
     assert value.left <= 74, "the value keeps the benefit of the doubt"
 
 
+def test_a_glued_label_whose_glyphs_cannot_be_counted_is_cut_after_its_colon(
+    detector,
+):
+    """ "ID:753169406" where "I" and "D" touch and so do two digit pairs: neither
+    count of glyphs holds. The colon (two dots: narrow, and ink in few rows)
+    followed by a gap is where the label ends; a "1" as narrow is no colon."""
+    import numpy as np
+
+    def classify(image):
+        word = Word("ID:753169406", 10, 5, 108, 25, 0.99)
+        hits = detector.classify(
+            [word], HeaderIdentity([("ID", "PatientID", "753169406")]), image=image
+        )
+        return next(f.word for f in hits if f.word.text == "753169406")
+
+    image = np.zeros((40, 140, 3), np.uint8)
+    image[10:25, 10:30] = 255  # "ID", touching
+    image[12:15, 31:33] = image[20:23, 31:33] = 255  # the colon's dots
+    digits = [(38, 44), (46, 52), (54, 66), (68, 74), (76, 88), (90, 96), (98, 104)]
+    for lo, hi in digits:  # "7", "5", "31" touching, "6", "94" touching, "0", "6"
+        image[10:25, lo:hi] = 255
+    value = classify(image)
+    assert 33 <= value.left <= 38, "the colon stays with the label"
+    # The same narrow run drawn the whole height is a "1", not a colon: the
+    # value keeps the benefit of the doubt.
+    image[10:25, 31:33] = 255
+    assert classify(image).left <= 31
+
+
 def test_a_glued_value_whose_first_glyph_touches_the_label_keeps_it(detector):
     """ "Dr.Novak," where "r", "." and "N" touch: one run of ink from the label into
     the name. The gap after that run is almost a character past the estimate; the
