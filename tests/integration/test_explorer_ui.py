@@ -136,7 +136,7 @@ def _open_explorer(
     # busy machine.
     wait_for(
         driver,
-        lambda d: by_id(d, "redaction-status").text.strip(),
+        lambda d: any(e.text.strip() for e in css(d, f"#{page} #redaction-status")),
         PAGE_S,
         f"redaction status of {page} {uuid} shown",
     )
