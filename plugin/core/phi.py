@@ -474,6 +474,11 @@ def split_glued_labels(
             out.append(w)
             continue
         label, value = m.group(1), m.group(2)
+        if w.vertical:
+            # The line runs up or down: no cut along x (it would leave columns of
+            # the value unpainted); label and value each keep the whole box.
+            out.extend(dataclasses.replace(w, text=t) for t in (label, value))
+            continue
         weights = [char_weight(c) for c in w.text]
         per_unit = w.width / sum(weights)
         estimate = w.left + per_unit * sum(weights[: len(label)])
@@ -561,26 +566,35 @@ def _cut_after_colon(
     of touching glyphs and two digits touch too, so neither count can be trusted.
 
     The colon is the run of ink nearest the estimate that is narrow (a third of a
-    character at most) and short (its ink in less than half the word's rows: two
-    dots, where a "1" or an "l" runs the whole height), followed by an empty run
-    of two columns or more. None when no run is both.
+    character at most) and short (ink in less than half the rows the word's ink
+    spans: two dots, where a "1" or an "l" runs the whole height; the detector's
+    box is twice the ink's height, so the rows are the ink's, not the box's),
+    followed by an empty run of two columns or more. The background is the
+    band's around the word, as in ``ink_columns``. None when no run is both.
     """
     top, bottom = max(0, w.top), min(image.shape[0], w.bottom)
-    band = image[top:bottom].astype(np.int16)
+    reach = 2 * (bottom - top)
+    x0, x1 = max(0, w.left - reach), min(image.shape[1], w.right + reach)
+    band = image[top:bottom, x0:x1].astype(np.int16)
     if band.ndim == 3:
         band = band.max(axis=2)
     if band.size == 0:
         return None
     dev = np.abs(band - float(np.median(band)))
     loud = dev > 0.5 * float(dev.max())
+    inked = loud[:, max(0, w.left - x0) : max(0, w.right - x0)].any(axis=1)
+    if not inked.any():
+        return None
+    first, last = np.nonzero(inked)[0][[0, -1]]
+    span = last - first + 1
     best: tuple[float, int] | None = None
     for (a, b), (c, _) in itertools.pairwise(runs):
         if b - a > max(2.0, per_unit / 3) or c - b < 2:
             continue
         if abs(b - estimate) > per_unit:
             continue
-        rows = loud[:, a:b].any(axis=1).mean()
-        if rows >= 0.5:
+        rows = int(loud[:, a - x0 : b - x0].any(axis=1).sum())
+        if rows >= 0.5 * span:
             continue
         key = abs(b - estimate)
         if best is None or key < best[0]:
@@ -756,7 +770,12 @@ def _phi_bands(
     keys = list(lines)
     spans = [_span([words[i] for i in lines[k]]) for k in keys]
     out: dict[int, bool] = {}
-    for group in connected_groups(spans, lambda a, b: a.one_line(b, _BAND_GAP)):
+
+    def joined(a: Word, b: Word) -> bool:
+        # A vertical line's height is its length: it is a band of its own.
+        return not (a.vertical or b.vertical) and a.one_line(b, _BAND_GAP)
+
+    for group in connected_groups(spans, joined):
         phi = any(i in found for n in group for i in lines[keys[n]])
         out.update((keys[n], phi) for n in group)
     return out
@@ -764,7 +783,8 @@ def _phi_bands(
 
 def _span(ws: list[Word]) -> Word:
     left, top, right, bottom = bounds(ws)
-    return Word("", left, top, right - left, bottom - top, 0.0)
+    vertical = any(w.vertical for w in ws)
+    return Word("", left, top, right - left, bottom - top, 0.0, vertical=vertical)
 
 
 def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -1339,8 +1359,8 @@ class PhiDetector:
             if head is not None:
                 # "ral Clinic North" where the header says "General Clinic North":
                 # "Gene" lay over bright anatomy, outside the detector's line.
-                found[i] = dataclasses.replace(f, head_chars=head[1])
-            elif (
+                f = found[i] = dataclasses.replace(f, head_chars=head[1])
+            if (
                 f.entity_type == "DATE_TIME"
                 and w.line_start
                 and not w.clean_left
@@ -1348,7 +1368,9 @@ class PhiDetector:
             ):
                 # A time opening the detector's line: the date written before it
                 # ("2020-08-24 15:28:00") may be too faint over anatomy to detect.
-                found[i] = dataclasses.replace(f, head_chars=_DATE_CHARS)
+                found[i] = dataclasses.replace(
+                    f, head_chars=max(f.head_chars, _DATE_CHARS)
+                )
             elif (
                 f.entity_type == "LOCATION"
                 and f.source == "pattern"
@@ -1358,7 +1380,9 @@ class PhiDetector:
             ):
                 # A street opening the detector's line: its house number may be
                 # over bright anatomy ("36 Maple Road, Westfield").
-                found[i] = dataclasses.replace(f, head_chars=_HOUSE_CHARS)
+                found[i] = dataclasses.replace(
+                    f, head_chars=max(f.head_chars, _HOUSE_CHARS)
+                )
         return sorted(found.values(), key=lambda f: (f.word.top, f.word.left))
 
     def _find_in_text(self, text: str) -> list[tuple[int, int, str, Source, float]]:

@@ -670,6 +670,10 @@ def _vertical_box(
     w, size = f.word, f.word.text_height
     across = max(1, padding // 3) + size // 10
     along = max(1, padding // 2) + size // 12 + size // 4
+    # Unread characters of a value ("Riverside M" of "Riverside Medical Ctr"), at
+    # about 0.6 text heights each: at both ends, which way the line runs being
+    # unknown here.
+    along += int(0.6 * size * (f.tail_chars + f.head_chars))
     left, right = w.left - across, w.right + across
     top, bottom = w.top - along, w.bottom + along
     for o in kept:

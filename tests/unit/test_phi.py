@@ -350,9 +350,30 @@ def test_a_glued_label_whose_glyphs_cannot_be_counted_is_cut_after_its_colon(
     value = classify(image)
     assert 33 <= value.left <= 38, "the colon stays with the label"
     # The same narrow run drawn the whole height is a "1", not a colon: the
-    # value keeps the benefit of the doubt.
+    # value keeps the benefit of the doubt, also in a detector's box twice the
+    # ink's height, and with a bright patch elsewhere on the row.
     image[10:25, 31:33] = 255
     assert classify(image).left <= 31
+    loose = Word("ID:753169406", 10, 0, 108, 34, 0.99)
+    hits = detector.classify(
+        [loose], HeaderIdentity([("ID", "PatientID", "753169406")]), image=image
+    )
+    assert next(f.word for f in hits if f.word.text == "753169406").left <= 31
+    image[8:30, 120:140] = 255
+    assert classify(image).left <= 31
+
+
+def test_vertical_lines_are_neither_cut_nor_joined_to_other_bands(detector):
+    """A vertical line is one word: its glued label is split off in text only,
+    not cut along x (that would leave columns of the value unpainted), and its
+    length is no text height that joins it to a vertical line 300 pixels away."""
+    identity = [("PERSON", "PatientName", "DOE^JANE")]
+    name = Word("Name:DOE", 470, 100, 20, 140, 0.99, vertical=True)
+    other = Word("Contrast phase", 150, 100, 20, 130, 0.99, line=1, vertical=True)
+    found = detector.classify([name, other], HeaderIdentity(identity))
+    hits = {f.word.text: f.word for f in found}
+    assert hits["DOE"] == dataclasses.replace(name, text="DOE")
+    assert "Contrast phase" not in hits
 
 
 def test_a_glued_value_whose_first_glyph_touches_the_label_keeps_it(detector):

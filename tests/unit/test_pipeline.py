@@ -851,3 +851,8 @@ def test_a_vertical_word_paints_no_bridge_to_a_word_across_the_image():
     # Padded along its length as a line's ends are, across as a line's height is.
     assert box.top < 100 and box.top + box.height > 200
     assert 465 <= box.left < 470 and 490 < box.left + box.width <= 495
+    # Unread characters of the value grow it along the line, at both ends.
+    (tailed,) = _boxes_from_findings(
+        {0: [Finding(tall, "PERSON", "header", 1.0, tail_chars=5)]}, 2, (1, 512, 512)
+    )
+    assert tailed.top < box.top - 50 and tailed.top + tailed.height > 260

@@ -49,6 +49,10 @@ _CHROMA_MIN_GLYPHS = 3
 # word of touching letters is at least this many times as long as it is high.
 _CHROMA_BAR = 0.9
 _CHROMA_WORD = 3
+# A vertical line is one word of at least this many letters or digits; both
+# readings of it are judged when their scores are this close.
+_VERTICAL_MIN_CHARS = 3
+_VERTICAL_CLOSE = 0.1
 
 
 def is_available() -> bool:
@@ -264,12 +268,19 @@ class RapidOcrEngine:
             )
             for k, line in zip(members, part):
                 out[k] = line
+        extra = []
         for n, k in enumerate(vertical):
-            line = max(out[k], out[len(boxes) + n], key=lambda x: x[2])
+            best, other = sorted((out[k], out[len(boxes) + n]), key=lambda x: -x[2])
+            if len(_letters(best[1])) < _VERTICAL_MIN_CHARS:
+                continue  # a tall glyph ("1", "l") or two: read as RapidOCR does
             # Character boxes along a turned crop do not map back to the image: the
             # line is one word, its box the detector's.
-            out[k] = (boxes[k], line[1], line[2], ())
-        return out[: len(boxes)]
+            out[k] = (boxes[k], best[1], best[2], ())
+            if other[2] >= best[2] - _VERTICAL_CLOSE and _letters(other[1]):
+                # Digits read upside down are digits still (6 and 9, 0, 1, 8): when
+                # the two readings are about as sure, both are judged.
+                extra.append((boxes[k], other[1], other[2], ()))
+        return out[: len(boxes)] + extra
 
     def _recognise_at(
         self, crops: list[np.ndarray], boxes: list[Any], width: int
@@ -323,7 +334,8 @@ class RapidOcrEngine:
                         bottom - top,
                         float(line_score),
                         line_no,
-                        vertical=_is_vertical(line_box),
+                        vertical=_is_vertical(line_box)
+                        and len(_letters(line_text)) >= _VERTICAL_MIN_CHARS,
                     )
                 )
                 continue
@@ -569,6 +581,10 @@ def _gap_cut(
     before = int(np.floor(end / scale)) - 1
     x = round(gap / scale)
     return x, True, (min(after, x), max(before, x))
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in str(text) if c.isalnum())
 
 
 def _is_vertical(box: Any) -> bool:
