@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["char_weight", "ink_columns", "ink_runs", "nearest_gap"]
+__all__ = ["band_deviation", "char_weight", "ink_columns", "ink_runs", "nearest_gap"]
 
 _EDGE_ROW = 0.8
 """A row differing from the background in this share of a band's columns is an edge."""
@@ -23,16 +23,11 @@ def ink_columns(
     strongest: faint glyphs and anti-aliased edges count as ink, noise does not.
     None when the band holds no visible text at all.
     """
-    top, bottom = max(0, top), min(image.shape[0], bottom)
-    lo, hi = max(0, lo), min(image.shape[1], hi)
-    if bottom <= top or hi <= lo:
+    found = band_deviation(image, top, bottom, lo, hi)
+    if found is None:
         return None
-    reach = 2 * (bottom - top)
-    c0, c1 = max(0, lo - reach), min(image.shape[1], hi + reach)
-    band = image[top:bottom, c0:c1].astype(np.int16)
-    if band.ndim == 3:
-        band = band.max(axis=2)
-    dev = np.abs(band - float(np.median(band)))
+    dev, c0 = found
+    lo, hi = max(0, lo), min(image.shape[1], hi)
     # A row that differs from the background almost all along the band is the edge
     # of a label plate (or of the image) inside the detector's loose box, not text:
     # counted, it would make every column ink and hide the space between words.
@@ -47,6 +42,25 @@ def ink_columns(
     floor = float(np.percentile(profile, 10))
     threshold = max(6.0, 0.12 * peak, floor + 0.12 * (peak - floor))
     return profile[lo - c0 : hi - c0] > threshold
+
+
+def band_deviation(
+    image: np.ndarray, top: int, bottom: int, lo: int, hi: int
+) -> tuple[np.ndarray, int] | None:
+    """How far each pixel of the band ``image[top:bottom]`` around columns
+    ``lo:hi`` (two band heights either side) lies from the band's median, the
+    brightest channel of a colour image counting; and the image column of the
+    first one. None for an empty band."""
+    top, bottom = max(0, top), min(image.shape[0], bottom)
+    lo, hi = max(0, lo), min(image.shape[1], hi)
+    if bottom <= top or hi <= lo:
+        return None
+    reach = 2 * (bottom - top)
+    c0, c1 = max(0, lo - reach), min(image.shape[1], hi + reach)
+    band = image[top:bottom, c0:c1].astype(np.int16)
+    if band.ndim == 3:
+        band = band.max(axis=2)
+    return np.abs(band - float(np.median(band))), c0
 
 
 def ink_runs(ink: np.ndarray, lo: int) -> list[tuple[int, int]]:

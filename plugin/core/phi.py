@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from .errors import BackendUnavailableError
-from .gaps import char_weight, ink_columns, ink_runs, nearest_gap
+from .gaps import band_deviation, char_weight, ink_columns, ink_runs, nearest_gap
 from .groups import connected_groups
 from .model import Source, Word, bounds
 from .settings import Policy, RedactionSettings
@@ -572,15 +572,10 @@ def _cut_after_colon(
     followed by an empty run of two columns or more. The background is the
     band's around the word, as in ``ink_columns``. None when no run is both.
     """
-    top, bottom = max(0, w.top), min(image.shape[0], w.bottom)
-    reach = 2 * (bottom - top)
-    x0, x1 = max(0, w.left - reach), min(image.shape[1], w.right + reach)
-    band = image[top:bottom, x0:x1].astype(np.int16)
-    if band.ndim == 3:
-        band = band.max(axis=2)
-    if band.size == 0:
+    found = band_deviation(image, w.top, w.bottom, w.left, w.right)
+    if found is None:
         return None
-    dev = np.abs(band - float(np.median(band)))
+    dev, x0 = found
     loud = dev > 0.5 * float(dev.max())
     inked = loud[:, max(0, w.left - x0) : max(0, w.right - x0)].any(axis=1)
     if not inked.any():
