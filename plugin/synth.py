@@ -2,8 +2,9 @@
 
 Every file is a DICOM instance whose header carries a fake identity and whose pixels
 carry that identity (in varied formats), other PHI that is not in the header and
-harmless clinical annotations. Text is rendered character by character with Pillow,
-so the ink of every character is known exactly:
+harmless clinical annotations. Text is rendered character by character, with Pillow
+in TrueType fonts or (``--fonts hershey``) with OpenCV's ``putText`` in its stroke
+fonts, so the ink of every character is known exactly:
 
 ``SET/<rel>.dcm``
     The instance (modality, photometric, bit depth, transfer syntax vary).
@@ -609,6 +610,26 @@ def _background(
 # Fonts and layout
 
 
+FONT_KINDS = ("truetype", "hershey", "all")
+
+
+def _font_pool(kind: str) -> list[str]:
+    """The fonts a set of ``kind`` draws from (see :data:`FONT_KINDS`)."""
+    if kind not in FONT_KINDS:
+        raise ValueError(f"unknown font kind {kind!r}")
+    pool: list[str] = []
+    if kind in ("truetype", "all"):
+        pool += _font_files() + ["default"]
+    if kind in ("hershey", "all"):
+        pool += [
+            f"hershey:{face}:{line}:{weight}"
+            for face in _HERSHEY_FACES
+            for line in ("aa", "8")
+            for weight in ("thin", "bold")
+        ]
+    return pool
+
+
 def _font_files() -> list[str]:
     found: dict[str, str] = {}
     for d in _FONT_DIRS:
@@ -627,9 +648,73 @@ def _font(path: str, size: int) -> Any:
     if key not in _FONT_CACHE:
         if path == "default":
             _FONT_CACHE[key] = ImageFont.load_default(size=size)
+        elif path.startswith("hershey:"):
+            _FONT_CACHE[key] = _HersheyFont(path, size)
         else:
             _FONT_CACHE[key] = ImageFont.truetype(path, size)
     return _FONT_CACHE[key]
+
+
+# OpenCV's stroke fonts, as ``cv2.putText`` draws them (the design's notebooks drew
+# their synthetic PHI so). Script faces are left out: no scanner writes cursive.
+_HERSHEY_FACES = {
+    "simplex": 0,  # cv2.FONT_HERSHEY_SIMPLEX
+    "plain": 1,
+    "duplex": 2,
+    "complex": 3,
+    "triplex": 4,
+    "complex-small": 5,
+    "simplex-italic": 0 | 16,  # cv2.FONT_ITALIC
+}
+
+
+class _HersheyFont:
+    """A Hershey face of OpenCV with the part of Pillow's font interface the layout
+    uses. ``size`` is the em size, as for a TrueType font: capitals are about three
+    quarters of it high. Weight ``thin`` draws strokes of size/18 pixels, ``bold`` of
+    size/9 (at least one); line ``aa`` is anti-aliased, ``8`` is not (OpenCV's
+    default)."""
+
+    def __init__(self, name: str, size: int) -> None:
+        import cv2
+
+        _, face, line, weight = name.split(":")
+        self._cv2 = cv2
+        self.face = _HERSHEY_FACES[face]
+        self.line = cv2.LINE_AA if line == "aa" else cv2.LINE_8
+        self.thickness = max(1, round(size / (18 if weight == "thin" else 9)))
+        self.scale = cv2.getFontScaleFromHeight(
+            self.face, max(4, round(0.75 * size)), self.thickness
+        )
+
+    def getlength(self, text: str) -> float:
+        if not text:
+            return 0.0
+        (w, _), _ = self._cv2.getTextSize(text, self.face, self.scale, self.thickness)
+        return float(w)
+
+    def getmetrics(self) -> tuple[int, int]:
+        (_, h), base = self._cv2.getTextSize(
+            "Hg", self.face, self.scale, self.thickness
+        )
+        return h + self.thickness, base + self.thickness
+
+    def glyph(self, ch: str) -> tuple[np.ndarray, int, int] | None:
+        """The ink of ``ch`` as coverage, and its left and top relative to the pen
+        position on the baseline."""
+        (w, h), base = self._cv2.getTextSize(ch, self.face, self.scale, self.thickness)
+        pad = 2 * self.thickness + h // 2 + 2
+        canvas = np.zeros((h + base + 2 * pad, w + 2 * pad), np.uint8)
+        origin = (pad, pad + h)
+        self._cv2.putText(
+            canvas, ch, origin, self.face, self.scale, 255, self.thickness, self.line
+        )
+        ys, xs = np.nonzero(canvas)
+        if not len(ys):
+            return None
+        y0, y1, x0, x1 = ys.min(), ys.max() + 1, xs.min(), xs.max() + 1
+        alpha = canvas[y0:y1, x0:x1].astype(np.float32) / 255.0
+        return alpha, int(x0) - origin[0], int(y0) - origin[1]
 
 
 @dataclasses.dataclass
@@ -655,6 +740,12 @@ def _layout_text(text: str, font: Any, x: int, baseline: int) -> list[_Glyph]:
         if ch.isspace():
             continue
         offset = round(font.getlength(text[:i]))
+        if isinstance(font, _HersheyFont):
+            drawn = font.glyph(ch)
+            if drawn is not None:
+                alpha, l, t = drawn
+                glyphs.append(_Glyph(ch, alpha, x + offset + l, baseline + t))
+            continue
         l, t, r, b = font.getbbox(ch, anchor="ls")
         w, h = max(1, r - l), max(1, b - t)
         canvas = Image.new("L", (w, h), 0)
@@ -915,7 +1006,7 @@ def _styles(
         size = max(9, round(pct * min(h, w)))
         if rng.random() < 0.15:
             size = 9
-        path = rng.choice(fonts + ["default"]) if fonts else "default"
+        path = rng.choice(fonts) if len(fonts) > 1 else fonts[0]
         r = rng.random()
         box: tuple[float, ...] | None = None
         if r < 0.15:  # inverted: dark text on a light box
@@ -1138,7 +1229,9 @@ def truth_path(root: Path, rel: str) -> Path:
     )
 
 
-def generate_set(out: Path, n: int, seed: int) -> dict[str, Any]:
+def generate_set(
+    out: Path, n: int, seed: int, *, fonts: str = "truetype"
+) -> dict[str, Any]:
     """Write ``n`` synthetic instances, their label maps and ``truth.json`` to ``out``.
 
     Parameters
@@ -1149,6 +1242,9 @@ def generate_set(out: Path, n: int, seed: int) -> dict[str, Any]:
         Number of files.
     seed
         Seed of every random choice: the same seed gives the same set.
+    fonts
+        ``truetype`` (the fonts installed, and Pillow's own), ``hershey``
+        (OpenCV's stroke fonts, as ``cv2.putText`` draws them) or ``all``.
 
     Returns
     -------
@@ -1156,11 +1252,11 @@ def generate_set(out: Path, n: int, seed: int) -> dict[str, Any]:
         The content written to ``truth.json``.
     """
     out.mkdir(parents=True, exist_ok=True)
-    fonts = _font_files()
+    pool = _font_pool(fonts)
     files = []
     for i in range(n):
         rng = random.Random(f"{seed}:{i}")
-        rel, ds, labels, meta = _make_file(rng, i, fonts)
+        rel, ds, labels, meta = _make_file(rng, i, pool)
         path = out / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         ds.save_as(path, enforce_file_format=True)
@@ -1174,6 +1270,7 @@ def generate_set(out: Path, n: int, seed: int) -> dict[str, Any]:
         "seed": seed,
         "n": n,
         "label_rule": "coverage > 0",
+        "fonts": fonts,
         "files": files,
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=1))
@@ -1181,7 +1278,7 @@ def generate_set(out: Path, n: int, seed: int) -> dict[str, Any]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    truth = generate_set(Path(args.out), args.n, args.seed)
+    truth = generate_set(Path(args.out), args.n, args.seed, fonts=args.fonts)
     n_lines = sum(len(f["lines"]) for f in truth["files"])
     n_phi = sum(ln["phi"] for f in truth["files"] for ln in f["lines"])
     fallback = sum(
@@ -1206,4 +1303,11 @@ def register_cli(subparsers: Any) -> None:
     p.add_argument("out", help="output folder")
     p.add_argument("--n", type=int, default=60, help="number of files (default 60)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--fonts",
+        choices=FONT_KINDS,
+        default="truetype",
+        help="truetype: installed fonts and Pillow's (default); hershey: OpenCV's "
+        "stroke fonts as cv2.putText draws them; all: both",
+    )
     p.set_defaults(func=_run)

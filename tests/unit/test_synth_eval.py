@@ -15,10 +15,13 @@ from plugin.evaluation import evaluate_set
 from plugin.synth import generate_set, truth_path
 
 
-@pytest.fixture(scope="module")
-def synth_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=["truetype", "hershey"])
+def synth_set(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Path:
+    """Four files, their text in TrueType fonts or in OpenCV's stroke fonts."""
     root = tmp_path_factory.mktemp("set")
-    generate_set(root, 4, 1)
+    generate_set(root, 4, 1, fonts=request.param)
     return root
 
 
@@ -58,8 +61,21 @@ def test_truth_consistent(synth_set: Path) -> None:
 
 
 def test_deterministic(synth_set: Path, tmp_path: Path) -> None:
-    again = generate_set(tmp_path, 4, 1)
-    assert again["files"] == _truth(synth_set)["files"]
+    truth = _truth(synth_set)
+    again = generate_set(tmp_path, 4, 1, fonts=truth["fonts"])
+    assert again["files"] == truth["files"]
+
+
+def test_font_kinds_draw_different_text(tmp_path: Path) -> None:
+    """The same seed in OpenCV's fonts: the same lines, other ink."""
+    a = generate_set(tmp_path / "a", 2, 5)
+    b = generate_set(tmp_path / "b", 2, 5, fonts="hershey")
+    assert (a["fonts"], b["fonts"]) == ("truetype", "hershey")
+    for fa, fb in zip(a["files"], b["files"]):
+        assert [ln["text"] for ln in fa["lines"]] == [ln["text"] for ln in fb["lines"]]
+        la = np.load(truth_path(tmp_path / "a", fa["path"]))["labels"]
+        lb = np.load(truth_path(tmp_path / "b", fb["path"]))["labels"]
+        assert not np.array_equal(la > 0, lb > 0)
 
 
 def test_untouched_copy_scores_zero(synth_set: Path, tmp_path: Path) -> None:
