@@ -439,6 +439,47 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
 
 
+# Where words ran together in a reading: a lower-case letter before a capital
+# ("BirchLane"), digits before a capitalised word ("68Elm"), a comma or semicolon
+# before a letter or digit ("Lane,Northbury"), an initial's dot before a surname
+# ("G.Dubois"). Not inside an e-mail address.
+_RUN_TOGETHER = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=\d)(?=[A-Z][a-z])|(?<=[,;])(?=[A-Za-z0-9])"
+    r"|(?<=\b[A-Z]\.)(?=[A-Z][a-z])"
+)
+
+
+def spaced_out(text: str) -> tuple[str, list[int]]:
+    """``text`` with a space where words ran together (:data:`_RUN_TOGETHER`), and
+    for each of its characters the offset in ``text`` it comes from (an inserted
+    space: that of the character after it). One extra entry maps the end."""
+    parts: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for token in re.finditer(r"\S+", text):
+        start, end = token.span()
+        parts.append(text[pos:start])
+        origin.extend(range(pos, start))
+        cuts = (
+            []
+            if "@" in token.group()
+            else [m.start() for m in _RUN_TOGETHER.finditer(token.group()) if m.start()]
+        )
+        last = 0
+        for cut in cuts + [end - start]:
+            if last:
+                parts.append(" ")
+                origin.append(start + last)
+            parts.append(text[start + last : start + cut])
+            origin.extend(range(start + last, start + cut))
+            last = cut
+        pos = end
+    parts.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    origin.append(len(text))
+    return "".join(parts), origin
+
+
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
@@ -1381,6 +1422,20 @@ class PhiDetector:
         return sorted(found.values(), key=lambda f: (f.word.top, f.word.left))
 
     def _find_in_text(self, text: str) -> list[tuple[int, int, str, Source, float]]:
+        """Spans (start, end, entity, source, score) of PHI in ``text``.
+
+        Patterns and NER read the text with the spaces put back that the reading
+        lost where words ran together ("56BirchLane,Northbury"): narrow spaces,
+        as OpenCV's stroke fonts draw them, are often read as none. Spans are
+        given in ``text``'s own offsets.
+        """
+        spaced, origin = spaced_out(text)
+        return [
+            (origin[start], origin[end - 1] + 1, entity, source, score)
+            for start, end, entity, source, score in self._find_in_spaced(spaced)
+        ]
+
+    def _find_in_spaced(self, text: str) -> list[tuple[int, int, str, Source, float]]:
         s = self.settings
         out: list[tuple[int, int, str, Source, float]] = []
         for entity, pattern in _PATTERNS:

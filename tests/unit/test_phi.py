@@ -5,7 +5,13 @@ import dataclasses
 import pytest
 
 from plugin.core.model import Word
-from plugin.core.phi import HeaderIdentity, PhiDetector, date_variants, is_annotation
+from plugin.core.phi import (
+    HeaderIdentity,
+    PhiDetector,
+    date_variants,
+    is_annotation,
+    spaced_out,
+)
 from plugin.core.settings import Policy, RedactionSettings
 
 IDENTITY = [
@@ -674,3 +680,27 @@ def test_a_single_letter_right_before_a_name_is_its_initial(detector):
     marker = [Word("R", 0, 0, 8, 14, 0.99, 1), Word("Tanaka", 60, 0, 50, 14, 0.99, 0)]
     hits = painted(detector, marker, identity=[("PERSON", "PatientName", "TANAKA^AKI")])
     assert set(hits) == {"Tanaka"}
+
+
+@pytest.mark.parametrize(
+    "texts, entity",
+    [
+        (["56BirchLane,Northbury"], "LOCATION"),
+        (["68ElmStreet,", "Rivertown"], "LOCATION"),
+        (["Ref:", "LukasOkafor"], "PERSON"),
+    ],
+)
+def test_words_read_run_together_are_judged_as_written(detector, texts, entity):
+    """OpenCV's stroke fonts draw narrow spaces, often read as none."""
+    found = painted(detector, line(*texts))
+    assert set(found) == {t for t in texts if t != "Ref:"}
+    assert {f.entity_type for f in found.values()} == {entity}
+
+
+def test_spaced_out_maps_back_to_the_reading():
+    text = "68ElmStreet,Rivertown\nkVp80 a.b@Mail.Org G.Dubois"
+    spaced, origin = spaced_out(text)
+    assert spaced == "68 Elm Street, Rivertown\nk Vp80 a.b@Mail.Org G. Dubois"
+    assert len(origin) == len(spaced) + 1 and origin[-1] == len(text)
+    for k, ch in enumerate(spaced):
+        assert ch == text[origin[k]] or (ch == " " and text[origin[k]] != " ")
