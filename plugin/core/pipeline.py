@@ -46,7 +46,10 @@ __all__ = ["Engines", "get_engines", "redact_dataset"]
 _SAME_FRAME = 2
 # A frame whose changed regions cover more than this share of it is read whole.
 _WHOLE_FRAME = 0.6
-_REPAIR_ROUNDS = 1
+# Verification paints what it finds and reads the image again, at most this many
+# times. A repair's box has edges of its own: on speckle, a strip along one was
+# read "SEURN" and taken for a name, so a second repair is allowed before failing.
+_REPAIR_ROUNDS = 2
 # Two PHI words side by side on a band at most this many text heights apart: the
 # gap between them is painted too (faint glyphs the detector missed).
 _BRIDGE = 3.0
@@ -967,8 +970,9 @@ def _verify(
     The first round also paints text that only the second reading saw (faint text,
     text over anatomy): what the first pass could not even detect is in doubt, and
     doubt is painted unless it reads as annotation vocabulary. PHI found by the
-    second reading is painted too (a repair round) and the image read again; PHI
-    still there after that fails the file with reason ``verification``.
+    second reading is painted too (a repair round) and the image read again, up to
+    :data:`_REPAIR_ROUNDS` times; PHI still there after that fails the file with
+    reason ``verification``.
     """
     assert engines.verifier is not None
     repaired = 0

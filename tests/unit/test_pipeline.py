@@ -231,29 +231,43 @@ def test_report_carries_no_patient_text(engines):
 
 
 class _LyingVerifier:
-    """Reads the patient's name where "kVp 120" is written, and again past the end
-    of the box painted over it when that place is read again: neither the first
-    painting nor the repair round covers it, so verification must fail."""
+    """Reads the patient's name where "kVp 120" is written, and each time painted
+    regions are read again, over another annotation ("R", then "L"): no painting
+    and no repair round covers it, so verification must fail."""
 
     name, version = "lying", "0"
+    places = ((418, 448), (298, 298))
+
+    def __init__(self):
+        self.reads = 0
 
     def read(self, image, *, known=None):
         return [Word("DOE^JANE", 420, 475, 60, 16, 0.99, 0)]
 
     def read_region(self, image, region, *, line_base=0, known=None):
-        left, top, width, height = region
-        return [Word("DOE^JANE", left + width - 20, top, 20, height, 0.99, line_base)]
+        x, y = self.places[min(self.reads, len(self.places) - 1)]
+        self.reads += 1
+        return [Word("DOE^JANE", x, y, 16, 18, 0.99, line_base)]
 
 
 def test_fail_closed_when_verification_still_finds_phi(engines):
     lying = Engines.__new__(Engines)
     lying.__dict__.update(engines.__dict__)
     lying.verifier = _LyingVerifier()
-    result = redact_dataset(burned(), SETTINGS, engines=lying)
+    ds = burned(
+        items=[
+            ((24, 24), "DOE^JANE"),
+            ((420, 450), "R"),
+            ((420, 475), "kVp 120"),
+            ((300, 300), "L"),
+        ]
+    )
+    result = redact_dataset(ds, SETTINGS, engines=lying)
     assert result.dataset is None
     assert result.report.status == "failed"
     assert result.report.reason == "verification"
     assert result.report.verification["passed"] is False
+    assert result.report.verification["repaired_boxes"] == 2
 
 
 class _BlobSeeingVerifier:
