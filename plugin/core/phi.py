@@ -544,9 +544,15 @@ def split_glued_labels(
             if window is not None:
                 cut = nearest_gap(window, max(0, lo), estimate, min_run=1)
         clean = cut is not None
-        # The value's box may take the whole gap: the label's ink ends before the
-        # cut, and a first glyph's faint edge (an italic's foot) reaches into it.
+        # The value's box may take the gap but its first column, where the label's
+        # faintest edge may lie (below the ink threshold): a first glyph's faint
+        # edge (an italic's foot) reaches into the rest.
         reach = cut
+        if cut is not None and ink is not None:
+            base = max(0, w.left)
+            free = ~ink[max(0, cut - base) : max(0, cut + 2 - base)]
+            if len(free) == 2 and free.all():
+                reach = cut + 1
         if cut is None:
             # One character of slack towards the label: better a clipped colon than
             # a visible first digit.

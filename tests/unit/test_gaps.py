@@ -61,3 +61,18 @@ def test_the_edge_of_a_label_plate_in_the_band_is_not_ink():
     img[3:11, 28:45] = 60  # "A674..."
     ink = ink_columns(img, 0, 14, 0, 60)
     assert ink_runs(ink, 0) == [(5, 20), (28, 45)]
+
+
+def test_a_word_boundary_keeps_two_columns_from_the_ink_beside_it():
+    """Between "ACC" and "A45801242" the gap is four columns: each word's box may
+    reach into it, but stops two columns short of the other word's ink (its
+    faintest anti-aliased column is below the ink threshold)."""
+    from plugin.core.ocr.rapid import _gap_cut
+
+    image = np.full((30, 80, 3), 20, np.uint8)
+    image[8:22, 10:30] = 230  # the left word's ink, to column 29
+    image[8:22, 34:60] = 230  # the right word's, from column 34
+    line_box = [[8, 6], [62, 6], [62, 24], [8, 24]]
+    x, clean, (after, before) = _gap_cut(image, line_box, 29, 34, 1.0)
+    assert clean and 30 <= x <= 33
+    assert after == min(32, x) and before == max(32, x)

@@ -301,8 +301,9 @@ def test_glued_label_is_cut_right_after_its_last_glyph(detector):
     value = next(f.word for f in hits if f.word.text == "349476574")
     colon_ink = columns[columns < label_right].max()
     assert colon_ink < value.left <= value_left, "cut between the colon and the 3"
-    # The value's box may take the whole gap, never the colon's ink.
-    assert value.reach_left is not None and value.reach_left > colon_ink
+    # The value's box may take the gap, never the colon's ink nor the column
+    # right after it (where the colon's faintest edge may lie).
+    assert value.reach_left is not None and value.reach_left >= colon_ink + 2
 
 
 def test_glued_label_of_touching_glyphs_is_cut_before_the_value_glyphs(detector):

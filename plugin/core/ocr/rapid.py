@@ -53,6 +53,8 @@ _CHROMA_WORD = 3
 # readings of it are judged when their scores are this close.
 _VERTICAL_MIN_CHARS = 3
 _VERTICAL_CLOSE = 0.1
+# A box ends this many pixels short of the ink of a word kept beside it.
+_GAP_MARGIN = 2
 
 
 def is_available() -> bool:
@@ -560,8 +562,10 @@ def _gap_cut(
 
     Returns (x, clean, (after, before)): ``clean`` when x is the middle of an ink-free
     run of columns at least two pixels wide (the space between the words); then
-    ``after`` is one pixel past the left word's ink and ``before`` one pixel short
-    of the right word's (exclusive), the furthest a box of either word may reach.
+    ``after`` is two pixels past the left word's ink and ``before`` two pixels short
+    of the right word's (exclusive), the furthest a box of either word may reach,
+    or x where the gap is narrower. Two, not one: a glyph's faintest anti-aliased
+    column is below the ink threshold, and the box would touch it.
     """
     ys = np.asarray(line_box, dtype=float)[:, 1]
     lo = int((min(a, b) - 3) * scale)
@@ -577,8 +581,8 @@ def _gap_cut(
         return middle, False, (None, None)
     runs = ink_runs(~ink, max(0, lo))
     start, end = next(((s, e) for s, e in runs if s <= gap < e), (gap, gap + 1))
-    after = int(np.ceil(start / scale)) + 1
-    before = int(np.floor(end / scale)) - 1
+    after = int(np.ceil(start / scale)) + _GAP_MARGIN
+    before = int(np.floor(end / scale)) - _GAP_MARGIN
     x = round(gap / scale)
     return x, True, (min(after, x), max(before, x))
 
