@@ -480,6 +480,9 @@ def spaced_out(text: str) -> tuple[str, list[int]]:
     return "".join(parts), origin
 
 
+# Letters ending in a colon or "#": a field label, however misread ("cc#" of
+# "Acc#"); no value is written so.
+_LABEL_LIKE = re.compile(r"^[A-Za-z]{1,6}[:#]$")
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
@@ -983,12 +986,16 @@ class HeaderIdentity:
         """Indexes of ``words`` that spell a header value -> (entity_type, score)."""
         hits: dict[int, tuple[str, float]] = {}
         norms = [_norm(w.text) for w in words]
-        labels = [label_entity(w.text) is not None for w in words]
+        labels = [
+            label_entity(w.text) is not None or bool(_LABEL_LIKE.match(w.text))
+            for w in words
+        ]
         n = len(words)
         for i in range(n):
             for j in range(i + 1, min(n, i + 4) + 1):
                 if j - i > 1 and any(labels[i:j]):
-                    # "ID: 994813854" must match the value alone, not drag the label in.
+                    # "ID: 994813854" must match the value alone, not drag the label
+                    # in; nor "cc#" of "Acc# A48839599" read "A", "cc#", "A", ...
                     break
                 window = "".join(norms[i:j])
                 if not window:

@@ -705,3 +705,13 @@ def test_spaced_out_maps_back_to_the_reading():
     assert len(origin) == len(spaced) + 1 and origin[-1] == len(text)
     for k, ch in enumerate(spaced):
         assert ch == text[origin[k]] or (ch == " " and text[origin[k]] != " ")
+
+
+def test_a_misread_label_is_not_drawn_into_the_value_it_precedes(detector):
+    """ "Acc# A48839599" read "A", "cc#", "A", "48839599": the value is painted,
+    the label's letters are not (a colon or "#" ends labels, never values)."""
+    identity = [("ID", "AccessionNumber", "A48839599")]
+    found = painted(detector, line("A", "cc#", "A", "48839599"), identity)
+    assert "cc#" not in found
+    assert found["48839599"].source == "header"
+
