@@ -1491,12 +1491,18 @@ class PhiDetector:
                     continue
                 if source == "ner" and (
                     len(_LATIN_LETTER.findall(frag)) < _NER_MIN_LETTERS
-                    or all(_misread_label(p) for p in frag.split())
+                    or all(
+                        _misread_label(p)
+                        for p in frag.split()
+                        if _LATIN_LETTER.search(p)
+                    )
                 ):
                     # "Pi" (the rest of a painted "PID"), "EES" (a faint "FFS"), a
-                    # glyph misread as a CJK character, "Borr" (the label "Born"):
-                    # the English model calls them names. A name the header holds
-                    # is matched there; such a fragment is not one.
+                    # glyph misread as a CJK character, "Borr" (the label "Born"),
+                    # "Polcy 6934637947735766" (the label "Policy" and its number,
+                    # which the patterns judge): the English model calls them
+                    # names. A name the header holds is matched there; such a
+                    # fragment is not one.
                     continue
                 out.append((start, end, r.entity_type, source, float(r.score)))
         return out

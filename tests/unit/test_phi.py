@@ -715,3 +715,15 @@ def test_a_misread_label_is_not_drawn_into_the_value_it_precedes(detector):
     assert "cc#" not in found
     assert found["48839599"].source == "header"
 
+
+def test_a_misread_label_before_its_number_is_no_name(detector):
+    """spaCy reads "Carlos / Polcy 6934637947735766 / 1 cm" as one name; the piece
+    on the second line is the label "Policy", misread, and its number."""
+    words = [
+        *line("e:", "Mueller,Carlos", line_no=0),
+        *line("Polcy", "6934637947735766", line_no=1),
+        *line("1", "cm", line_no=2),
+    ]
+    found = painted(detector, words, [("PERSON", "PatientName", "DOE^JANE")])
+    assert "Polcy" not in found
+    assert found["6934637947735766"].source == "pattern"
