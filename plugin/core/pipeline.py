@@ -1006,9 +1006,14 @@ def _verify(
                         if any(c.isdigit() for c in w.text):
                             numbers.append(w)
                         continue
-                    if label_entity(w.text) is not None or is_blob(w, ws):
+                    if (
+                        label_entity(w.text) is not None
+                        or is_blob(w, ws)
+                        or _lone_glyph(w)
+                    ):
                         # A label; a glyph read from a detection over anatomy (on
-                        # the equalised image, once a whole frame read as "分").
+                        # the equalised image, once a whole frame read as "分"); a
+                        # scale bar's tick read "十" or "工".
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
                 if numbers:
@@ -1178,6 +1183,12 @@ def _kept(b: Box, regions: list[Box]) -> bool:
         if w > 0 and h > 0 and 2 * w * h >= b.width * b.height:
             return True
     return False
+
+
+def _lone_glyph(w: Word) -> bool:
+    """One character in a box no wider than high: a tick, a marker. Text the first
+    reading missed and that says something (a name, a number) is read as more."""
+    return len(w.text.strip()) == 1 and w.width <= w.height
 
 
 def _inside_any(b: Box, boxes: list[Box]) -> bool:

@@ -299,6 +299,31 @@ def test_a_glyph_verification_reads_over_the_whole_frame_paints_nothing(engines)
     assert all(b.width * b.height < 0.25 * 512 * 512 for b in result.report.boxes)
 
 
+class _TickSeeingVerifier(_BlobSeeingVerifier):
+    """The real verifier, which also reads a scale bar's end tick as "十" (the first
+    reading saw nothing there)."""
+
+    def read(self, image, *, known=None):
+        tick = Word("十", 298, 288, 12, 22, 0.41, 98)
+        return [*self.real.read(image, known=known), tick]
+
+
+def test_a_scale_bar_tick_only_verification_reads_is_not_painted(engines):
+    seeing = Engines.__new__(Engines)
+    seeing.__dict__.update(engines.__dict__)
+    seeing.verifier = _TickSeeingVerifier(engines.verifier)
+    ds = burned()
+    raw = pixels.read_frames(ds).copy()
+    raw[..., 298:299, 200:304] = 255  # the bar
+    raw[..., 290:308, 302:304] = 255  # its end tick
+    pixels.write_frames(ds, raw)
+    result = redact_dataset(ds, SETTINGS, engines=seeing)
+    assert result.report.status == "done", result.report.message
+    after = pixels.read_frames(result.dataset)
+    bar = (196, 286, 116, 26)
+    assert np.array_equal(region(raw, bar), region(after, bar))
+
+
 class _BlindReader:
     """A first reading that sees nothing: what is painted, verification found."""
 
