@@ -168,3 +168,18 @@ def test_bench_compares_both_systems_on_the_files_both_redact(tmp_path, capsys):
     assert rows["Files both redact"] == ["1", "1"]
     ours, presidio = (float(v) for v in rows["Sum s/file on those"])
     assert ours > 0 and presidio > 0
+
+
+def test_synth_draws_in_the_fonts_asked_for(tmp_path, capsys):
+    """`synth --fonts hershey`: the set records its fonts; an unknown kind is a
+    usage error."""
+    out = tmp_path / "set"
+    assert (
+        main(["synth", str(out), "--n", "2", "--seed", "3", "--fonts", "hershey"]) == 0
+    )
+    truth = json.loads((out / "truth.json").read_text())
+    assert truth["fonts"] == "hershey" and len(truth["files"]) == 2
+    assert "2 files" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exc:
+        main(["synth", str(tmp_path / "x"), "--fonts", "comic"])
+    assert exc.value.code == 2
