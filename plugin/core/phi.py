@@ -680,22 +680,17 @@ def _misread_label(text: str) -> bool:
     Used only for a word that nothing marks as PHI, right before a value that is:
     then it is the value's label and survives.
     """
-    return _misread_label_entity(text) is not None
-
-
-def _misread_label_entity(text: str) -> str | None:
-    """The entity type of the field label ``text`` is one OCR slip away from."""
     up = text.strip().upper().rstrip(":#.").strip().translate(_OCR_CONFUSIONS)
     if len(up) < 2:
-        return None
+        return False
     for variant in {up, up.replace("M", "RN")}:
-        for label, entity in _LABELS.items():
+        for label in _LABELS:
             label = label.rstrip(":#.")
             if len(label) >= 3 and Levenshtein.distance(variant, label) <= 1:
-                return entity
+                return True
             if variant == label:
-                return entity
-    return None
+                return True
+    return False
 
 
 def _local_part(text: str, nxt: Finding) -> bool:
@@ -1284,19 +1279,8 @@ class PhiDetector:
             keyed: str | None = None
             numbers_follow = False
             org_line = any(_ORG_WORDS.match(_norm(words[i].text)) for i in line_idx)
-            first = min(line_idx, key=lambda i: words[i].left)
             for i in line_idx:
                 entity = label_entity(words[i].text)
-                if (
-                    entity is None
-                    and i == first
-                    and len(line_idx) > 1
-                    and not is_annotation(words[i].text, s.allow_list)
-                    and _misread_label_entity(words[i].text) == "PERSON"
-                ):
-                    # "Ret henkolafor": a person's label opening the line, misread
-                    # ("Ref:"), announces a name however badly read.
-                    entity = "PERSON"
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     continue

@@ -727,14 +727,3 @@ def test_a_misread_label_before_its_number_is_no_name(detector):
     found = painted(detector, words, [("PERSON", "PatientName", "DOE^JANE")])
     assert "Polcy" not in found
     assert found["6934637947735766"].source == "pattern"
-
-
-def test_a_misread_persons_label_announces_the_name_after_it(detector):
-    """ "Ref: henrikokafor" read "Ret", "henkolafor": too far from the header's
-    name to match, but the label, misread, still says a name follows."""
-    identity = [("PERSON", "ReferringPhysicianName", "OKAFOR^HENRIK")]
-    found = painted(detector, line("Ret", "henkolafor"), identity)
-    assert set(found) == {"henkolafor"}
-    assert found["henkolafor"].entity_type == "PERSON"
-    # An annotation opening a line is no label: "RAO 30" is an angle.
-    assert painted(detector, line("RAO", "30"), identity) == {}
