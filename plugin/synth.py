@@ -3,7 +3,7 @@
 Every file is a DICOM instance whose header carries a fake identity and whose pixels
 carry that identity (in varied formats), other PHI that is not in the header and
 harmless clinical annotations. Text is rendered character by character, with Pillow
-in TrueType fonts or (``--fonts hershey``) with OpenCV's ``putText`` in its stroke
+in TrueType fonts or (``--fonts hershey``) with OpenCV's ``putText`` in its own
 fonts, so the ink of every character is known exactly:
 
 ``SET/<rel>.dcm``
@@ -655,8 +655,11 @@ def _font(path: str, size: int) -> Any:
     return _FONT_CACHE[key]
 
 
-# OpenCV's stroke fonts, as ``cv2.putText`` draws them (the design's notebooks drew
-# their synthetic PHI so). Script faces are left out: no scanner writes cursive.
+# OpenCV's fonts, as ``cv2.putText`` draws them (the design's notebooks drew their
+# synthetic PHI so). Script faces are left out: no scanner writes cursive. OpenCV 4
+# draws the Hershey stroke fonts; OpenCV 5 draws its own anti-aliased font for
+# these faces, where line type and italic change nothing (of the 28 styles, 7
+# differ): a set records the OpenCV it was drawn with.
 _HERSHEY_FACES = {
     "simplex": 0,  # cv2.FONT_HERSHEY_SIMPLEX
     "plain": 1,
@@ -666,6 +669,12 @@ _HERSHEY_FACES = {
     "complex-small": 5,
     "simplex-italic": 0 | 16,  # cv2.FONT_ITALIC
 }
+
+
+def _opencv_version() -> str:
+    import cv2
+
+    return str(cv2.__version__)
 
 
 class _HersheyFont:
@@ -1244,7 +1253,8 @@ def generate_set(
         Seed of every random choice: the same seed gives the same set.
     fonts
         ``truetype`` (the fonts installed, and Pillow's own), ``hershey``
-        (OpenCV's stroke fonts, as ``cv2.putText`` draws them) or ``all``.
+        (OpenCV's fonts, as ``cv2.putText`` draws them: the Hershey strokes with
+        OpenCV 4, its own font with OpenCV 5) or ``all``.
 
     Returns
     -------
@@ -1271,6 +1281,7 @@ def generate_set(
         "n": n,
         "label_rule": "coverage > 0",
         "fonts": fonts,
+        **({} if fonts == "truetype" else {"opencv": _opencv_version()}),
         "files": files,
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=1))
@@ -1308,6 +1319,7 @@ def register_cli(subparsers: Any) -> None:
         choices=FONT_KINDS,
         default="truetype",
         help="truetype: installed fonts and Pillow's (default); hershey: OpenCV's "
-        "stroke fonts as cv2.putText draws them; all: both",
+        "fonts as cv2.putText draws them (Hershey strokes with OpenCV 4, its own "
+        "font with OpenCV 5); all: both",
     )
     p.set_defaults(func=_run)
