@@ -693,6 +693,17 @@ def _misread_label(text: str) -> bool:
     return False
 
 
+def _misread_label_with_number(frag: str) -> bool:
+    """``frag`` is one misread label and the number after it ("Polcy
+    6934637947735766"): one word of letters only, so "Reed Ray 12" stays a name."""
+    lettered = [p for p in frag.split() if _LATIN_LETTER.search(p)]
+    return (
+        len(lettered) == 1
+        and _misread_label(lettered[0])
+        and any(p.isdigit() for p in frag.split())
+    )
+
+
 def _local_part(text: str, nxt: Finding) -> bool:
     """``text``, lower case, before an e-mail address is the start of the
     address read with its dot as a space ("ines" "kowalski@example.org"), not a
@@ -980,6 +991,11 @@ class HeaderIdentity:
     def __len__(self) -> int:
         return len(self.tokens)
 
+    def _inside_a_value(self, norm: str) -> bool:
+        """``norm`` (a normalised word) is part of a header value: "XK" of the
+        patient ID "XK#4471" read "XK#", "4471"."""
+        return bool(norm) and any(norm in tok.norm for tok in self.tokens)
+
     def match_line(
         self, words: Sequence[Word], threshold: int
     ) -> dict[int, tuple[str, float]]:
@@ -987,8 +1003,9 @@ class HeaderIdentity:
         hits: dict[int, tuple[str, float]] = {}
         norms = [_norm(w.text) for w in words]
         labels = [
-            label_entity(w.text) is not None or bool(_LABEL_LIKE.match(w.text))
-            for w in words
+            label_entity(w.text) is not None
+            or (bool(_LABEL_LIKE.match(w.text)) and not self._inside_a_value(norm))
+            for w, norm in zip(words, norms)
         ]
         n = len(words)
         for i in range(n):
@@ -1491,11 +1508,8 @@ class PhiDetector:
                     continue
                 if source == "ner" and (
                     len(_LATIN_LETTER.findall(frag)) < _NER_MIN_LETTERS
-                    or all(
-                        _misread_label(p)
-                        for p in frag.split()
-                        if _LATIN_LETTER.search(p)
-                    )
+                    or all(_misread_label(p) for p in frag.split())
+                    or _misread_label_with_number(frag)
                 ):
                     # "Pi" (the rest of a painted "PID"), "EES" (a faint "FFS"), a
                     # glyph misread as a CJK character, "Borr" (the label "Born"),

@@ -1186,9 +1186,15 @@ def _kept(b: Box, regions: list[Box]) -> bool:
 
 
 def _lone_glyph(w: Word) -> bool:
-    """One character in a box no wider than high: a tick, a marker. Text the first
-    reading missed and that says something (a name, a number) is read as more."""
-    return len(w.text.strip()) == 1 and w.width <= w.height
+    """One character, no Latin letter or digit, in a box no wider than high: a
+    tick, a marker. Text the first reading missed and that says something (a
+    name, a number) is read as more, and a letter left at a box's edge is painted."""
+    text = w.text.strip()
+    return (
+        len(text) == 1
+        and not (text.isascii() and text.isalnum())
+        and w.width <= w.height
+    )
 
 
 def _inside_any(b: Box, boxes: list[Box]) -> bool:

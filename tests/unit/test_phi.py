@@ -727,3 +727,18 @@ def test_a_misread_label_before_its_number_is_no_name(detector):
     found = painted(detector, words, [("PERSON", "PatientName", "DOE^JANE")])
     assert "Polcy" not in found
     assert found["6934637947735766"].source == "pattern"
+
+
+def test_a_header_value_with_a_hash_is_no_label(detector):
+    """The patient ID "XK#4471" read "XK#", "4471": letters ending in "#" are a
+    label only when no header value holds them."""
+    identity = [("ID", "PatientID", "XK#4471")]
+    found = painted(detector, line("XK#", "4471"), identity)
+    assert set(found) == {"XK#", "4471"}
+
+
+def test_a_name_one_slip_from_labels_is_still_a_name(detector):
+    """ "Reed Ray 12": both words are one edit from a label ("READ", "RAD"), but
+    two words of letters are a name, not a misread label and its number."""
+    spans = detector._find_in_text("Reed Ray 12")
+    assert any(e == "PERSON" and s == 0 for s, _, e, _, _ in spans)

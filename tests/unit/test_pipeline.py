@@ -895,3 +895,12 @@ def test_a_vertical_word_paints_no_bridge_to_a_word_across_the_image():
         {0: [Finding(tall, "PERSON", "header", 1.0, tail_chars=5)]}, 2, (1, 512, 512)
     )
     assert tailed.top < box.top - 50 and tailed.top + tailed.height > 260
+
+
+def test_a_lone_letter_is_no_tick():
+    """A letter left at a box's edge ("J" of a name) stays doubt; "十" is a tick."""
+    from plugin.core.pipeline import _lone_glyph
+
+    assert _lone_glyph(Word("十", 0, 0, 12, 22, 0.4))
+    assert not _lone_glyph(Word("J", 0, 0, 7, 12, 0.4))
+    assert not _lone_glyph(Word("十", 0, 0, 30, 22, 0.4))  # wider than high
