@@ -681,8 +681,8 @@ class _HersheyFont:
     """A Hershey face of OpenCV with the part of Pillow's font interface the layout
     uses. ``size`` is the em size, as for a TrueType font: capitals are about three
     quarters of it high. Weight ``thin`` draws strokes of size/18 pixels, ``bold`` of
-    size/9 (at least one); line ``aa`` is anti-aliased, ``8`` is not (OpenCV's
-    default)."""
+    size/9 (at least one); line ``aa`` asks for anti-aliasing, ``8`` for none
+    (OpenCV's default; OpenCV 5 anti-aliases either way)."""
 
     def __init__(self, name: str, size: int) -> None:
         import cv2
