@@ -1456,7 +1456,7 @@ class PhiDetector:
 
         Patterns and NER read the text with the spaces put back that the reading
         lost where words ran together ("56BirchLane,Northbury"): narrow spaces,
-        as OpenCV's stroke fonts draw them, are often read as none. Spans are
+        as cv2.putText draws them, are often read as none. Spans are
         given in ``text``'s own offsets.
         """
         spaced, origin = spaced_out(text)
