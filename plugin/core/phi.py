@@ -364,6 +364,8 @@ _COUNTER = re.compile(
     r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE)[ #:]*\d{1,4}(?:/\d{1,4})?$"
 )
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
+# A header ID of at most this many digits matches only a whole digit run of a word.
+_ALONE_DIGITS = 5
 
 # Lines read side by side less than this many text heights apart are one line for
 # the PHI context of the policy.
@@ -940,6 +942,10 @@ class _Token:
     norm: str
     exact: bool
     """Short tokens must match exactly (fuzzy matching of 2-3 letters is noise)."""
+    alone: bool = False
+    """A short number (an ID of at most five digits, such as a Study ID "1111"):
+    it counts only as a whole run of digits in one word. Joined across a separator
+    or a space it is something else: the frame counter "Fr 11/11", a time."""
 
 
 class HeaderIdentity:
@@ -958,7 +964,8 @@ class HeaderIdentity:
                 return
             if n.isdigit() and len(n) < 3:
                 return
-            tokens.setdefault(n, _Token(entity, n, exact=len(n) <= 3))
+            alone = entity == "ID" and n.isdigit() and len(n) <= _ALONE_DIGITS
+            tokens.setdefault(n, _Token(entity, n, exact=len(n) <= 3, alone=alone))
 
         self._phrases: list[tuple[str, list[str]]] = []
         for entity, keyword, value in values:
@@ -1018,6 +1025,10 @@ class HeaderIdentity:
                 if not window:
                     continue
                 for tok in self.tokens:
+                    if tok.alone and (
+                        j - i > 1 or tok.norm not in re.findall(r"\d+", words[i].text)
+                    ):
+                        continue
                     score = self._score(tok, window, norms[i:j], whole=(j - i == 1))
                     if score >= threshold:
                         for k in range(i, j):
@@ -1122,6 +1133,7 @@ class HeaderIdentity:
         for tok in self.tokens:
             if (
                 not tok.exact
+                and not tok.alone
                 and len(tok.norm) > len(begun)
                 and tok.norm.startswith(begun)
                 and (labelled or 2 * len(begun) >= len(tok.norm))
@@ -1158,6 +1170,7 @@ class HeaderIdentity:
                 fuzz.ratio(n, tok.norm)
                 for tok in self.tokens
                 if not tok.exact
+                and not tok.alone
                 and abs(len(n) - len(tok.norm)) <= max(1, len(tok.norm) // 4)
             ),
             default=0.0,

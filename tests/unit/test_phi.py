@@ -742,3 +742,15 @@ def test_a_name_one_slip_from_labels_is_still_a_name(detector):
     two words of letters are a name, not a misread label and its number."""
     spans = detector._find_in_text("Reed Ray 12")
     assert any(e == "PERSON" and s == 0 for s, _, e, _, _ in spans)
+
+
+def test_a_short_study_id_is_no_frame_counter_or_time(detector):
+    # A Study ID "1111" is a header ID; the frame counter "Fr 11/11" only holds its
+    # digits across a separator. Standing alone, or after its label, it is painted.
+    identity = [*IDENTITY, ("ID", "StudyID", "1111")]
+    for text in ("Fr11/11", "11/11"):
+        assert text not in painted(detector, line(text), identity), text
+    hits = painted(detector, line("Study", "1111"), identity)
+    assert (hits["1111"].entity_type, hits["1111"].source) == ("ID", "header")
+    # Glued to its label, the value is split off and painted, the label kept.
+    assert set(painted(detector, line("ID:1111"), identity)) == {"1111"}
