@@ -346,8 +346,11 @@ _ORG_WORDS = re.compile(
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
 )
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
+_TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
 # A date and its space before a time: "2020-08-24 ", "24.08.2020 ".
 _DATE_CHARS = 11
+# Characters of a date's day or month and a wider glyph, before a first separator.
+_DATE_HEAD_CHARS = 3
 # "4/2019", "06.2019", "2019-06": the rest of a date whose day was not read.
 _DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{1,2})$")
 # A glyph or two read from a region this many times the median text height is a
@@ -389,7 +392,7 @@ _DATE_PATTERNS = [
 _STREET_TOWN = re.compile(
     r"\b(?:[A-Z][a-z'-]+ (?i:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|"
     r"Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\.?"
-    r"|[A-Z][a-zäöüß]+(?:strasse|straße|str\.|weg|gasse|platz|allee)"
+    r"|[A-Z][a-zäöüß]+(?:tr[ao]sse|traße|str\.|weg|gasse|platz|allee)"
     r"|(?:Rue|Via|Calle|Avenida|Chemin|Piazza|Plaza) [A-Z][A-Za-zéèàç'-]+"
     r"(?: [A-Z][A-Za-zéèàç'-]+)?),"
     r" ?[A-Z][a-z]{2,}"
@@ -405,7 +408,8 @@ _PHONE_DIGITS = 10
 _HOUSE_CHARS = 4
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
-    ("PHONE_NUMBER", re.compile(r"(?:\+?\d[\d ().-]{7,}\d)")),
+    # A "+" read as a word of its own ("+ 1 905 541 9382") is part of the number.
+    ("PHONE_NUMBER", re.compile(r"(?:(?:\+ ?)?\d[\d ().-]{7,}\d)")),
     ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.IGNORECASE)),
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
@@ -413,8 +417,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "LOCATION",
         re.compile(
-            # OCR may glue the house number to the street: "121Oak Avenue".
-            r"\b\d{1,6}(?: |(?=(?-i:[A-Z][a-z])))[A-Za-z0-9 .'-]{2,40}? "
+            # OCR may glue the house number to the street: "121Oak Avenue". A
+            # house number may end in a letter ("6B", also "68" misread).
+            r"\b\d{1,6}[A-Z]?(?: |(?=(?-i:[A-Z][a-z])))[A-Za-z0-9 .'-]{2,40}? "
             r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
             r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\b\.?",
             re.IGNORECASE,
@@ -424,7 +429,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "LOCATION",
         re.compile(
             r"\b\d{1,5}(?:[ ,]+|(?=(?-i:[A-Z][a-z])))(?:[A-Z][a-zäöüß]+)?"
-            r"(?:strasse|straße|str\.|weg|gasse|platz|"
+            r"(?:tr[ao]sse|traße|str\.|weg|gasse|platz|"
             r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
             r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
             r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}",
@@ -674,10 +679,52 @@ def _cut_before_value(
 
 
 _OCR_CONFUSIONS = str.maketrans("0158", "OISB")
+_AS_DIGITS = str.maketrans("OoIlSB", "001158")
+# A number with one digit misread as a letter ("5B41" of "5841"), after at most four
+# letters of its own ("A9521B027").
+_MISREAD_NUMBER = re.compile(
+    r"(?<!\S)([A-Za-z]{0,4})([\d().+-]*[OoIlSB][\d().+-]*)(?!\S)"
+)
+
+
+def _lower_case_pieces(frag: str) -> bool:
+    """``frag`` is read in lower case, in pieces of two letters at most ("ep th" of
+    "Depth"): no name, though the English model takes it for one once title-cased."""
+    parts = frag.split()
+    return frag == frag.lower() and all(
+        len(_LATIN_LETTER.findall(p)) <= 2 for p in parts
+    )
+
+
+def _number_misread_or_not(text: str) -> bool:
+    """``text`` is a number ("181", "+1", "487-7843") or one with a single glyph
+    misread as something else ("150%", "5B41")."""
+    if _VALUE_NUMBER.match(text):
+        return True
+    return (
+        sum(c.isdigit() for c in text) >= 2
+        and len(re.sub(r"[\d()./:+-]", "", text)) == 1
+    )
+
+
+def _as_digits(text: str) -> str:
+    """``text`` with the one letter of each number that OCR read for a digit put back
+    as that digit (same length, same offsets), for the number patterns: "Policy 4774
+    5B41 2375" holds a 12-digit ID. A word needs two digits and exactly one such
+    letter: "BOS", "Sl", "5B" and "120BPM" stay as they are."""
+
+    def fix(m: re.Match[str]) -> str:
+        body = m.group(2)
+        if sum(c.isdigit() for c in body) < 2 or len(re.findall("[OoIlSB]", body)) != 1:
+            return m.group()
+        return m.group(1) + body.translate(_AS_DIGITS)
+
+    return _MISREAD_NUMBER.sub(fix, text)
 
 
 def _misread_label(text: str) -> bool:
-    """``text`` is one OCR slip away from a field label ("Bom", "DDB", "0p:", "Te").
+    """``text`` is one OCR slip away from a field label ("Bom", "DDB", "0p:", "Te"),
+    two from a label of six letters or more ("Pallcy").
 
     Used only for a word that nothing marks as PHI, right before a value that is:
     then it is the value's label and survives.
@@ -685,13 +732,25 @@ def _misread_label(text: str) -> bool:
     up = text.strip().upper().rstrip(":#.").strip().translate(_OCR_CONFUSIONS)
     if len(up) < 2:
         return False
-    for variant in {up, up.replace("M", "RN")}:
+    for variant in {up, up.replace("M", "RN"), up.replace("RN", "M")}:
         for label in _LABELS:
             label = label.rstrip(":#.")
-            if len(label) >= 3 and Levenshtein.distance(variant, label) <= 1:
+            slips = 2 if len(label) >= 6 else 1  # "Pallcy" for "Policy"
+            if len(label) >= 3 and Levenshtein.distance(variant, label) <= slips:
                 return True
             if variant == label:
                 return True
+    return False
+
+
+def _label_misread_colon(text: str) -> bool:
+    """``text`` is a field label whose colon was read as a letter ("Namee", "Techa")
+    or with "m" read "rn" ("Narne"); a name one letter off a label ("Pam", "Nate")
+    is not one."""
+    up = text.strip().upper().rstrip(":#.").strip()
+    for variant in {up, up.replace("RN", "M")}:
+        if variant in _LABELS or (len(variant) >= 4 and variant[:-1] in _LABELS):
+            return True
     return False
 
 
@@ -1314,14 +1373,19 @@ class PhiDetector:
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     continue
-                if numbers_follow and _VALUE_NUMBER.match(words[i].text.strip()):
+                if numbers_follow and _number_misread_or_not(words[i].text.strip()):
                     # "MRN: 181" (the rest too faint to read), "Tel +1 535 854":
                     # numbers right after the label of an ID, a phone number or a
-                    # date are its value, not measurements.
+                    # date are its value, not measurements; so is one with a glyph
+                    # misread ("Policy 150% 6506": "1592" read "150%").
                     mark(i, str(keyed), "pattern", 0.8)
                     continue
                 numbers_follow = False
-                if is_annotation(words[i].text, s.allow_list):
+                text_i = words[i].text
+                if is_annotation(text_i, s.allow_list) and not (
+                    keyed in _NUMBER_LABELS and _as_digits(text_i) != text_i
+                ):
+                    # ("Born Feb 2, 200B": "200B" would be B-mode at 200.)
                     continue
                 if keyed is not None:
                     mark(i, keyed, "pattern", 0.8)
@@ -1338,13 +1402,22 @@ class PhiDetector:
         text = "\n".join(texts)
 
         for start, end, entity, source, score in self._find_in_text(text):
-            for ws, we, i in spans:
-                if ws < end and start < we:
-                    if is_label[i]:
-                        continue
-                    if source == "ner" and is_annotation(words[i].text, s.allow_list):
-                        continue
-                    mark(i, entity, source, score)
+            covered = [i for ws, we, i in spans if ws < end and start < we]
+            for k, i in enumerate(covered):
+                if is_label[i]:
+                    continue
+                if source == "ner" and (
+                    is_annotation(words[i].text, s.allow_list)
+                    or (
+                        k == 0
+                        and len(covered) > 1
+                        and _label_misread_colon(words[i].text)
+                    )
+                ):
+                    # "Namee Chloe Garcla": the name's label, misread, opens the
+                    # span the English model found.
+                    continue
+                mark(i, entity, source, score)
 
         for line_idx in lines.values():
             last = max(line_idx, key=lambda i: words[i].left)
@@ -1443,12 +1516,24 @@ class PhiDetector:
                 f.entity_type == "DATE_TIME"
                 and w.line_start
                 and not w.clean_left
-                and _TIME.match(w.text.strip())
+                and any(p.match(w.text.strip()) for p in (_TIME, _TIME_AFTER_DAY))
             ):
                 # A time opening the detector's line: the date written before it
-                # ("2020-08-24 15:28:00") may be too faint over anatomy to detect.
+                # ("2020-08-24 15:28:00") may be too faint over anatomy to detect,
+                # or read only from its day on, glued to the time ("2411:15:00").
                 found[i] = dataclasses.replace(
                     f, head_chars=max(f.head_chars, _DATE_CHARS)
+                )
+            elif (
+                f.entity_type == "DATE_TIME"
+                and w.line_start
+                and not w.clean_left
+                and w.text[:1] in "/.-"
+            ):
+                # "/27/2024" of "03/27/2024": the detector's line began after the
+                # month (two digits, and one more for a wider glyph).
+                found[i] = dataclasses.replace(
+                    f, head_chars=max(f.head_chars, _DATE_HEAD_CHARS)
                 )
             elif (
                 f.entity_type == "LOCATION"
@@ -1481,13 +1566,19 @@ class PhiDetector:
     def _find_in_spaced(self, text: str) -> list[tuple[int, int, str, Source, float]]:
         s = self.settings
         out: list[tuple[int, int, str, Source, float]] = []
+        digits = _as_digits(text)
         for entity, pattern in _PATTERNS:
-            for m in pattern.finditer(text):
-                if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", m.group())) < 9:
+            numbers = entity in ("PHONE_NUMBER", "ID", "DATE_TIME")
+            spans = {m.span() for m in pattern.finditer(text)}
+            if numbers and digits != text:
+                spans |= {m.span() for m in pattern.finditer(digits)}
+            for start, end in sorted(spans):
+                value = (digits if numbers else text)[start:end]
+                if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", value)) < 9:
                     continue
-                if entity == "ID" and not re.search(r"\d{5,}", m.group()):
+                if entity == "ID" and not re.search(r"\d{5,}", value):
                     continue
-                out.append((m.start(), m.end(), entity, "pattern", 0.9))
+                out.append((start, end, entity, "pattern", 0.9))
         if not text.strip():
             return out
         # spaCy's small English model finds names in "Jane Doe", rarely in "JANE DOE"
@@ -1521,10 +1612,12 @@ class PhiDetector:
                     continue
                 if source == "ner" and (
                     len(_LATIN_LETTER.findall(frag)) < _NER_MIN_LETTERS
+                    or _lower_case_pieces(frag)
                     or all(_misread_label(p) for p in frag.split())
                     or _misread_label_with_number(frag)
                 ):
-                    # "Pi" (the rest of a painted "PID"), "EES" (a faint "FFS"), a
+                    # "Pi" (the rest of a painted "PID"), "EES" (a faint "FFS"), "ep
+                    # th" (a "Depth" read in two pieces and title-cased), a
                     # glyph misread as a CJK character, "Borr" (the label "Born"),
                     # "Polcy 6934637947735766" (the label "Policy" and its number,
                     # which the patterns judge): the English model calls them

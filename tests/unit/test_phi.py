@@ -267,7 +267,13 @@ def test_presidio_email_recognizer_stays_offline() -> None:
 
 
 @pytest.mark.parametrize(
-    "label,value", [("Bom", "10.05.1970"), ("DDB", "10.05.1970"), ("Tei", "776-5226")]
+    "label,value",
+    [
+        ("Bom", "10.05.1970"),
+        ("DDB", "10.05.1970"),
+        ("Tei", "776-5226"),
+        ("Pallcy", "4774 5841 2375"),
+    ],
 )
 def test_a_misread_label_before_a_value_survives(detector, label, value):
     hits = painted(detector, line(label, "(735)", value))
@@ -420,6 +426,10 @@ def test_a_label_misread_with_a_digit_still_splits_off(detector):
         ("121Oak", "Avenue,", "Lakeside"),
         ("121", "Oak", "Avenue,", "Lakeside"),
         ("36Hauptstrasse,", "Seeberg"),
+        # A house number with a letter, or "68" read "6B"; "strasse" read "atrasse".
+        ("6B", "Elm", "Street,", "Rivertown"),
+        ("36", "Hauptatrasse,", "Rivertovn"),
+        ("105", "Houptstrosse,", "Northbury"),
     ],
 )
 def test_a_street_address_is_found_with_its_number_glued_on(detector, words):
@@ -475,6 +485,50 @@ def test_an_email_read_into_its_domain_gets_the_rest_of_it(detector):
     assert hits["henrik.brennan@exam"].tail_chars == 8
     hits = painted(detector, line("henrik.brennan@example.org"), identity=[])
     assert hits["henrik.brennan@example.org"].tail_chars == 0
+
+
+def test_a_plus_read_apart_is_part_of_its_phone_number(detector):
+    hits = painted(detector, line("Tel", "+", "1", "905", "541", "9382"), identity=[])
+    assert "Tel" not in hits
+    assert hits["+"].entity_type == "PHONE_NUMBER"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("Policy", "4774", "5B41", "2375"),  # "5841" misread
+        ("Tel", "+1", "9O5", "541", "9382"),
+    ],
+)
+def test_a_number_with_one_digit_read_as_a_letter_is_still_found(detector, words):
+    hits = painted(detector, line(*words), identity=[], use_policy=False)
+    assert {f.entity_type for f in hits.values()} <= {"ID", "PHONE_NUMBER"}
+    assert set(words[1:]) <= set(hits)
+
+
+def test_a_number_misread_after_an_id_label_is_still_its_value(detector):
+    # "Policy 1592 6506 1230" read "Policy 150% 6506 1250".
+    hits = painted(detector, line("Policy", "150%", "6506", "1250"), identity=[])
+    assert set(hits) == {"150%", "6506", "1250"}
+    assert "150%" not in painted(detector, line("Depth", "150%"), identity=[])
+
+
+def test_a_date_with_a_digit_read_as_a_letter_is_still_a_date(detector):
+    hits = painted(detector, line("Born", "Fab", "2,", "200B"), identity=[])
+    assert set(hits) == {"Fab", "2,", "200B"}
+    assert "12.O5.1970" in painted(detector, line("12.O5.1970"), identity=[])
+    assert not painted(detector, line("Mode", "200B"), identity=[])
+
+
+def test_a_date_read_from_its_first_separator_gets_its_head(detector):
+    words = line("/27/2024", "12:18")
+    hits = painted(detector, words, identity=[("DATE_TIME", "StudyDate", "20240327")])
+    assert hits["/27/2024"].head_chars == 3
+
+
+def test_letters_beside_numbers_are_not_taken_for_digits(detector):
+    hits = painted(detector, line("BOS", "120BPM", "Sl", "5B"), identity=[])
+    assert not hits
 
 
 def test_a_phone_number_read_in_part_after_its_label_gets_the_rest(detector):
@@ -613,6 +667,27 @@ def test_a_piece_read_beside_a_phi_line_on_its_band_is_phi_context(detector):
     assert hits["ie"].source == "policy"
 
 
+@pytest.mark.parametrize("label", ["Namee", "Narne", "Techa"])
+def test_a_misread_label_opening_a_name_found_by_ner_survives(detector, label):
+    # The colon read as a letter, or "m" read "rn": the label is kept, the name not.
+    hits = painted(detector, line(label, "Chloe", "Garcla"), identity=[])
+    assert set(hits) == {"Chloe", "Garcla"}
+
+
+@pytest.mark.parametrize("first", ["Pam", "Nate"])
+def test_a_first_name_one_letter_off_a_label_is_still_a_name(detector, first):
+    hits = painted(detector, line(first, "Smith"), identity=[])
+    assert set(hits) == {first, "Smith"}
+
+
+def test_ner_takes_no_lower_case_pieces_for_a_name(detector):
+    # "Depth 12 cm" read "ep" "th" "12" "cm": title-cased, spaCy calls it a person.
+    assert not painted(detector, line("ep", "th", "12", "cm"), identity=[])
+    # A name read in lower case is still one.
+    hits = painted(detector, line("jane", "doe"), identity=[], use_policy=False)
+    assert [(f.entity_type, f.source) for f in hits.values()] == [("PERSON", "ner")] * 2
+
+
 @pytest.mark.parametrize("word", ["Borr", "EES", "Pi"])
 def test_ner_takes_no_short_or_misread_label_for_a_name(detector, word):
     assert painted(detector, line(word), identity=[], use_policy=False) == {}
@@ -650,6 +725,10 @@ def test_a_time_opening_a_line_may_have_an_unread_date_before_it(detector):
     time = Word("15:28:00", 183, 173, 56, 15, 0.99, 0, line_start=True)
     hits = painted(detector, [time], identity=identity, use_policy=False)
     assert hits["15:28:00"].head_chars == 11
+    # Read from the date's day on, glued to the time ("24" of "2020-08-24").
+    glued = dataclasses.replace(time, text="2415:28:00")
+    hits = painted(detector, [glued], identity=identity, use_policy=False)
+    assert hits["2415:28:00"].head_chars == 11
     # After a word of its own line (a label), or for a date, nothing is added.
     label = Word("Time", 140, 173, 30, 15, 0.99, 0, line_start=True)
     later = dataclasses.replace(time, line_start=False)
