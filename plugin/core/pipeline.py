@@ -491,8 +491,9 @@ def _add_static_findings(
     as annotation vocabulary (a frame counter) wins over the blur at that place.
     """
     image = temporal_image(display)
+    read = engines.ocr.read(image)
     static = engines.detector.classify(
-        engines.ocr.read(image),
+        read,
         identity,
         use_policy=False,
         image=image,
@@ -507,10 +508,17 @@ def _add_static_findings(
         for w in ws
         if is_annotation(w.text, allow) and not w.overlaps(phi.get(f, []))
     ]
+    others = [w for w in read if not w.overlaps([x.word for x in static])]
     static = [
         # The temporal image shows the faint text at full contrast: follow its ink
-        # there (a changing last digit is a smear in the median, still ink).
-        dataclasses.replace(f, word=_extend_along_ink(image, f.word))
+        # there (a changing last digit is a smear in the median, still ink), up to
+        # the words of other lines beside it ("DR 60" after a birth date).
+        dataclasses.replace(
+            f,
+            word=_within_neighbours(
+                _extend_along_ink(image, f.word), f.word, others, overlapping=True
+            ),
+        )
         for f in static
         if not f.word.overlaps(annotations)
     ]
@@ -754,10 +762,16 @@ def _bridges(frame: int, fs: list[Finding], kept: list[Word], rows: int) -> list
     return out
 
 
-def _within_neighbours(w: Word, own: Word, others: list[Word]) -> Word:
+def _within_neighbours(
+    w: Word, own: Word, others: list[Word], *, overlapping: bool = False
+) -> Word:
     """``w`` (``own`` grown along ink) kept a pixel clear of the words of other
     lines read on its band, left and right of ``own``: noise between two lines
-    can pass for ink, and the next one (a frame counter) is not part of this."""
+    can pass for ink, and the next one (a frame counter) is not part of this.
+
+    With ``overlapping``, ``others`` (words judged not PHI) also stop the growth
+    where their box overlaps ``own``'s by a few pixels.
+    """
     out = w
     for o in others:
         if o.line == own.line or not own.beside(o):
@@ -776,6 +790,14 @@ def _within_neighbours(w: Word, own: Word, others: list[Word]) -> Word:
                 clean_left=True,
                 reach_left=o.right + 1,
             )
+        elif not overlapping:
+            continue
+        elif o.left + o.width // 2 >= own.right and out.right > own.right:
+            # Detector boxes of two lines may overlap by a few pixels ("DR 60"
+            # beside a date): no growth into the other; no gap to pad into either.
+            out = dataclasses.replace(out, width=own.right - out.left)
+        elif o.right - o.width // 2 <= own.left and out.left < own.left:
+            out = dataclasses.replace(out, left=own.left, width=out.right - own.left)
     return out
 
 

@@ -205,6 +205,31 @@ def test_vocabulary_judged_phi_on_a_frame_does_not_veto_the_temporal_line(engine
     assert painted_lines({}) == set()
 
 
+def test_a_temporal_line_grown_along_its_ink_stops_at_the_next_line(engines):
+    from plugin.core.phi import HeaderIdentity
+    from plugin.core.pipeline import _add_static_findings
+
+    # "DR 60" (ultrasound dynamic range) a few pixels after a date, on a band
+    # slightly higher: the detector's boxes of the two lines overlap, and the
+    # date's box, grown along the ink of the median image, must not take "DR".
+    frames, font = 4, ImageFont.truetype("DejaVuSans.ttf", 14)
+    display = np.full((frames, 128, 256, 3), 90, np.uint8)
+    img = Image.new("L", (256, 128), 0)
+    d = ImageDraw.Draw(img)
+    d.text((40, 40), "2020-03-20", fill=255, font=font)
+    label = 40 + int(d.textlength("2020-03-20", font=font)) + 5
+    d.text((label, 33), "DR 60", fill=255, font=font)
+    display[:, np.array(img) > 128] = 230
+    identity = HeaderIdentity([("DATE_TIME", "StudyDate", "20200320")])
+    findings: dict = {}
+    _add_static_findings(
+        findings, {f: [] for f in range(frames)}, display, identity, engines
+    )
+    for f in range(frames):
+        (date,) = [x.word for x in findings[f]]
+        assert date.left <= 40 and date.right < label + 6, (f, date)
+
+
 def test_nothing_to_redact_keeps_pixel_data_byte_for_byte(engines):
     ds = burned(items=[((420, 450), "R"), ((420, 475), "kVp 120")])
     result = redact_dataset(ds, SETTINGS, engines=engines)
