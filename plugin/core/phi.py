@@ -406,6 +406,8 @@ _DOMAIN_CHARS = 8
 _PHONE_DIGITS = 10
 # Characters of a house number and its space, before a street read without it.
 _HOUSE_CHARS = 4
+# Characters of a town and its space, after a street's comma.
+_TOWN_CHARS = 10
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
     # A "+" read as a word of its own ("+ 1 905 541 9382") is part of the number.
@@ -806,13 +808,16 @@ def _unread_after(run: list[Word], entity: str) -> int:
     """Characters that must follow ``run``, the PHI words (of ``entity``) ending a
     detector's line, for it to be a whole value of its kind; 0 when none need.
 
-    "henrik.brennan@exam": the domain goes on. "Tel (468)", "830-7401" too faint:
+    "henrik.brennan@exam": the domain goes on; "157 Station Rd,": the town.
+    "Tel (468)", "830-7401" too faint:
     a phone number has ten digits or more; the rest follows, with a separator
     every four digits at most and one character to spare (brackets and
     separators are narrower than the digits the width is measured on).
     """
     if _CUT_EMAIL.match(run[-1].text.strip()):
         return _DOMAIN_CHARS
+    if entity == "LOCATION" and run[-1].text.rstrip().endswith(","):
+        return _TOWN_CHARS  # "157 Station Rd,": the town is not read
     if entity != "PHONE_NUMBER":
         return 0
     digits = sum(c.isdigit() for w in run for c in w.text)
@@ -1435,6 +1440,20 @@ class PhiDetector:
                 and is_annotation(prev, s.allow_list)
             ):
                 continue  # "kVp 120": the annotation's value
+            if (
+                last not in found
+                and prev_idx in found
+                and found[prev_idx].entity_type == "LOCATION"
+                and prev.rstrip().endswith(",")
+                and len(_norm(w.text)) <= _TOWN_CHARS // 2
+            ):
+                # "157 Station Rd, R": the town after the street's comma, read
+                # only in its first letters (here an "R" marker otherwise).
+                mark(last, "LOCATION", "pattern", 0.8)
+                found[last] = dataclasses.replace(
+                    found[last], tail_chars=_TOWN_CHARS - len(_norm(w.text))
+                )
+                continue
             tail = identity.unread_tail(
                 [words[i].text for i in line_idx], w.text, s.fuzzy_threshold
             )

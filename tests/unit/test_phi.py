@@ -531,6 +531,20 @@ def test_letters_beside_numbers_are_not_taken_for_digits(detector):
     assert not hits
 
 
+def test_a_town_after_a_streets_comma_is_painted_even_read_in_part(detector):
+    def ended(*texts):
+        ws = line(*texts)
+        return [dataclasses.replace(w, line_end=(w is ws[-1])) for w in ws]
+
+    # "157 Station Rd, Rivertown", the town too faint but for its "R".
+    hits = painted(detector, ended("157", "Station", "Rd,", "R"), identity=[])
+    assert hits["R"].entity_type == "LOCATION" and hits["R"].tail_chars == 9
+    hits = painted(detector, ended("157", "Station", "Rd,"), identity=[])
+    assert hits["Rd,"].tail_chars == 10
+    # Without the comma, an "R" after an address is the right-side marker.
+    assert "R" not in painted(detector, ended("12", "Main", "St", "R"), identity=[])
+
+
 def test_a_phone_number_read_in_part_after_its_label_gets_the_rest(detector):
     # "Tel (468) 830-7401", the last eight characters too faint to read: seven
     # digits, two separators and one character to spare.
