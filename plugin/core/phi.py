@@ -390,7 +390,7 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
 _STREET_TOWN = re.compile(
-    r"\b(?:[A-Z][a-z'-]+ (?i:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|"
+    r"\b(?:[A-Za-z][a-z'-]+ (?i:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|"
     r"Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\.?"
     r"|[A-Z][a-zäöüß]+(?:tr[ao]sse|traße|str\.|weg|gasse|platz|allee)"
     r"|(?:Rue|Via|Calle|Avenida|Chemin|Piazza|Plaza) [A-Z][A-Za-zéèàç'-]+"
@@ -406,6 +406,8 @@ _DOMAIN_CHARS = 8
 _PHONE_DIGITS = 10
 # Characters of a house number and its space, before a street read without it.
 _HOUSE_CHARS = 4
+# Letters of a street's name before the piece of it read ("ple" of "Maple").
+_NAME_HEAD_CHARS = 2
 # Characters of a town and its space, after a street's comma.
 _TOWN_CHARS = 10
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -439,7 +441,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     # "Maple Road, Westfield", "Rue Haute, Westfield": a street and its town, the
-    # house number before them too faint to read.
+    # house number before them too faint to read (or the name's start: "ple Road").
     ("LOCATION", _STREET_TOWN),
     (
         "DATE_TIME",
@@ -1562,10 +1564,10 @@ class PhiDetector:
                 and w.text[:1].isalpha()
             ):
                 # A street opening the detector's line: its house number may be
-                # over bright anatomy ("36 Maple Road, Westfield").
-                found[i] = dataclasses.replace(
-                    f, head_chars=max(f.head_chars, _HOUSE_CHARS)
-                )
+                # over bright anatomy ("36 Maple Road, Westfield"); read from the
+                # middle of its name ("ple Road"), letters of the name too.
+                house = _HOUSE_CHARS + (_NAME_HEAD_CHARS if w.text[0].islower() else 0)
+                found[i] = dataclasses.replace(f, head_chars=max(f.head_chars, house))
         return sorted(found.values(), key=lambda f: (f.word.top, f.word.left))
 
     def _find_in_text(self, text: str) -> list[tuple[int, int, str, Source, float]]:
