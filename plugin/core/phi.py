@@ -748,12 +748,12 @@ def _misread_label(text: str) -> bool:
 
 
 def _label_misread_colon(text: str) -> bool:
-    """``text`` is a field label whose colon was read as a letter ("Namee", "Techa")
-    or with "m" read "rn" ("Narne"); a name one letter off a label ("Pam", "Nate")
-    is not one."""
+    """``text`` is a field label with "m" read "rn" ("Narne"), or a label of four
+    letters or more with its colon read as a letter ("Namee", "Namet", "Techa"): a
+    name one letter off a shorter label ("Pam", "Nate", "Rada") is not one."""
     up = text.strip().upper().rstrip(":#.").strip()
     for variant in {up, up.replace("RN", "M")}:
-        if variant in _LABELS or (len(variant) >= 4 and variant[:-1] in _LABELS):
+        if variant in _LABELS or (len(variant) >= 5 and variant[:-1] in _LABELS):
             return True
     return False
 

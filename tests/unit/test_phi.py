@@ -690,7 +690,7 @@ def test_a_misread_label_opening_a_name_found_by_ner_survives(detector, label):
     assert set(hits) == {"Chloe", "Garcla"}
 
 
-@pytest.mark.parametrize("first", ["Pam", "Nate"])
+@pytest.mark.parametrize("first", ["Pam", "Nate", "Rada", "Radu"])
 def test_a_first_name_one_letter_off_a_label_is_still_a_name(detector, first):
     hits = painted(detector, line(first, "Smith"), identity=[])
     assert set(hits) == {first, "Smith"}
