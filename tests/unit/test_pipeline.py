@@ -230,6 +230,19 @@ def test_a_temporal_line_grown_along_its_ink_stops_at_the_next_line(engines):
         assert date.left <= 40 and date.right < label + 6, (f, date)
 
 
+def test_a_marker_letter_in_a_white_box_is_read_as_the_letter(engines):
+    # A dark "L" in a white box, a glyph alone on its line: padded narrowly for
+    # the recogniser it read "4" (or "日", painted as doubt); it is read again
+    # padded as RapidOCR pads it.
+    img = np.full((256, 256, 3), 20, np.uint8)
+    cv2.rectangle(img, (100, 100), (121, 130), (255, 255, 255), -1)
+    pil = Image.fromarray(img)
+    font = ImageFont.truetype("DejaVuSans.ttf", 22)
+    ImageDraw.Draw(pil).text((102, 98), "L", fill=(0, 0, 0), font=font)
+    words = engines.ocr.read(np.array(pil))
+    assert [w.text for w in words] == ["L"]
+
+
 def test_nothing_to_redact_keeps_pixel_data_byte_for_byte(engines):
     ds = burned(items=[((420, 450), "R"), ((420, 475), "kVp 120")])
     result = redact_dataset(ds, SETTINGS, engines=engines)

@@ -38,6 +38,8 @@ _VERIFY_SCALE = 1.5
 # smallest that holds the line; beyond the last, the next multiple of 384).
 _REC_HEIGHT = 48
 _REC_WIDTHS = (96, 144, 192, 240, 320, 384, 480, 600, 768, 960, 1200, 1536, 1920)
+# A line read as one glyph below this score is read again at RapidOCR's own pad.
+_LONE_GLYPH_SURE = 0.5
 # Colour text: a pixel is coloured above this chroma (CIELAB, 8-bit scale); a frame
 # where more than this share is coloured is a colour map, read by brightness and on
 # its green channel, not for lines of colour.
@@ -270,6 +272,13 @@ class RapidOcrEngine:
             )
             for k, line in zip(members, part):
                 out[k] = line
+        # A glyph alone, read unsure in a narrow pad ("日" for an "L" in a white
+        # marker box), is read again padded as RapidOCR pads it.
+        for k in range(len(crops)):
+            if len(out[k][1].strip()) <= 1 and out[k][2] < _LONE_GLYPH_SURE:
+                again = self._recognise_at([crops[k]], [every[k]], _REC_WIDTHS[4])[0]
+                if again[2] > out[k][2]:
+                    out[k] = again
         extra = []
         for n, k in enumerate(vertical):
             best, other = sorted((out[k], out[len(boxes) + n]), key=lambda x: -x[2])
