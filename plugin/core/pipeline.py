@@ -508,7 +508,13 @@ def _add_static_findings(
         for w in ws
         if is_annotation(w.text, allow) and not w.overlaps(phi.get(f, []))
     ]
-    others = [w for w in read if not w.overlaps([x.word for x in static])]
+    # Only words known to stay stop the growth: an unsure reading beside the line
+    # ("tae" of a faint "Jan 23, 2021") may be PHI itself.
+    others = [
+        w
+        for w in read
+        if is_annotation(w.text, allow) and not w.overlaps([x.word for x in static])
+    ]
     static = [
         # The temporal image shows the faint text at full contrast: follow its ink
         # there (a changing last digit is a smear in the median, still ink), up to
