@@ -508,12 +508,13 @@ def _add_static_findings(
         for w in ws
         if is_annotation(w.text, allow) and not w.overlaps(phi.get(f, []))
     ]
-    # Only words known to stay stop the growth: an unsure reading beside the line
-    # ("tae" of a faint "Jan 23, 2021") may be PHI itself.
+    # Only words known to stay stop the growth (annotations, field labels): an
+    # unsure reading beside the line ("tae" of a faint "Jan 23, 2021") may be PHI.
     others = [
         w
         for w in read
-        if is_annotation(w.text, allow) and not w.overlaps([x.word for x in static])
+        if (is_annotation(w.text, allow) or label_entity(w.text) is not None)
+        and not w.overlaps([x.word for x in static])
     ]
     static = [
         # The temporal image shows the faint text at full contrast: follow its ink
