@@ -367,7 +367,7 @@ _COUNTER = re.compile(
     r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE)[ #:]*\d{1,4}(?:/\d{1,4})?$"
 )
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
-# A header ID of at most this many digits matches only a whole digit run of a word.
+# A header ID of at most this many digits does not match across "/" or ":".
 _ALONE_DIGITS = 5
 
 # Lines read side by side less than this many text heights apart are one line for
@@ -422,8 +422,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "LOCATION",
         re.compile(
             # OCR may glue the house number to the street: "121Oak Avenue". A
-            # house number may end in a letter ("6B", also "68" misread).
-            r"\b\d{1,6}[A-Z]?(?: |(?=(?-i:[A-Z][a-z])))[A-Za-z0-9 .'-]{2,40}? "
+            # house number may end in a letter ("12a"; "6B": "68" misread), not
+            # in "D" or "T" ("2D Gain 50 DR 60", "3T MR St 3mm").
+            r"\b\d{1,6}(?-i:[a-d]|B)?(?: |(?=(?-i:[A-Z][a-z])))[A-Za-z0-9 .'-]{2,40}? "
             r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
             r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\b\.?",
             re.IGNORECASE,
@@ -433,7 +434,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "LOCATION",
         re.compile(
             r"\b\d{1,5}(?:[ ,]+|(?=(?-i:[A-Z][a-z])))(?:[A-Z][a-zäöüß]+)?"
-            r"(?:tr[ao]sse|traße|str\.|weg|gasse|platz|"
+            r"(?:s?tr[ao]sse|s?traße|str\.|weg|gasse|platz|"
             r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
             r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
             r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}",
@@ -687,7 +688,7 @@ _AS_DIGITS = str.maketrans("OoIlSB", "001158")
 # A number with one digit misread as a letter ("5B41" of "5841"), after at most four
 # letters of its own ("A9521B027").
 _MISREAD_NUMBER = re.compile(
-    r"(?<!\S)([A-Za-z]{0,4})([\d().+-]*[OoIlSB][\d().+-]*)(?!\S)"
+    r"(?<!\S)([A-Za-z]{0,4})(\d[\d().+-]*[OoIlSB][\d().+-]*)(?!\S)"
 )
 
 
@@ -727,8 +728,7 @@ def _as_digits(text: str) -> str:
 
 
 def _misread_label(text: str) -> bool:
-    """``text`` is one OCR slip away from a field label ("Bom", "DDB", "0p:", "Te"),
-    two from a label of six letters or more ("Pallcy").
+    """``text`` is one OCR slip away from a field label ("Bom", "DDB", "0p:", "Te").
 
     Used only for a word that nothing marks as PHI, right before a value that is:
     then it is the value's label and survives.
@@ -736,11 +736,10 @@ def _misread_label(text: str) -> bool:
     up = text.strip().upper().rstrip(":#.").strip().translate(_OCR_CONFUSIONS)
     if len(up) < 2:
         return False
-    for variant in {up, up.replace("M", "RN"), up.replace("RN", "M")}:
+    for variant in {up, up.replace("M", "RN")}:
         for label in _LABELS:
             label = label.rstrip(":#.")
-            slips = 2 if len(label) >= 6 else 1  # "Pallcy" for "Policy"
-            if len(label) >= 3 and Levenshtein.distance(variant, label) <= slips:
+            if len(label) >= 3 and Levenshtein.distance(variant, label) <= 1:
                 return True
             if variant == label:
                 return True
@@ -748,12 +747,11 @@ def _misread_label(text: str) -> bool:
 
 
 def _label_misread_colon(text: str) -> bool:
-    """``text`` is a field label with "m" read "rn" ("Narne"), or a label of four
-    letters or more with its colon read as a letter ("Namee", "Namet", "Techa"): a
-    name one letter off a shorter label ("Pam", "Nate", "Rada") is not one."""
+    """``text`` is a field label, also with "m" read "rn" ("Narne"). A label with
+    one letter more is not taken for one: "Casey", "Birthe", "Rada" are names."""
     up = text.strip().upper().rstrip(":#.").strip()
     for variant in {up, up.replace("RN", "M")}:
-        if variant in _LABELS or (len(variant) >= 5 and variant[:-1] in _LABELS):
+        if variant in _LABELS:
             return True
     return False
 
@@ -1010,8 +1008,8 @@ class _Token:
     """Short tokens must match exactly (fuzzy matching of 2-3 letters is noise)."""
     alone: bool = False
     """A short number (an ID of at most five digits, such as a Study ID "1111"):
-    it counts only as a whole run of digits in one word. Joined across a separator
-    or a space it is something else: the frame counter "Fr 11/11", a time."""
+    its digits joined across a slash or colon are something else (the frame
+    counter "Fr 11/11", a time), unless the text also holds them as one run."""
 
 
 class HeaderIdentity:
@@ -1090,9 +1088,12 @@ class HeaderIdentity:
                 window = "".join(norms[i:j])
                 if not window:
                     continue
+                raw = " ".join(w.text for w in words[i:j])
                 for tok in self.tokens:
-                    if tok.alone and (
-                        j - i > 1 or tok.norm not in re.findall(r"\d+", words[i].text)
+                    if (
+                        tok.alone
+                        and re.search(r"\d[/:]\d", raw)
+                        and tok.norm not in re.findall(r"\d+", raw)
                     ):
                         continue
                     score = self._score(tok, window, norms[i:j], whole=(j - i == 1))
@@ -1199,7 +1200,6 @@ class HeaderIdentity:
         for tok in self.tokens:
             if (
                 not tok.exact
-                and not tok.alone
                 and len(tok.norm) > len(begun)
                 and tok.norm.startswith(begun)
                 and (labelled or 2 * len(begun) >= len(tok.norm))
@@ -1236,7 +1236,6 @@ class HeaderIdentity:
                 fuzz.ratio(n, tok.norm)
                 for tok in self.tokens
                 if not tok.exact
-                and not tok.alone
                 and abs(len(n) - len(tok.norm)) <= max(1, len(tok.norm) // 4)
             ),
             default=0.0,
@@ -1380,7 +1379,11 @@ class PhiDetector:
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     continue
-                if numbers_follow and _number_misread_or_not(words[i].text.strip()):
+                value = words[i].text.strip()
+                if numbers_follow and (
+                    _VALUE_NUMBER.match(value)
+                    or (keyed != "DATE_TIME" and _number_misread_or_not(value))
+                ):
                     # "MRN: 181" (the rest too faint to read), "Tel +1 535 854":
                     # numbers right after the label of an ID, a phone number or a
                     # date are its value, not measurements; so is one with a glyph

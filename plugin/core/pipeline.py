@@ -799,11 +799,13 @@ def _within_neighbours(
             )
         elif not overlapping:
             continue
-        elif o.left + o.width // 2 >= own.right and out.right > own.right:
+        elif o.left < own.right <= o.left + o.width // 2 + o.width % 2 and (
+            out.right > own.right
+        ):
             # Detector boxes of two lines may overlap by a few pixels ("DR 60"
             # beside a date): no growth into the other; no gap to pad into either.
             out = dataclasses.replace(out, width=own.right - out.left)
-        elif o.right - o.width // 2 <= own.left and out.left < own.left:
+        elif o.right > own.left >= o.right - o.width // 2 and out.left < own.left:
             out = dataclasses.replace(out, left=own.left, width=out.right - own.left)
     return out
 

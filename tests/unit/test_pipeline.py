@@ -230,6 +230,19 @@ def test_a_temporal_line_grown_along_its_ink_stops_at_the_next_line(engines):
         assert date.left <= 40 and date.right < label + 6, (f, date)
 
 
+def test_a_far_annotation_on_the_band_does_not_stop_a_temporal_growth():
+    from plugin.core.pipeline import _within_neighbours
+
+    own = Word("12.05.1970", 100, 10, 64, 14, 1.0, 0)
+    grown = dataclasses.replace(own, left=90, width=94)
+    far = Word("MI", 600, 10, 20, 14, 1.0, 1)
+    label = Word("Name:", 0, 10, 40, 14, 1.0, 2)
+    assert _within_neighbours(grown, own, [far, label], overlapping=True) == grown
+    touching = Word("DR", 160, 8, 24, 14, 1.0, 3)  # overlaps the date's end
+    out = _within_neighbours(grown, own, [touching], overlapping=True)
+    assert (out.left, out.right) == (90, 164)
+
+
 def test_a_marker_letter_in_a_white_box_is_read_as_the_letter(engines):
     # A dark "L" in a white box, a glyph alone on its line: padded narrowly for
     # the recogniser it read "4" (or "日", painted as doubt); it is read again
