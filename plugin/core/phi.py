@@ -701,11 +701,9 @@ def _lower_case_pieces(frag: str) -> bool:
     )
 
 
-def _number_misread_or_not(text: str) -> bool:
-    """``text`` is a number ("181", "+1", "487-7843") or one with a single glyph
-    misread as something else ("150%", "5B41")."""
-    if _VALUE_NUMBER.match(text):
-        return True
+def _one_glyph_misread(text: str) -> bool:
+    """``text`` is a number with a single glyph misread as something else ("150%"
+    of "1592", "5B41")."""
     return (
         sum(c.isdigit() for c in text) >= 2
         and len(re.sub(r"[\d()./:+-]", "", text)) == 1
@@ -743,16 +741,6 @@ def _misread_label(text: str) -> bool:
                 return True
             if variant == label:
                 return True
-    return False
-
-
-def _label_misread_colon(text: str) -> bool:
-    """``text`` is a field label, also with "m" read "rn" ("Narne"). A label with
-    one letter more is not taken for one: "Casey", "Birthe", "Rada" are names."""
-    up = text.strip().upper().rstrip(":#.").strip()
-    for variant in {up, up.replace("RN", "M")}:
-        if variant in _LABELS:
-            return True
     return False
 
 
@@ -1382,7 +1370,7 @@ class PhiDetector:
                 value = words[i].text.strip()
                 if numbers_follow and (
                     _VALUE_NUMBER.match(value)
-                    or (keyed != "DATE_TIME" and _number_misread_or_not(value))
+                    or (keyed != "DATE_TIME" and _one_glyph_misread(value))
                 ):
                     # "MRN: 181" (the rest too faint to read), "Tel +1 535 854":
                     # numbers right after the label of an ID, a phone number or a
@@ -1421,11 +1409,12 @@ class PhiDetector:
                     or (
                         k == 0
                         and len(covered) > 1
-                        and _label_misread_colon(words[i].text)
+                        and label_entity(words[i].text.upper().replace("RN", "M"))
+                        is not None
                     )
                 ):
-                    # "Namee Chloe Garcla": the name's label, misread, opens the
-                    # span the English model found.
+                    # "Narne Chloe Garcia": the name's label, "m" read "rn", opens
+                    # the span the English model found.
                     continue
                 mark(i, entity, source, score)
 

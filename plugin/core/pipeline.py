@@ -510,11 +510,12 @@ def _add_static_findings(
     ]
     # Only words known to stay stop the growth (annotations, field labels): an
     # unsure reading beside the line ("tae" of a faint "Jan 23, 2021") may be PHI.
+    static_words = [x.word for x in static]
     others = [
         w
         for w in read
         if (is_annotation(w.text, allow) or label_entity(w.text) is not None)
-        and not w.overlaps([x.word for x in static])
+        and not w.overlaps(static_words)
     ]
     static = [
         # The temporal image shows the faint text at full contrast: follow its ink
@@ -799,8 +800,8 @@ def _within_neighbours(
             )
         elif not overlapping:
             continue
-        elif o.left < own.right <= o.left + o.width // 2 + o.width % 2 and (
-            out.right > own.right
+        elif (
+            o.left < own.right <= o.left + (o.width + 1) // 2 and out.right > own.right
         ):
             # Detector boxes of two lines may overlap by a few pixels ("DR 60"
             # beside a date): no growth into the other; no gap to pad into either.

@@ -40,6 +40,7 @@ _REC_HEIGHT = 48
 _REC_WIDTHS = (96, 144, 192, 240, 320, 384, 480, 600, 768, 960, 1200, 1536, 1920)
 # A line read as one glyph below this score is read again at RapidOCR's own pad.
 _LONE_GLYPH_SURE = 0.5
+_RAPIDOCR_PAD = 320
 # Colour text: a pixel is coloured above this chroma (CIELAB, 8-bit scale); a frame
 # where more than this share is coloured is a colour map, read by brightness and on
 # its green channel, not for lines of colour.
@@ -276,7 +277,7 @@ class RapidOcrEngine:
         # marker box), is read again padded as RapidOCR pads it.
         for k in range(len(crops)):
             if len(out[k][1].strip()) <= 1 and out[k][2] < _LONE_GLYPH_SURE:
-                again = self._recognise_at([crops[k]], [every[k]], _REC_WIDTHS[4])[0]
+                again = self._recognise_at([crops[k]], [every[k]], _RAPIDOCR_PAD)[0]
                 if again[2] > out[k][2]:
                     out[k] = again
         extra = []
