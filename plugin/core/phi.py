@@ -283,6 +283,60 @@ _VOCABULARY = frozenset(
         "RESULTS",
         "MEASUREMENTS",
         "COMMENTS",
+        # Fields and headings of request forms and questionnaires.
+        "STUDY",
+        "CONTACT",
+        "EMERGENCY",
+        "REQUESTED",
+        "CONSENT",
+        "FORM",
+        "QUESTIONNAIRE",
+        "FOR",
+        "USE",
+        "ONLY",
+        "HISTORY",
+        "CLINICAL",
+        "ALLERGY",
+        "ALLERGIES",
+        "DIABETES",
+        "PACEMAKER",
+        "CLAUSTROPHOBIA",
+        "SIGNATURE",
+        "AGE",
+        "SEX",
+        "GENDER",
+        "MALE",
+        "FEMALE",
+        "WO",
+        # Organs and regions named on ultrasound and angiography views.
+        "BRAIN",
+        "THYROID",
+        "KIDNEY",
+        "RENAL",
+        "LIVER",
+        "HEPATIC",
+        "SPLEEN",
+        "GALLBLADDER",
+        "GB",
+        "PANCREAS",
+        "BLADDER",
+        "UTERUS",
+        "OVARY",
+        "PROSTATE",
+        "AORTA",
+        "CAROTID",
+        "HEART",
+        "CARDIAC",
+        "BREAST",
+        "ABDOMEN",
+        "TESTIS",
+        "TRANSVERSE",
+        "LONGITUDINAL",
+        "FLUORO",
+        "CRA",
+        "CRAN",
+        "CAU",
+        "CAUD",
     ]
 )
 # Field labels printed before a value ("Name: DOE^JANE"). The label itself is not
@@ -334,7 +388,8 @@ _LABELS: dict[str, str] = {
         "ID",
     ),
     **dict.fromkeys(
-        ["DOB", "BORN", "BIRTH", "DATE", "GEB", "STUDYDATE", "EXAM"], "DATE_TIME"
+        ["DOB", "BORN", "BIRTH", "DATE", "GEB", "STUDYDATE", "EXAM", "TIME"],
+        "DATE_TIME",
     ),
     **dict.fromkeys(["TEL", "PHONE", "PH", "FAX", "MOBILE", "CELL"], "PHONE_NUMBER"),
     **dict.fromkeys(["EMAIL", "E-MAIL", "MAIL"], "EMAIL_ADDRESS"),
@@ -345,7 +400,19 @@ _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
 )
-_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
+# Words of a form's heading ("IMAGING CONSENT FORM", "FOR RADIOLOGY USE ONLY"):
+# the line names no institution though it holds one of its words.
+_NOT_ORG = frozenset({"FORM", "CONSENT", "QUESTIONNAIRE", "ONLY", "REQUEST"})
+_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?$")
+# A cine's elapsed time ("00:00.40", "0:12.5"): minutes, seconds and a fraction.
+_TIMER = re.compile(r"^\d{1,2}:\d{2}[.,]\d{1,3}$")
+# An age ("46 Y", "046Y", "67y", "3M", "(54Y)"): not PHI under 90 years (HIPAA Safe
+# Harbor keeps ages; from 90 on they identify and are painted).
+_AGE = re.compile(r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YO|J|M|MO|W|WK|D)\)?$")
+_AGE_MAX = 89
+# A field label whose value is no PHI ("Sex: F", "Age: 45", "Comp:"): a word of
+# letters closed by a colon that names none of the PHI fields.
+_ANY_LABEL = re.compile(r"^[A-Z][A-Z.]{1,15}:$")
 _TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
 # A date and its space before a time: "2020-08-24 ", "24.08.2020 ".
 _DATE_CHARS = 11
@@ -389,6 +456,10 @@ _DATE_PATTERNS = [
     ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
+# A whole date with its four-digit year: never the start of a phone number.
+_FULL_DATE = re.compile(
+    r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?!\d)"
+)
 _STREET_TOWN = re.compile(
     r"\b(?:[A-Za-z][a-z'-]+ (?i:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|"
     r"Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\.?"
@@ -446,7 +517,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("LOCATION", _STREET_TOWN),
     (
         "DATE_TIME",
-        re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])"),
+        # A fraction only after the seconds: "00:00.40" (minutes, seconds and
+        # hundredths) is a cine's elapsed time, not a time of day.
+        re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?![\d:]|[.,]\d)"),
     ),
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
 
@@ -762,6 +835,20 @@ def _local_part(text: str, nxt: Finding) -> bool:
     return nxt.entity_type == "EMAIL_ADDRESS" and bool(_LOCAL_PART.match(text.strip()))
 
 
+def _org_line(texts: list[str]) -> bool:
+    """Whether a line's words name an institution ("Lakeside Imaging"): one of
+    them is an institution's word, not followed by a model number ("Orion Medical
+    3000", "Helix Imaging H5"), and the line is no form's heading."""
+    norms = [_norm(t) for t in texts]
+    if any(n in _NOT_ORG for n in norms):
+        return False
+    return any(
+        _ORG_WORDS.match(n)
+        and not (k + 1 < len(texts) and any(c.isdigit() for c in texts[k + 1]))
+        for k, n in enumerate(norms)
+    )
+
+
 def label_entity(text: str) -> str | None:
     """The entity type a field label announces, or None if ``text`` is no label."""
     whole = text.strip().upper()
@@ -827,6 +914,13 @@ def _part_of_phi_number(
     w = words[i]
     if not _SHORT_NUMBER.match(w.text.strip()):
         return False
+    after = [j for j in line_idx if words[j].left >= w.right]
+    if after:
+        unit = words[min(after, key=lambda j: words[j].left)].text
+        age = _AGE.match(f"{w.text.strip()}{unit.strip().upper()}")
+        if age and int(age.group(1)) <= _AGE_MAX:
+            # "54 Y": an age, its unit read apart (judged by is_annotation).
+            return False
     before = [j for j in line_idx if words[j].right <= w.left]
     if before:
         prev = words[max(before, key=lambda j: words[j].right)]
@@ -931,8 +1025,15 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
         # Punctuation only (scale ticks, separators) carries no identity. A letter of
         # any script (a misread "福") is text, not punctuation.
         return True
+    if _TIMER.match(up):
+        return True
     if _TIME.match(up) or _DATE_PIECE.match(up):
         return False
+    age = _AGE.match(up)
+    if age:
+        return int(age.group(1)) <= _AGE_MAX
+    if _ANY_LABEL.match(up) and label_entity(up) is None:
+        return True
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
@@ -1085,6 +1186,12 @@ class HeaderIdentity:
                     ):
                         continue
                     score = self._score(tok, window, norms[i:j], whole=(j - i == 1))
+                    if score >= threshold and self._extra_end_word(
+                        tok, norms, i, j, score
+                    ):
+                        # "17.03.1964 F", "2 Dec 1948 74": the value matches as
+                        # well without the word at an end (a sex, an age).
+                        continue
                     if score >= threshold:
                         for k in range(i, j):
                             if k not in hits or hits[k][1] < score:
@@ -1235,6 +1342,24 @@ class HeaderIdentity:
         score = self.best_ratio(whole)
         return score >= threshold and score > self.best_ratio(value)
 
+    @classmethod
+    def _extra_end_word(
+        cls, tok: _Token, norms: list[str], i: int, j: int, score: float
+    ) -> bool:
+        """Whether window ``norms[i:j]`` of several words matches ``tok`` at least
+        as well without its first or last word, that word being text of its own
+        (punctuation, such as the "#" of "# 49354143", belongs to the value)."""
+        if j - i < 2:
+            return False
+        for lo, hi, edge in ((i, j - 1, j - 1), (i + 1, j, i)):
+            part = norms[lo:hi]
+            if (
+                norms[edge]
+                and cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score
+            ):
+                return True
+        return False
+
     @staticmethod
     def _score(tok: _Token, window: str, parts: Sequence[str], *, whole: bool) -> float:
         if tok.exact:
@@ -1361,11 +1486,15 @@ class PhiDetector:
                     mark(line_idx[k], entity, "header", 0.8)
             keyed: str | None = None
             numbers_follow = False
-            org_line = any(_ORG_WORDS.match(_norm(words[i].text)) for i in line_idx)
+            org_line = _org_line([words[i].text for i in line_idx])
             for i in line_idx:
                 entity = label_entity(words[i].text)
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
+                    continue
+                if _ANY_LABEL.match(words[i].text.strip().upper()):
+                    # "Sex:", "Comp:": what follows is another field's value.
+                    keyed, numbers_follow = None, False
                     continue
                 value = words[i].text.strip()
                 if numbers_follow and (
@@ -1587,7 +1716,10 @@ class PhiDetector:
                 spans |= {m.span() for m in pattern.finditer(digits)}
             for start, end in sorted(spans):
                 value = (digits if numbers else text)[start:end]
-                if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", value)) < 9:
+                if entity == "PHONE_NUMBER" and (
+                    len(re.sub(r"\D", "", value)) < 9 or _FULL_DATE.match(value)
+                ):
+                    # ("11.08.1973 046Y": a birth date and the age after it.)
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
                     continue

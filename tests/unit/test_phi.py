@@ -104,8 +104,8 @@ def test_annotations_survive(detector):
 
 def test_all_text_policy_paints_text_but_not_annotations():
     det = PhiDetector(RedactionSettings(policy=Policy.ALL_TEXT))
-    hits = painted(det, line("Liver", "lesion", "kVp", "120"))
-    assert set(hits) == {"Liver", "lesion"}
+    hits = painted(det, line("Cystic", "lesion", "kVp", "120"))
+    assert set(hits) == {"Cystic", "lesion"}
     assert {h.source for h in hits.values()} == {"policy"}
 
 
@@ -858,3 +858,38 @@ def test_a_name_two_slips_from_a_long_label_is_still_painted(detector):
     # "Andrews" is two slips from "ADDRESS": a name, not a misread label.
     hits = painted(detector, line("Andrews", "03/27/1961"), identity=[])
     assert "Andrews" in hits
+
+
+def test_an_age_beside_the_birth_date_is_kept_unless_ninety_or_more(detector):
+    # Ages under 90 do not identify (HIPAA Safe Harbor); from 90 on they do.
+    for words in (("11.05.1970", "054Y"), ("10", "May", "1970", "54", "Y")):
+        hits = painted(detector, line("DOB:", *words))
+        assert not {"054Y", "54", "Y"} & set(hits), words
+        assert {"11.05.1970", "1970"} & set(hits), words
+    assert "93Y" in painted(detector, line("Pt:", "DOE", "JANE", "93Y"))
+
+
+def test_the_sex_after_a_birth_date_is_no_part_of_it(detector):
+    hits = painted(detector, line("Born", "10.05.1970", "F"))
+    assert set(hits) == {"10.05.1970"}
+
+
+def test_a_field_label_whose_value_is_no_phi_is_kept(detector):
+    hits = painted(detector, line("DOE", "JANE", "Sex:", "F", "Age:", "54"))
+    assert set(hits) == {"DOE", "JANE"}
+    # The label closes the field before it: "Comp:" is no part of the name.
+    hits = painted(detector, line("Ref:", "Okafor", "Comp:", "Lukas"), identity=[])
+    assert "Comp:" not in hits and "Okafor" in hits
+
+
+def test_a_cine_timer_is_no_time_of_day(detector):
+    assert not painted(detector, line("00:00.40"), identity=[])
+    assert "10:57:26" in painted(detector, line("10:57:26"), identity=[])
+
+
+def test_a_model_number_or_a_form_heading_is_no_institution(detector):
+    for words in (("Orion", "Medical", "3000"), ("IMAGING", "CONSENT", "FORM")):
+        assert not painted(detector, line(*words), identity=[]), words
+    assert set(painted(detector, line("Lakeside", "Imaging"), identity=[])) >= {
+        "Lakeside"
+    }
