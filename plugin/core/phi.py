@@ -285,7 +285,6 @@ _VOCABULARY = frozenset(
         "COMMENTS",
         # Fields and headings of request forms and questionnaires.
         "STUDY",
-        "CONTACT",
         "EMERGENCY",
         "REQUESTED",
         "CONSENT",
@@ -363,6 +362,14 @@ _LABELS: dict[str, str] = {
             "RADIOLOGIST",
             "READ",
             "PERF",
+            "REVIEWED",
+            "CONTACT",
+            "USER",
+            "LOGIN",
+            # Sonographers' credentials, before their initials ("RDMS LM").
+            "RDMS",
+            "RDCS",
+            "RVT",
         ],
         "PERSON",
     ),
@@ -456,6 +463,7 @@ _DATE_PATTERNS = [
     ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
+_CAPS_LAST_FIRST = re.compile(r"\b[A-Z][A-Z'-]+, [A-Z][A-Z'-]+\b")
 # A whole date with its four-digit year: never the start of a phone number.
 _FULL_DATE = re.compile(
     r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?!\d)"
@@ -489,6 +497,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     ("PERSON", re.compile(r"\b[A-Z]\. ?[A-Z][a-z'-]{2,}\b")),
+    # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (not
+    # when both are annotation words: "CHEST, PA").
+    ("PERSON", _CAPS_LAST_FIRST),
+    # A US town, state and ZIP code: "Salem, MA 01970".
+    (
+        "LOCATION",
+        re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z]{2} \d{5}(?:-\d{4})?\b"),
+    ),
     (
         "LOCATION",
         re.compile(
@@ -1722,6 +1738,10 @@ class PhiDetector:
                     # ("11.08.1973 046Y": a birth date and the age after it.)
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
+                    continue
+                if pattern is _CAPS_LAST_FIRST and all(
+                    is_annotation(p, s.allow_list) for p in value.split(", ")
+                ):
                     continue
                 out.append((start, end, entity, "pattern", 0.9))
         if not text.strip():

@@ -893,3 +893,16 @@ def test_a_model_number_or_a_form_heading_is_no_institution(detector):
     assert set(painted(detector, line("Lakeside", "Imaging"), identity=[])) >= {
         "Lakeside"
     }
+
+
+def test_people_of_a_worklist_and_a_town_with_its_zip_code_are_phi(detector):
+    hits = painted(detector, line("SHAPIRO,", "HORATIO", "CT", "CHEST"), identity=[])
+    assert {"SHAPIRO,", "HORATIO"} <= set(hits) and "CHEST" not in hits
+    assert not painted(detector, line("CHEST,", "PA"), identity=[])
+    hits = painted(detector, line("Salem,", "MA", "01970"), identity=[])
+    assert set(hits) == {"Salem,", "MA", "01970"}
+
+
+@pytest.mark.parametrize("label", ["User:", "Reviewed:", "RDMS", "Contact:"])
+def test_staff_after_their_label_are_phi(detector, label):
+    assert "akraus" in painted(detector, line(label, "akraus"), identity=[])
