@@ -466,7 +466,9 @@ _DATE_PATTERNS = [
 _CAPS_LAST_FIRST = re.compile(r"\b[A-Z][A-Z'-]+, [A-Z][A-Z'-]+\b")
 # A whole date with its four-digit year: never the start of a phone number.
 _FULL_DATE = re.compile(
-    r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2})(?!\d)"
+    r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}"
+    r"|(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}"
+    r"|(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(?!\d)"
 )
 _STREET_TOWN = re.compile(
     r"\b(?:[A-Za-z][a-z'-]+ (?i:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Ln|Lane|"
@@ -930,13 +932,8 @@ def _part_of_phi_number(
     w = words[i]
     if not _SHORT_NUMBER.match(w.text.strip()):
         return False
-    after = [j for j in line_idx if words[j].left >= w.right]
-    if after:
-        unit = words[min(after, key=lambda j: words[j].left)].text
-        age = _AGE.match(f"{w.text.strip()}{unit.strip().upper()}")
-        if age and int(age.group(1)) <= _AGE_MAX:
-            # "54 Y": an age, its unit read apart (judged by is_annotation).
-            return False
+    if _age_read_apart(i, line_idx, words):
+        return False
     before = [j for j in line_idx if words[j].right <= w.left]
     if before:
         prev = words[max(before, key=lambda j: words[j].right)]
@@ -958,6 +955,19 @@ def _part_of_phi_number(
         if not before and o.left >= w.right:
             return True
     return False
+
+
+def _age_read_apart(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
+    """Word ``i`` is a number under 90 whose next word is an age's unit ("54 Y")."""
+    w = words[i]
+    after = [j for j in line_idx if words[j].left >= w.right]
+    if not after:
+        return False
+    unit = words[min(after, key=lambda j: words[j].left)].text.strip().upper()
+    age = _AGE.match(f"{w.text.strip()}{unit}")
+    return (
+        bool(age and unit and not unit[0].isdigit()) and int(age.group(1)) <= _AGE_MAX
+    )
 
 
 def _initial_of_name(
@@ -1513,6 +1523,9 @@ class PhiDetector:
                     keyed, numbers_follow = None, False
                     continue
                 value = words[i].text.strip()
+                if numbers_follow and _age_read_apart(i, line_idx, words):
+                    numbers_follow = False  # "DOB: 19700511 54 Y": its age
+                    continue
                 if numbers_follow and (
                     _VALUE_NUMBER.match(value)
                     or (keyed != "DATE_TIME" and _one_glyph_misread(value))
@@ -1769,6 +1782,8 @@ class PhiDetector:
                 frag = text[start:end]
                 if all(is_annotation(p, s.allow_list) for p in frag.split()):
                     continue
+                if r.entity_type == "PHONE_NUMBER" and _FULL_DATE.match(frag):
+                    continue  # "19700511 54": a birth date and the age after it
                 if r.entity_type == "DATE_TIME" and not any(
                     p.search(frag) for p in _DATE_PATTERNS
                 ):
