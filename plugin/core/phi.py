@@ -301,6 +301,17 @@ _VOCABULARY = frozenset(
         "PACEMAKER",
         "CLAUSTROPHOBIA",
         "SIGNATURE",
+        "REQUISITION",
+        "SCREENING",
+        "SAFETY",
+        "BY",
+        "EI",
+        "SID",
+        "BEDSIDE",
+        "PORTAL",
+        "VENOUS",
+        "ARTERIAL",
+        "DELAYED",
         "AGE",
         "SEX",
         "GENDER",
@@ -409,7 +420,9 @@ _ORG_WORDS = re.compile(
 )
 # Words of a form's heading ("IMAGING CONSENT FORM", "FOR RADIOLOGY USE ONLY"):
 # the line names no institution though it holds one of its words.
-_NOT_ORG = frozenset({"FORM", "CONSENT", "QUESTIONNAIRE", "ONLY", "REQUEST"})
+_NOT_ORG = frozenset(
+    {"FORM", "CONSENT", "QUESTIONNAIRE", "ONLY", "REQUEST", "REQUISITION", "SCREENING"}
+)
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?$")
 # A cine's elapsed time ("00:00.40", "0:12.5"): minutes, seconds and a fraction.
 _TIMER = re.compile(r"^\d{1,2}:\d{2}[.,]\d{1,3}$")
@@ -417,6 +430,10 @@ _TIMER = re.compile(r"^\d{1,2}:\d{2}[.,]\d{1,3}$")
 # Harbor keeps ages; from 90 on they identify and are painted).
 _AGE = re.compile(r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YO|J|M|MO|W|WK|D)\)?$")
 _AGE_MAX = 89
+# A person's initials ("LM", "KNS").
+_INITIALS = re.compile(r"^[A-Z]{2,3}$")
+# Marks between the fields of a status bar or a banner.
+_SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 # A field label whose value is no PHI ("Sex: F", "Age: 45", "Comp:"): a word of
 # letters closed by a colon that names none of the PHI fields.
 _ANY_LABEL = re.compile(r"^[A-Z][A-Z.]{1,15}:$")
@@ -1011,6 +1028,22 @@ def _phi_bands(
     return out
 
 
+def _fields(line_idx: list[int], words: Sequence[Word]) -> dict[int, list[int]] | None:
+    """For a line of fields parted by separators ("|"): each word's field (the
+    words between the same separators). None for a line without separators."""
+    order = sorted(line_idx, key=lambda i: words[i].left)
+    if not any(words[i].text.strip() in _SEPARATORS for i in order):
+        return None
+    out: dict[int, list[int]] = {}
+    field: list[int] = []
+    for i in order:
+        if words[i].text.strip() in _SEPARATORS:
+            field = []
+        field.append(i)
+        out[i] = field
+    return out
+
+
 def _span(ws: list[Word]) -> Word:
     left, top, right, bottom = bounds(ws)
     vertical = any(w.vertical for w in ws)
@@ -1513,10 +1546,15 @@ class PhiDetector:
             keyed: str | None = None
             numbers_follow = False
             org_line = _org_line([words[i].text for i in line_idx])
-            for i in line_idx:
+            for k, i in enumerate(line_idx):
                 entity = label_entity(words[i].text)
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
+                    continue
+                if words[i].text.strip() in _SEPARATORS:
+                    # "User: akraus | Workstation RAD-WS-08 | Ready": the status
+                    # bar's next field.
+                    keyed, numbers_follow = None, False
                     continue
                 if _ANY_LABEL.match(words[i].text.strip().upper()):
                     # "Sex:", "Comp:": what follows is another field's value.
@@ -1538,9 +1576,19 @@ class PhiDetector:
                     continue
                 numbers_follow = False
                 text_i = words[i].text
-                if is_annotation(text_i, s.allow_list) and not (
-                    keyed in _NUMBER_LABELS and _as_digits(text_i) != text_i
+                initials = (
+                    keyed == "PERSON"
+                    and k > 0
+                    and label_entity(words[line_idx[k - 1]].text) == "PERSON"
+                    and bool(_INITIALS.match(text_i.strip()))
+                )
+                if (
+                    is_annotation(text_i, s.allow_list)
+                    and not initials
+                    and not (keyed in _NUMBER_LABELS and _as_digits(text_i) != text_i)
                 ):
+                    # ("Tech: MR", "RDMS HR": initials right after the label are a
+                    # person's, though "MR" and "HR" are annotation words.)
                     # ("Born Feb 2, 200B": "200B" would be B-mode at 200.)
                     continue
                 if keyed is not None:
@@ -1634,7 +1682,7 @@ class PhiDetector:
         if use_policy:
             context = _phi_bands(words, lines, found)
             for key, line_idx in lines.items():
-                has_phi = context[key]
+                fields = _fields(line_idx, words)
                 # Bare numbers last: whether one belongs to the PHI beside it
                 # depends on the words of its line painted as context.
                 for i in sorted(
@@ -1643,6 +1691,11 @@ class PhiDetector:
                 ):
                     if i in found:
                         continue
+                    # A line of fields ("User: akraus | Workstation RAD-WS-08"):
+                    # the PHI of one field is no context of the others.
+                    has_phi = context[key] and (
+                        fields is None or any(j in found for j in fields[i])
+                    )
                     w = words[i]
                     if s.policy is Policy.ALL_TEXT:
                         if not is_annotation(w.text, s.allow_list):

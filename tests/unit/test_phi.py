@@ -910,3 +910,24 @@ def test_people_of_a_worklist_and_a_town_with_its_zip_code_are_phi(detector):
 @pytest.mark.parametrize("label", ["User:", "Reviewed:", "RDMS", "Contact:"])
 def test_staff_after_their_label_are_phi(detector, label):
     assert "akraus" in painted(detector, line(label, "akraus"), identity=[])
+
+
+def test_a_status_bar_field_after_a_login_is_not_its_name(detector):
+    hits = painted(
+        detector, line("User:", "akraus", "|", "Workstation", "RAD-WS-08"), identity=[]
+    )
+    assert set(hits) == {"akraus"}
+
+
+@pytest.mark.parametrize(
+    "label,initials", [("Tech:", "MR"), ("RDMS", "HR"), ("Op:", "KNS")]
+)
+def test_initials_right_after_a_staff_label_are_painted(detector, label, initials):
+    assert initials in painted(detector, line(label, initials), identity=[])
+    # Elsewhere such words are annotations.
+    assert not painted(detector, line(initials, "60"), identity=[])
+
+
+def test_read_by_keeps_its_words_and_paints_the_reader(detector):
+    hits = painted(detector, line("Read", "by", "Dr.", "Okafor"), identity=[])
+    assert set(hits) == {"Okafor"}
