@@ -1407,8 +1407,11 @@ class HeaderIdentity:
     ) -> bool:
         """Whether window ``norms[i:j]`` of several words matches ``tok`` at least
         as well without its first or last word, that word being text of its own
-        (punctuation, such as the "#" of "# 49354143", belongs to the value)."""
-        if j - i < 2:
+        (punctuation, such as the "#" of "# 49354143", belongs to the value).
+
+        Not for names: an initial read as a digit ("1. Fischer") is the name's.
+        """
+        if j - i < 2 or tok.entity_type == "PERSON":
             return False
         for lo, hi, edge in ((i, j - 1, j - 1), (i + 1, j, i)):
             part = norms[lo:hi]

@@ -931,3 +931,9 @@ def test_initials_right_after_a_staff_label_are_painted(detector, label, initial
 def test_read_by_keeps_its_words_and_paints_the_reader(detector):
     hits = painted(detector, line("Read", "by", "Dr.", "Okafor"), identity=[])
     assert set(hits) == {"Okafor"}
+
+
+def test_an_initial_read_as_a_digit_is_still_the_name(detector):
+    identity = [("PERSON", "PatientName", "FISCHER^INES")]
+    hits = painted(detector, line("Nome:", "1.", "Fischer"), identity)
+    assert {"1.", "Fischer"} <= set(hits)
