@@ -464,6 +464,10 @@ _ALONE_DIGITS = 5
 # Lines read side by side less than this many text heights apart are one line for
 # the PHI context of the policy.
 _BAND_GAP = 3.0
+# Detected lines this close side by side on one band (text heights apart) are read
+# as one line of text: the detector parts a grid's cells ("SHAPIRO," | "HORATIO")
+# and a form's label from its value ("Contact:" | "Eleanor Fischer").
+_SAME_LINE_GAP = 1.5
 # A fragment the NER model labels needs this many Latin letters to count.
 _NER_MIN_LETTERS = 4
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -481,6 +485,7 @@ _DATE_PATTERNS = [
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
 _CAPS_LAST_FIRST = re.compile(r"\b[A-Z][A-Z'-]+, [A-Z][A-Z'-]+\b")
+_FIRST_INITIAL = re.compile(r"\b[A-Z][a-z]{2,} [A-Z]\.(?!\w)")
 # A whole date with its four-digit year: never the start of a phone number.
 _FULL_DATE = re.compile(
     r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}"
@@ -519,6 +524,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (not
     # when both are annotation words: "CHEST, PA").
     ("PERSON", _CAPS_LAST_FIRST),
+    # A first name and the initial of the surname ("Naomi K."), as staff sign.
+    ("PERSON", _FIRST_INITIAL),
     # A US town, state and ZIP code: "Salem, MA 01970".
     (
         "LOCATION",
@@ -1044,6 +1051,26 @@ def _fields(line_idx: list[int], words: Sequence[Word]) -> dict[int, list[int]] 
     return out
 
 
+def _text_lines(words: Sequence[Word]) -> dict[int, list[int]]:
+    """Indexes of ``words`` per line of text, left to right: the detector's lines,
+    those lying side by side less than :data:`_SAME_LINE_GAP` heights apart
+    joined (not vertical ones)."""
+    detected: dict[int, list[int]] = {}
+    for idx, w in enumerate(words):
+        detected.setdefault(w.line, []).append(idx)
+    keys = list(detected)
+    spans = [_span([words[i] for i in detected[k]]) for k in keys]
+
+    def joined(a: Word, b: Word) -> bool:
+        return not (a.vertical or b.vertical) and a.one_line(b, _SAME_LINE_GAP)
+
+    out: dict[int, list[int]] = {}
+    for group in connected_groups(spans, joined):
+        members = [i for n in group for i in detected[keys[n]]]
+        out[min(keys[n] for n in group)] = sorted(members, key=lambda i: words[i].left)
+    return out
+
+
 def _span(ws: list[Word]) -> Word:
     left, top, right, bottom = bounds(ws)
     vertical = any(w.vertical for w in ws)
@@ -1521,9 +1548,7 @@ class PhiDetector:
             ),
             image=image,
         )
-        lines: dict[int, list[int]] = {}
-        for idx, w in enumerate(words):
-            lines.setdefault(w.line, []).append(idx)
+        lines = _text_lines(words)
         found: dict[int, Finding] = {}
 
         def mark(idx: int, entity: str, source: Source, score: float) -> None:
@@ -1611,7 +1636,8 @@ class PhiDetector:
         for start, end, entity, source, score in self._find_in_text(text):
             covered = [i for ws, we, i in spans if ws < end and start < we]
             for k, i in enumerate(covered):
-                if is_label[i]:
+                if is_label[i] and not (entity == "LOCATION" and k > 0):
+                    # (Within an address, "Dr" is the street's "Drive".)
                     continue
                 if source == "ner" and (
                     is_annotation(words[i].text, s.allow_list)
@@ -1808,9 +1834,11 @@ class PhiDetector:
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
                     continue
-                if pattern is _CAPS_LAST_FIRST and all(
-                    is_annotation(p, s.allow_list) for p in value.split(", ")
+                if pattern in (_CAPS_LAST_FIRST, _FIRST_INITIAL) and any(
+                    is_annotation(p, s.allow_list) or label_entity(p) is not None
+                    for p in value.replace(",", " ").split()[:1]
                 ):
+                    # "CHEST, PA", "Scan B.", "Name J.": no person.
                     continue
                 out.append((start, end, entity, "pattern", 0.9))
         if not text.strip():

@@ -937,3 +937,27 @@ def test_an_initial_read_as_a_digit_is_still_the_name(detector):
     identity = [("PERSON", "PatientName", "FISCHER^INES")]
     hits = painted(detector, line("Nome:", "1.", "Fischer"), identity)
     assert {"1.", "Fischer"} <= set(hits)
+
+
+def test_a_first_name_and_initial_and_a_drive_are_phi(detector):
+    assert set(painted(detector, line("RT", "Naomi", "K."), identity=[])) == {
+        "Naomi",
+        "K.",
+    }
+    hits = painted(detector, line("4974", "Lakeview", "Dr"), identity=[])
+    assert set(hits) == {"4974", "Lakeview", "Dr"}
+
+
+def test_cells_read_as_lines_of_their_own_are_one_line_of_text(detector):
+    # The detector parts a worklist's cells and a form's label from its value.
+    row = [line("SHAPIRO,")[0], line("HORATIO", line_no=0)[0]]
+    row[1] = dataclasses.replace(row[1], left=row[0].right + 6, line=1)
+    assert set(painted(detector, row, identity=[])) == {"SHAPIRO,", "HORATIO"}
+    label, value = line("Contact:")[0], line("Eleanor", "Fischer")
+    value = [
+        dataclasses.replace(w, left=w.left + label.right + 20, line=1) for w in value
+    ]
+    assert set(painted(detector, [label, *value], identity=[])) == {
+        "Eleanor",
+        "Fischer",
+    }
