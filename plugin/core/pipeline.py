@@ -1032,7 +1032,7 @@ def _verify(
                 firsts = first_words.get(f, [])
                 numbers = []
                 for w in ws:
-                    if id(w) in known or w.overlaps(firsts):
+                    if id(w) in known or _read_before(w, firsts):
                         continue
                     if is_annotation(w.text, settings.allow_list):
                         if any(c.isdigit() for c in w.text):
@@ -1215,6 +1215,20 @@ def _kept(b: Box, regions: list[Box]) -> bool:
         if w > 0 and h > 0 and 2 * w * h >= b.width * b.height:
             return True
     return False
+
+
+def _read_before(w: Word, firsts: list[Word]) -> bool:
+    """The first reading read text where the verifier read ``w``: one of its
+    words shares a third of ``w``, or its words together cover half of it ("44 Y
+    M" read as three words there, as one by the verifier)."""
+    if w.overlaps(firsts):
+        return True
+    shared = 0
+    for o in firsts:
+        ix = max(0, min(w.right, o.right) - max(w.left, o.left))
+        iy = max(0, min(w.bottom, o.bottom) - max(w.top, o.top))
+        shared += ix * iy
+    return 2 * shared >= w.width * w.height
 
 
 def _lone_glyph(w: Word) -> bool:

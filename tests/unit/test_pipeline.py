@@ -12,7 +12,7 @@ from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, RLELossless
 
 from plugin.core import pixels
 from plugin.core.model import Box, Word
-from plugin.core.pipeline import Engines, get_engines, redact_dataset
+from plugin.core.pipeline import Engines, _read_before, get_engines, redact_dataset
 from plugin.core.settings import FillMode, RedactionSettings
 
 pytestmark = pytest.mark.ocr
@@ -955,3 +955,12 @@ def test_a_lone_letter_is_no_tick():
     assert _lone_glyph(Word("十", 0, 0, 12, 22, 0.4))
     assert not _lone_glyph(Word("J", 0, 0, 7, 12, 0.4))
     assert not _lone_glyph(Word("十", 0, 0, 30, 22, 0.4))  # wider than high
+
+
+def test_a_place_the_first_reading_read_in_pieces_is_no_doubt_for_verification():
+    # "44 Y M" read as three words first, as one by the verifier: read before.
+    firsts = [Word("44", 100, 10, 15, 14, 1.0), Word("Y", 117, 10, 11, 14, 1.0)]
+    firsts.append(Word("M", 130, 10, 12, 14, 1.0))
+    assert _read_before(Word("44YM", 98, 8, 46, 18, 0.4), firsts)
+    # Text beside them that the first reading did not see is doubt.
+    assert not _read_before(Word("Okafor", 150, 8, 50, 18, 0.4), firsts)
