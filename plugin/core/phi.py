@@ -306,20 +306,15 @@ _VOCABULARY = frozenset(
         "SAFETY",
         "BY",
         "EI",
-        "SID",
         "BEDSIDE",
-        "PORTAL",
         "VENOUS",
         "ARTERIAL",
         "DELAYED",
         "AGE",
         "SEX",
         "GENDER",
-        "MALE",
         "FEMALE",
-        "WO",
         # Organs and regions named on ultrasound and angiography views.
-        "BRAIN",
         "THYROID",
         "KIDNEY",
         "RENAL",
@@ -327,7 +322,6 @@ _VOCABULARY = frozenset(
         "HEPATIC",
         "SPLEEN",
         "GALLBLADDER",
-        "GB",
         "PANCREAS",
         "BLADDER",
         "UTERUS",
@@ -335,7 +329,6 @@ _VOCABULARY = frozenset(
         "PROSTATE",
         "AORTA",
         "CAROTID",
-        "HEART",
         "CARDIAC",
         "BREAST",
         "ABDOMEN",
@@ -344,8 +337,6 @@ _VOCABULARY = frozenset(
         "LONGITUDINAL",
         "FLUORO",
         "CRA",
-        "CRAN",
-        "CAU",
         "CAUD",
     ]
 )
@@ -406,10 +397,23 @@ _LABELS: dict[str, str] = {
         "ID",
     ),
     **dict.fromkeys(
-        ["DOB", "BORN", "BIRTH", "DATE", "GEB", "STUDYDATE", "EXAM", "TIME"],
+        [
+            "DOB",
+            "BORN",
+            "BIRTH",
+            "DATE",
+            "GEB",
+            "STUDYDATE",
+            "EXAM",
+            "TIME",
+            "PRIOR",
+            "COMP",
+        ],
         "DATE_TIME",
     ),
-    **dict.fromkeys(["TEL", "PHONE", "PH", "FAX", "MOBILE", "CELL"], "PHONE_NUMBER"),
+    **dict.fromkeys(
+        ["TEL", "PHONE", "PH", "FAX", "MOBILE", "CELL", "EXT"], "PHONE_NUMBER"
+    ),
     **dict.fromkeys(["EMAIL", "E-MAIL", "MAIL"], "EMAIL_ADDRESS"),
     **dict.fromkeys(["ADDR", "ADDRESS"], "LOCATION"),
     **dict.fromkeys(["INST", "INSTITUTION", "HOSPITAL", "SITE"], "ORGANIZATION"),
@@ -420,23 +424,28 @@ _ORG_WORDS = re.compile(
 )
 # Words of a form's heading ("IMAGING CONSENT FORM", "FOR RADIOLOGY USE ONLY"):
 # the line names no institution though it holds one of its words.
+# A device's model number after its maker's words ("3000", "H5", "SX-70").
+_MODEL_NUMBER = re.compile(r"^[A-Za-z]{0,3}-?\d{1,4}[A-Za-z]?$")
 _NOT_ORG = frozenset(
     {"FORM", "CONSENT", "QUESTIONNAIRE", "ONLY", "REQUEST", "REQUISITION", "SCREENING"}
 )
-_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2}([.,]\d+)?)?$")
+_TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
 # A cine's elapsed time ("00:00.40", "0:12.5"): minutes, seconds and a fraction.
-_TIMER = re.compile(r"^\d{1,2}:\d{2}[.,]\d{1,3}$")
+_TIMER = re.compile(r"^0?0:\d{2}[.,]\d{1,3}$")
 # An age ("46 Y", "046Y", "67y", "3M", "(54Y)"): not PHI under 90 years (HIPAA Safe
 # Harbor keeps ages; from 90 on they identify and are painted).
 _AGE = re.compile(r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YO|J|M|MO|W|WK|D)\)?$")
 _AGE_MAX = 89
-# A person's initials ("LM", "KNS").
-_INITIALS = re.compile(r"^[A-Z]{2,3}$")
+# The words of a name after a person's label (title aside) and their letters.
+_NAME_WORDS = 3
+_NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
+# A title before a name after a person's label, and the "by" of "Read by".
+_TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
 # Marks between the fields of a status bar or a banner.
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
-# A field label whose value is no PHI ("Sex: F", "Age: 45", "Comp:"): a word of
-# letters closed by a colon that names none of the PHI fields.
-_ANY_LABEL = re.compile(r"^[A-Z][A-Z.]{1,15}:$")
+# Labels of fields whose value is no PHI ("Sex: F", "Age: 45"): they end the field
+# before them. (An age from 90 on is PHI all the same.)
+_NEUTRAL_LABELS = frozenset({"SEX", "GENDER", "AGE"})
 _TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
 # A date and its space before a time: "2020-08-24 ", "24.08.2020 ".
 _DATE_CHARS = 11
@@ -484,8 +493,7 @@ _DATE_PATTERNS = [
     ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
 ]
-_CAPS_LAST_FIRST = re.compile(r"\b[A-Z][A-Z'-]+, [A-Z][A-Z'-]+\b")
-_FIRST_INITIAL = re.compile(r"\b[A-Z][a-z]{2,} [A-Z]\.(?!\w)")
+_CAPS_LAST_FIRST = re.compile(r"\b[A-Z][A-Z'-]+,\s[A-Z][A-Z'-]+\b")
 # A whole date with its four-digit year: never the start of a phone number.
 _FULL_DATE = re.compile(
     r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}"
@@ -524,8 +532,6 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (not
     # when both are annotation words: "CHEST, PA").
     ("PERSON", _CAPS_LAST_FIRST),
-    # A first name and the initial of the surname ("Naomi K."), as staff sign.
-    ("PERSON", _FIRST_INITIAL),
     # A US town, state and ZIP code: "Salem, MA 01970".
     (
         "LOCATION",
@@ -559,9 +565,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("LOCATION", _STREET_TOWN),
     (
         "DATE_TIME",
-        # A fraction only after the seconds: "00:00.40" (minutes, seconds and
-        # hundredths) is a cine's elapsed time, not a time of day.
-        re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?![\d:]|[.,]\d)"),
+        # "00:00.40" (no hours, minutes, seconds and hundredths) is a cine's
+        # elapsed time, not a time of day ("10:57.26" is one, its colon misread).
+        re.compile(
+            r"(?<![\d:])(?!0?0:\d{2}[.,]\d)\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])"
+        ),
     ),
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
 
@@ -877,16 +885,29 @@ def _local_part(text: str, nxt: Finding) -> bool:
     return nxt.entity_type == "EMAIL_ADDRESS" and bool(_LOCAL_PART.match(text.strip()))
 
 
+def _record_row(text: str, at: int) -> bool:
+    """The line of ``text`` holding offset ``at`` is a record's row: it holds an
+    ID-like number or a date too ("SHAPIRO, HORATIO  94864167  2004-12-22", not
+    "CYST, SIMPLE")."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    row = text[start : len(text) if end < 0 else end]
+    return bool(re.search(r"\d{5,}", row)) or any(p.search(row) for p in _DATE_PATTERNS)
+
+
 def _org_line(texts: list[str]) -> bool:
     """Whether a line's words name an institution ("Lakeside Imaging"): one of
     them is an institution's word, not followed by a model number ("Orion Medical
     3000", "Helix Imaging H5"), and the line is no form's heading."""
     norms = [_norm(t) for t in texts]
-    if any(n in _NOT_ORG for n in norms):
-        return False
+    if any(n in _NOT_ORG for n in norms) and not any(
+        n and n not in _NOT_ORG and not _ORG_WORDS.match(n) and not is_annotation(t)
+        for n, t in zip(norms, texts)
+    ):
+        return False  # a heading only ("IMAGING CONSENT FORM"), no name in it
     return any(
         _ORG_WORDS.match(n)
-        and not (k + 1 < len(texts) and any(c.isdigit() for c in texts[k + 1]))
+        and not (k + 1 < len(texts) and _MODEL_NUMBER.match(texts[k + 1].strip()))
         for k, n in enumerate(norms)
     )
 
@@ -979,6 +1000,25 @@ def _part_of_phi_number(
         if not before and o.left >= w.right:
             return True
     return False
+
+
+def _title_or_by(text: str, more: bool) -> bool:
+    """``text`` after a person's label is no part of the name: "by", or a title
+    with ``more`` words after it ("Dr." of "Dr. Okafor"; "MR" alone is initials)."""
+    up = text.strip().upper().rstrip(".:")
+    return up == "BY" or (up in _TITLES and more)
+
+
+def _old_age(text: str, after_age_label: bool, unit: str = "") -> bool:
+    """``text`` is an age of 90 or more: "93Y", "93" before its ``unit`` "Y" (the
+    next word), or "93" after the label "Age:"."""
+    up, unit = text.strip().upper(), unit.strip().upper()
+    age = (
+        _AGE.match(up)
+        or (_AGE.match(up + unit) if unit[:1].isalpha() and up.isdigit() else None)
+        or (re.match(r"^0*(\d{1,3})$", up) if after_age_label else None)
+    )
+    return bool(age) and int(age.group(1)) > _AGE_MAX
 
 
 def _age_read_apart(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
@@ -1118,7 +1158,7 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     age = _AGE.match(up)
     if age:
         return int(age.group(1)) <= _AGE_MAX
-    if _ANY_LABEL.match(up) and label_entity(up) is None:
+    if up.endswith(":") and up[:-1] in _NEUTRAL_LABELS:
         return True
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
@@ -1433,8 +1473,9 @@ class HeaderIdentity:
         cls, tok: _Token, norms: list[str], i: int, j: int, score: float
     ) -> bool:
         """Whether window ``norms[i:j]`` of several words matches ``tok`` at least
-        as well without its first or last word, that word being text of its own
-        (punctuation, such as the "#" of "# 49354143", belongs to the value).
+        as well without its first or last word, that word being text of its own:
+        two characters or more, or a sex. Punctuation (the "#" of "# 49354143")
+        and a lone glyph ("4821397 Z", its last digit misread) are the value's.
 
         Not for names: an initial read as a digit ("1. Fischer") is the name's.
         """
@@ -1442,10 +1483,9 @@ class HeaderIdentity:
             return False
         for lo, hi, edge in ((i, j - 1, j - 1), (i + 1, j, i)):
             part = norms[lo:hi]
-            if (
-                norms[edge]
-                and cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score
-            ):
+            if (len(norms[edge]) >= 2 or norms[edge] in ("M", "F")) and cls._score(
+                tok, "".join(part), part, whole=hi - lo == 1
+            ) >= score:
                 return True
         return False
 
@@ -1573,21 +1613,42 @@ class PhiDetector:
                     mark(line_idx[k], entity, "header", 0.8)
             keyed: str | None = None
             numbers_follow = False
+            aged = False  # the word before was the label "Age:"
+            label_at: int | None = None  # where the last label stands in the line
+            after_separator = False
             org_line = _org_line([words[i].text for i in line_idx])
             for k, i in enumerate(line_idx):
                 entity = label_entity(words[i].text)
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
+                    label_at = k
                     continue
+                if k > 0 and (
+                    words[i].line != words[line_idx[k - 1]].line and label_at != k - 1
+                ):
+                    # Another detected line beside this one ("MRN: 48213977" |
+                    # "120 kV"): a label's field does not run into it, unless
+                    # the label ends the line before ("Contact:" | "Eleanor").
+                    keyed, numbers_follow = None, False
                 if words[i].text.strip() in _SEPARATORS:
-                    # "User: akraus | Workstation RAD-WS-08 | Ready": the status
-                    # bar's next field.
-                    keyed, numbers_follow = None, False
+                    # "User: akraus | Workstation": the status bar's next field
+                    # if a label or annotation opens it ("|" may be an "I" too).
+                    after_separator = True
                     continue
-                if _ANY_LABEL.match(words[i].text.strip().upper()):
-                    # "Sex:", "Comp:": what follows is another field's value.
+                if after_separator and is_annotation(words[i].text, s.allow_list):
                     keyed, numbers_follow = None, False
+                after_separator = False
+                if words[i].text.strip().upper().rstrip(":") in _NEUTRAL_LABELS:
+                    # "Sex:", "Age:": what follows is another field's value.
+                    keyed, numbers_follow = None, False
+                    aged = words[i].text.strip().upper().startswith("AGE")
                     continue
+                unit = words[line_idx[k + 1]].text if k + 1 < len(line_idx) else ""
+                if _old_age(words[i].text, aged, unit):
+                    # "93Y", "Age: 93": from 90 on an age identifies.
+                    mark(i, "AGE", "pattern", 0.8)
+                    continue
+                aged = False
                 value = words[i].text.strip()
                 if numbers_follow and _age_read_apart(i, line_idx, words):
                     numbers_follow = False  # "DOB: 19700511 54 Y": its age
@@ -1604,19 +1665,22 @@ class PhiDetector:
                     continue
                 numbers_follow = False
                 text_i = words[i].text
-                initials = (
+                # A person's name right after the label is painted though its
+                # words are annotation vocabulary elsewhere ("Tech: MR", "Name:
+                # Sid Heart"); a title before it ("Ref: Dr. Okafor") and the "by"
+                # of "Read by" are not the name.
+                named = (
                     keyed == "PERSON"
-                    and k > 0
-                    and label_entity(words[line_idx[k - 1]].text) == "PERSON"
-                    and bool(_INITIALS.match(text_i.strip()))
+                    and label_at is not None
+                    and k - label_at <= _NAME_WORDS
+                    and _NAME_WORD.match(text_i.strip()) is not None
+                    and not _title_or_by(text_i, k + 1 < len(line_idx))
                 )
                 if (
                     is_annotation(text_i, s.allow_list)
-                    and not initials
+                    and not named
                     and not (keyed in _NUMBER_LABELS and _as_digits(text_i) != text_i)
                 ):
-                    # ("Tech: MR", "RDMS HR": initials right after the label are a
-                    # person's, though "MR" and "HR" are annotation words.)
                     # ("Born Feb 2, 200B": "200B" would be B-mode at 200.)
                     continue
                 if keyed is not None:
@@ -1628,7 +1692,13 @@ class PhiDetector:
                 start = offset + sum(len(p) + 1 for p in parts)
                 parts.append(words[i].text)
                 spans.append((start, start + len(words[i].text), i))
-            line_text = " ".join(parts)
+            # Between two detected lines (a worklist's cells) a tab: one line of
+            # text for NER and names, but no number runs across it ("MRN:
+            # 48213977" | "120 kV" is no phone number).
+            line_text = "".join(
+                ("\t" if words[i].line != words[j].line else " ") + part
+                for i, j, part in zip(line_idx, [line_idx[0], *line_idx], parts)
+            )[1:]
             texts.append(line_text)
             offset += len(line_text) + 1
         text = "\n".join(texts)
@@ -1827,18 +1897,17 @@ class PhiDetector:
                 spans |= {m.span() for m in pattern.finditer(digits)}
             for start, end in sorted(spans):
                 value = (digits if numbers else text)[start:end]
-                if entity == "PHONE_NUMBER" and (
-                    len(re.sub(r"\D", "", value)) < 9 or _FULL_DATE.match(value)
-                ):
-                    # ("11.08.1973 046Y": a birth date and the age after it.)
+                if entity == "PHONE_NUMBER" and (date := _FULL_DATE.match(value)):
+                    # "11.08.1973 046Y": a birth date and the age after it; the
+                    # number after a date is judged alone.
+                    rest = value[date.end() :]
+                    start += date.end() + len(rest) - len(rest.lstrip())
+                    value = (digits if numbers else text)[start:end]
+                if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", value)) < 9:
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
                     continue
-                if pattern in (_CAPS_LAST_FIRST, _FIRST_INITIAL) and any(
-                    is_annotation(p, s.allow_list) or label_entity(p) is not None
-                    for p in value.replace(",", " ").split()[:1]
-                ):
-                    # "CHEST, PA", "Scan B.", "Name J.": no person.
+                if pattern is _CAPS_LAST_FIRST and not _record_row(text, start):
                     continue
                 out.append((start, end, entity, "pattern", 0.9))
         if not text.strip():
@@ -1866,8 +1935,12 @@ class PhiDetector:
                 frag = text[start:end]
                 if all(is_annotation(p, s.allow_list) for p in frag.split()):
                     continue
-                if r.entity_type == "PHONE_NUMBER" and _FULL_DATE.match(frag):
-                    continue  # "19700511 54": a birth date and the age after it
+                if r.entity_type == "PHONE_NUMBER" and (date := _FULL_DATE.match(frag)):
+                    # "19700511 54": a birth date and the age after it.
+                    rest = frag[date.end() :]
+                    if len(re.sub(r"\D", "", rest)) < 9:
+                        continue
+                    start += date.end() + len(rest) - len(rest.lstrip())
                 if r.entity_type == "DATE_TIME" and not any(
                     p.search(frag) for p in _DATE_PATTERNS
                 ):

@@ -1219,16 +1219,22 @@ def _kept(b: Box, regions: list[Box]) -> bool:
 
 def _read_before(w: Word, firsts: list[Word]) -> bool:
     """The first reading read text where the verifier read ``w``: one of its
-    words shares a third of ``w``, or its words together cover half of it ("44 Y
-    M" read as three words there, as one by the verifier)."""
+    words shares a third of ``w``, or its words on ``w``'s band cover all of it
+    but less than a text height ("44 Y M" read as three words first, as one by
+    the verifier)."""
     if w.overlaps(firsts):
         return True
-    shared = 0
-    for o in firsts:
-        ix = max(0, min(w.right, o.right) - max(w.left, o.left))
-        iy = max(0, min(w.bottom, o.bottom) - max(w.top, o.top))
-        shared += ix * iy
-    return 2 * shared >= w.width * w.height
+    spans = sorted(
+        (max(w.left, o.left), min(w.right, o.right))
+        for o in firsts
+        if min(w.bottom, o.bottom) - max(w.top, o.top) >= w.height / 2
+        and min(w.right, o.right) > max(w.left, o.left)
+    )
+    covered, reach = 0, w.left
+    for left, right in spans:
+        covered += max(0, right - max(left, reach))
+        reach = max(reach, right)
+    return w.width - covered < w.height
 
 
 def _lone_glyph(w: Word) -> bool:

@@ -964,3 +964,10 @@ def test_a_place_the_first_reading_read_in_pieces_is_no_doubt_for_verification()
     assert _read_before(Word("44YM", 98, 8, 46, 18, 0.4), firsts)
     # Text beside them that the first reading did not see is doubt.
     assert not _read_before(Word("Okafor", 150, 8, 50, 18, 0.4), firsts)
+
+
+def test_words_the_first_reading_half_saw_are_still_doubt():
+    # "Fr" and "12" read first under a verifier word "Fr12Okafor": "Okafor" was
+    # never read, however the first words' areas add up.
+    firsts = [Word("Fr", 0, 0, 25, 14, 1.0), Word("12", 0, 0, 25, 14, 1.0)]
+    assert not _read_before(Word("Fr12Okafor", 0, 0, 90, 14, 0.4), firsts)
