@@ -477,6 +477,8 @@ _BAND_GAP = 3.0
 # as one line of text: the detector parts a grid's cells ("SHAPIRO," | "HORATIO")
 # and a form's label from its value ("Contact:" | "Eleanor Fischer").
 _SAME_LINE_GAP = 1.5
+# The cells of one row of a worklist lie at most this many text heights apart.
+_ROW_REACH = 40.0
 # A fragment the NER model labels needs this many Latin letters to count.
 _NER_MIN_LETTERS = 4
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
@@ -885,14 +887,24 @@ def _local_part(text: str, nxt: Finding) -> bool:
     return nxt.entity_type == "EMAIL_ADDRESS" and bool(_LOCAL_PART.match(text.strip()))
 
 
-def _record_row(text: str, at: int) -> bool:
-    """The line of ``text`` holding offset ``at`` is a record's row: it holds an
-    ID-like number or a date too ("SHAPIRO, HORATIO  94864167  2004-12-22", not
-    "CYST, SIMPLE")."""
-    start = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    row = text[start : len(text) if end < 0 else end]
-    return bool(re.search(r"\d{5,}", row)) or any(p.search(row) for p in _DATE_PATTERNS)
+def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int, bool]:
+    """For each line: does its row (the lines on its band, however far apart)
+    hold an ID-like number or a date, as a worklist's or a film's record does?"""
+    keys = list(lines)
+    spans = [_span([words[i] for i in lines[k]]) for k in keys]
+
+    def joined(a: Word, b: Word) -> bool:
+        return not (a.vertical or b.vertical) and a.one_line(b, _ROW_REACH)
+
+    out: dict[int, bool] = {}
+    for group in connected_groups(spans, joined):
+        texts = [words[i].text for n in group for i in lines[keys[n]]]
+        record = any(
+            re.search(r"\d{5,}", t) or any(p.search(t) for p in _DATE_PATTERNS)
+            for t in texts
+        )
+        out.update((keys[n], record) for n in group)
+    return out
 
 
 def _org_line(texts: list[str]) -> bool:
@@ -1703,8 +1715,16 @@ class PhiDetector:
             offset += len(line_text) + 1
         text = "\n".join(texts)
 
+        rows: dict[int, bool] | None = None
         for start, end, entity, source, score in self._find_in_text(text):
             covered = [i for ws, we, i in spans if ws < end and start < we]
+            if source == "pattern" and _CAPS_LAST_FIRST.fullmatch(text[start:end]):
+                # "SHAPIRO, HORATIO" is a person on a record's row (with its ID
+                # or a date), not "CYST, SIMPLE" on a finding's.
+                rows = rows if rows is not None else _record_rows(words, lines)
+                line_key = next(k for k, idx in lines.items() if covered[0] in idx)
+                if not rows[line_key]:
+                    continue
             for k, i in enumerate(covered):
                 if is_label[i] and not (entity == "LOCATION" and k > 0):
                     # (Within an address, "Dr" is the street's "Drive".)
@@ -1906,8 +1926,6 @@ class PhiDetector:
                 if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", value)) < 9:
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
-                    continue
-                if pattern is _CAPS_LAST_FIRST and not _record_row(text, start):
                     continue
                 out.append((start, end, entity, "pattern", 0.9))
         if not text.strip():

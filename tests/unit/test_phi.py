@@ -1003,3 +1003,13 @@ def test_a_lone_glyph_at_the_end_of_a_header_value_is_painted_with_it(detector):
     identity = [("ID", "PatientID", "48213977")]
     hits = painted(detector, line("4821397", "Z"), identity, use_policy=False)
     assert "Z" in hits
+
+
+def test_a_worklist_name_with_its_id_in_a_far_cell_is_a_person(detector):
+    name = line("SHAPIRO,", "HORATIO")
+    record = [
+        dataclasses.replace(w, left=w.left + name[-1].right + 40, line=1)
+        for w in line("94864167")
+    ]
+    assert {"SHAPIRO,", "HORATIO"} <= set(painted(detector, name + record, identity=[]))
+    assert not painted(detector, line("CYST,", "SIMPLE"), identity=[])
