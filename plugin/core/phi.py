@@ -894,7 +894,16 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
     spans = [_span([words[i] for i in lines[k]]) for k in keys]
 
     def joined(a: Word, b: Word) -> bool:
-        return not (a.vertical or b.vertical) and a.one_line(b, _ROW_REACH)
+        # Cells of one row: their middles within half the lower one's height
+        # (a cell's detected box may be taller than its neighbour's).
+        middle = abs((a.top + a.bottom) - (b.top + b.bottom)) / 2
+        gap = max(a.left, b.left) - min(a.right, b.right)
+        low = min(a.height, b.height)
+        return (
+            not (a.vertical or b.vertical)
+            and middle <= low / 2
+            and gap <= _ROW_REACH * low
+        )
 
     out: dict[int, bool] = {}
     for group in connected_groups(spans, joined):
