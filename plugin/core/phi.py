@@ -436,6 +436,9 @@ _TIMER = re.compile(r"^0?0:\d{2}[.,]\d{1,3}$")
 # Harbor keeps ages; from 90 on they identify and are painted).
 _AGE = re.compile(r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YO|J|M|MO|W|WK|D)\)?$")
 _AGE_MAX = 89
+# A word beside a header date or ID that is no part of it (its letters and digits):
+# a sex ("F"), a word ("Born"), an age ("74", "046Y").
+_OTHER_FIELD = re.compile(r"^(?:[MF]|[A-Z]{2,}|0*\d{1,3}[A-Z]{0,3})$")
 # The words of a name after a person's label (title aside) and their letters.
 _NAME_WORDS = 3
 _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
@@ -1494,19 +1497,27 @@ class HeaderIdentity:
         cls, tok: _Token, norms: list[str], i: int, j: int, score: float
     ) -> bool:
         """Whether window ``norms[i:j]`` of several words matches ``tok`` at least
-        as well without its first or last word, that word being text of its own:
-        two characters or more, or a sex. Punctuation (the "#" of "# 49354143")
-        and a lone glyph ("4821397 Z", its last digit misread) are the value's.
+        as well without its first or last word, that word being another field: a
+        sex, a word, an age (:data:`_OTHER_FIELD`). Punctuation (the "#" of "#
+        49354143"), a lone glyph ("4821397 Z", its last digit misread) and a time
+        after a date ("2023-02-13 12", read in part) are the value's.
 
         Not for names: an initial read as a digit ("1. Fischer") is the name's.
         """
         if j - i < 2 or tok.entity_type == "PERSON":
             return False
         for lo, hi, edge in ((i, j - 1, j - 1), (i + 1, j, i)):
-            part = norms[lo:hi]
-            if (len(norms[edge]) >= 2 or norms[edge] in ("M", "F")) and cls._score(
-                tok, "".join(part), part, whole=hi - lo == 1
-            ) >= score:
+            part, other = norms[lo:hi], norms[edge]
+            if other.isdigit():
+                # A bare number is an age only before its unit ("74 Y"), not
+                # the hour of a time read in part after a date ("... 12").
+                unit = norms[j] if edge == j - 1 and j < len(norms) else ""
+                if not unit or not _AGE.match(other + unit):
+                    continue
+            if (
+                _OTHER_FIELD.match(other)
+                and cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score
+            ):
                 return True
         return False
 

@@ -1013,3 +1013,10 @@ def test_a_worklist_name_with_its_id_in_a_far_cell_is_a_person(detector):
     ]
     assert {"SHAPIRO,", "HORATIO"} <= set(painted(detector, name + record, identity=[]))
     assert not painted(detector, line("CYST,", "SIMPLE"), identity=[])
+
+
+def test_a_time_read_in_part_after_the_header_date_is_painted_with_it(detector):
+    # (A cine's time stamp, blurred in the median of its frames after "12".)
+    identity = [("DATE_TIME", "StudyDate", "20230213")]
+    hits = painted(detector, line("2023-02-13", "12"), identity, use_policy=False)
+    assert {"2023-02-13", "12"} <= set(hits)
