@@ -893,29 +893,23 @@ def _local_part(text: str, nxt: Finding) -> bool:
 def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int, bool]:
     """For each line: does its row (the lines on its band, however far apart)
     hold an ID-like number or a date, as a worklist's or a film's record does?"""
-    keys = list(lines)
-    spans = [_span([words[i] for i in lines[k]]) for k in keys]
 
-    def joined(a: Word, b: Word) -> bool:
+    def same_row(a: Word, b: Word) -> bool:
         # Cells of one row: their middles within half the lower one's height
         # (a cell's detected box may be taller than its neighbour's).
         middle = abs((a.top + a.bottom) - (b.top + b.bottom)) / 2
         gap = max(a.left, b.left) - min(a.right, b.right)
         low = min(a.height, b.height)
-        return (
-            not (a.vertical or b.vertical)
-            and middle <= low / 2
-            and gap <= _ROW_REACH * low
-        )
+        return middle <= low / 2 and gap <= _ROW_REACH * low
 
     out: dict[int, bool] = {}
-    for group in connected_groups(spans, joined):
-        texts = [words[i].text for n in group for i in lines[keys[n]]]
+    for group in _line_groups(words, lines, same_row):
+        texts = [words[i].text for k in group for i in lines[k]]
         record = any(
             re.search(r"\d{5,}", t) or any(p.search(t) for p in _DATE_PATTERNS)
             for t in texts
         )
-        out.update((keys[n], record) for n in group)
+        out.update((k, record) for k in group)
     return out
 
 
@@ -1085,18 +1079,28 @@ def _phi_bands(
     The detector splits a line where some glyphs are faint ("Okafor, Ahmed" read
     as "0kafo" and "ed"): the piece read apart is the rest of the PHI line.
     """
+    out: dict[int, bool] = {}
+    for group in _line_groups(words, lines, lambda a, b: a.one_line(b, _BAND_GAP)):
+        phi = any(i in found for k in group for i in lines[k])
+        out.update((k, phi) for k in group)
+    return out
+
+
+def _line_groups(
+    words: Sequence[Word],
+    lines: dict[int, list[int]],
+    joined: Callable[[Word, Word], bool],
+) -> list[list[int]]:
+    """The keys of ``lines`` in groups: lines whose boxes ``joined`` links,
+    directly or through others. A vertical line's height is its length: it is
+    a group of its own."""
     keys = list(lines)
     spans = [_span([words[i] for i in lines[k]]) for k in keys]
-    out: dict[int, bool] = {}
 
-    def joined(a: Word, b: Word) -> bool:
-        # A vertical line's height is its length: it is a band of its own.
-        return not (a.vertical or b.vertical) and a.one_line(b, _BAND_GAP)
+    def linked(a: Word, b: Word) -> bool:
+        return not (a.vertical or b.vertical) and joined(a, b)
 
-    for group in connected_groups(spans, joined):
-        phi = any(i in found for n in group for i in lines[keys[n]])
-        out.update((keys[n], phi) for n in group)
-    return out
+    return [[keys[n] for n in group] for group in connected_groups(spans, linked)]
 
 
 def _fields(line_idx: list[int], words: Sequence[Word]) -> dict[int, list[int]] | None:
@@ -1122,16 +1126,12 @@ def _text_lines(words: Sequence[Word]) -> dict[int, list[int]]:
     detected: dict[int, list[int]] = {}
     for idx, w in enumerate(words):
         detected.setdefault(w.line, []).append(idx)
-    keys = list(detected)
-    spans = [_span([words[i] for i in detected[k]]) for k in keys]
-
-    def joined(a: Word, b: Word) -> bool:
-        return not (a.vertical or b.vertical) and a.one_line(b, _SAME_LINE_GAP)
-
     out: dict[int, list[int]] = {}
-    for group in connected_groups(spans, joined):
-        members = [i for n in group for i in detected[keys[n]]]
-        out[min(keys[n] for n in group)] = sorted(members, key=lambda i: words[i].left)
+    for group in _line_groups(
+        words, detected, lambda a, b: a.one_line(b, _SAME_LINE_GAP)
+    ):
+        members = [i for k in group for i in detected[k]]
+        out[min(group)] = sorted(members, key=lambda i: words[i].left)
     return out
 
 
