@@ -251,6 +251,7 @@ _VOCABULARY = frozenset(
         "CT",
         "MR",
         "MRI",
+        "XR",
         "US",
         "CR",
         "DX",
@@ -446,9 +447,9 @@ _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
 _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
 # Marks between the fields of a status bar or a banner.
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
-# Labels of fields whose value is no PHI ("Sex: F", "Age: 45"): they end the field
-# before them. (An age from 90 on is PHI all the same.)
-_NEUTRAL_LABELS = frozenset({"SEX", "GENDER", "AGE"})
+# Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
+# CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
+_NEUTRAL_LABELS = frozenset({"SEX", "GENDER", "AGE", "REQUESTED"})
 _TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
 # A date and its space before a time: "2020-08-24 ", "24.08.2020 ".
 _DATE_CHARS = 11

@@ -1020,3 +1020,8 @@ def test_a_time_read_in_part_after_the_header_date_is_painted_with_it(detector):
     identity = [("DATE_TIME", "StudyDate", "20230213")]
     hits = painted(detector, line("2023-02-13", "12"), identity, use_policy=False)
     assert {"2023-02-13", "12"} <= set(hits)
+
+
+def test_the_requested_exam_of_a_form_is_kept(detector):
+    hits = painted(detector, line("Exam", "Requested:", "XR", "CHEST", "2", "VIEWS"))
+    assert not hits
