@@ -904,7 +904,14 @@ def test_people_of_a_worklist_and_a_town_with_its_zip_code_are_phi(detector):
     hits = painted(detector, line("SHAPIRO,", "HORATIO", "94864167", "CT"), identity=[])
     assert {"SHAPIRO,", "HORATIO"} <= set(hits) and "CT" not in hits
     # Findings are no names: no record's number beside them.
-    for words in (("CHEST,", "PA"), ("CYST,", "SIMPLE"), ("LOBE,", "LEFT")):
+    for words in (
+        ("CHEST,", "PA"),
+        ("CYST,", "SIMPLE"),
+        ("LOBE,", "LEFT"),
+        ("ICA,", "PROX"),
+        ("NODULE,", "RIGHT"),
+        ("Lesion", "A."),
+    ):
         assert not painted(detector, line(*words), identity=[]), words
     hits = painted(detector, line("Salem,", "MA", "01970"), identity=[])
     assert set(hits) == {"Salem,", "MA", "01970"}
