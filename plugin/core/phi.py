@@ -423,10 +423,10 @@ _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
 )
-# Words of a form's heading ("IMAGING CONSENT FORM", "FOR RADIOLOGY USE ONLY"):
-# the line names no institution though it holds one of its words.
 # A device's model number after its maker's words ("3000", "H5", "SX-70").
 _MODEL_NUMBER = re.compile(r"^[A-Za-z]{0,3}-?\d{1,4}[A-Za-z]?$")
+# Words of a form's heading ("IMAGING CONSENT FORM", "FOR RADIOLOGY USE ONLY"):
+# the line names no institution though it holds one of its words.
 _NOT_ORG = frozenset(
     {"FORM", "CONSENT", "QUESTIONNAIRE", "ONLY", "REQUEST", "REQUISITION", "SCREENING"}
 )
@@ -535,8 +535,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     ("PERSON", re.compile(r"\b[A-Z]\. ?[A-Z][a-z'-]{2,}\b")),
-    # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (not
-    # when both are annotation words: "CHEST, PA").
+    # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (only
+    # on a record's row: see PhiDetector.classify).
     ("PERSON", _CAPS_LAST_FIRST),
     # A US town, state and ZIP code: "Salem, MA 01970".
     (
@@ -891,6 +891,16 @@ def _local_part(text: str, nxt: Finding) -> bool:
     return nxt.entity_type == "EMAIL_ADDRESS" and bool(_LOCAL_PART.match(text.strip()))
 
 
+def _after_date(value: str) -> int:
+    """Where the number in ``value`` starts after a whole date opening it ("11.08.1973
+    046Y"): a phone number never starts with one. 0 without such a date."""
+    date = _FULL_DATE.match(value)
+    if date is None:
+        return 0
+    rest = value[date.end() :]
+    return date.end() + len(rest) - len(rest.lstrip())
+
+
 def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int, bool]:
     """For each line: does its row (the lines on its band, however far apart)
     hold an ID-like number or a date, as a worklist's or a film's record does?"""
@@ -1028,16 +1038,23 @@ def _title_or_by(text: str, more: bool) -> bool:
     return up == "BY" or (up in _TITLES and more)
 
 
+def _age_of(text: str, unit: str = "") -> int | None:
+    """The age ``text`` writes ("046Y", "(54Y)"), or ``text`` with its ``unit``, the
+    next word ("54" "Y"); None if it is no age."""
+    age = _AGE.match(text)
+    if age is None and unit[:1].isalpha():
+        age = _AGE.match(text + unit)
+    return None if age is None else int(age.group(1))
+
+
 def _old_age(text: str, after_age_label: bool, unit: str = "") -> bool:
     """``text`` is an age of 90 or more: "93Y", "93" before its ``unit`` "Y" (the
     next word), or "93" after the label "Age:"."""
     up, unit = text.strip().upper(), unit.strip().upper()
-    age = (
-        _AGE.match(up)
-        or (_AGE.match(up + unit) if unit[:1].isalpha() and up.isdigit() else None)
-        or (re.match(r"^0*(\d{1,3})$", up) if after_age_label else None)
-    )
-    return bool(age) and int(age.group(1)) > _AGE_MAX
+    age = _age_of(up, unit if up.isdigit() else "")
+    if age is None and after_age_label and (bare := re.match(r"^0*(\d{1,3})$", up)):
+        age = int(bare.group(1))
+    return age is not None and age > _AGE_MAX
 
 
 def _age_read_apart(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
@@ -1047,10 +1064,8 @@ def _age_read_apart(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
     if not after:
         return False
     unit = words[min(after, key=lambda j: words[j].left)].text.strip().upper()
-    age = _AGE.match(f"{w.text.strip()}{unit}")
-    return (
-        bool(age and unit and not unit[0].isdigit()) and int(age.group(1)) <= _AGE_MAX
-    )
+    age = _age_of(w.text.strip(), unit) if unit[:1].isalpha() else None
+    return age is not None and age <= _AGE_MAX
 
 
 def _initial_of_name(
@@ -1180,9 +1195,9 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
         return True
     if _TIME.match(up) or _DATE_PIECE.match(up):
         return False
-    age = _AGE.match(up)
-    if age:
-        return int(age.group(1)) <= _AGE_MAX
+    age = _age_of(up)
+    if age is not None:
+        return age <= _AGE_MAX
     if up.endswith(":") and up[:-1] in _NEUTRAL_LABELS:
         return True
     extra_up = {e.upper() for e in extra}
@@ -1513,7 +1528,7 @@ class HeaderIdentity:
                 # A bare number is an age only before its unit ("74 Y"), not
                 # the hour of a time read in part after a date ("... 12").
                 unit = norms[j] if edge == j - 1 and j < len(norms) else ""
-                if not unit or not _AGE.match(other + unit):
+                if _age_of(other, unit) is None:
                     continue
             if (
                 _OTHER_FIELD.match(other)
@@ -1938,11 +1953,9 @@ class PhiDetector:
                 spans |= {m.span() for m in pattern.finditer(digits)}
             for start, end in sorted(spans):
                 value = (digits if numbers else text)[start:end]
-                if entity == "PHONE_NUMBER" and (date := _FULL_DATE.match(value)):
-                    # "11.08.1973 046Y": a birth date and the age after it; the
-                    # number after a date is judged alone.
-                    rest = value[date.end() :]
-                    start += date.end() + len(rest) - len(rest.lstrip())
+                if entity == "PHONE_NUMBER":
+                    # "11.08.1973 046Y": the number after a date is judged alone.
+                    start += _after_date(value)
                     value = (digits if numbers else text)[start:end]
                 if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", value)) < 9:
                     continue
@@ -1974,12 +1987,11 @@ class PhiDetector:
                 frag = text[start:end]
                 if all(is_annotation(p, s.allow_list) for p in frag.split()):
                     continue
-                if r.entity_type == "PHONE_NUMBER" and (date := _FULL_DATE.match(frag)):
+                if r.entity_type == "PHONE_NUMBER" and _after_date(frag):
                     # "19700511 54": a birth date and the age after it.
-                    rest = frag[date.end() :]
-                    if len(re.sub(r"\D", "", rest)) < 9:
+                    if len(re.sub(r"\D", "", frag[_after_date(frag) :])) < 9:
                         continue
-                    start += date.end() + len(rest) - len(rest.lstrip())
+                    start += _after_date(frag)
                 if r.entity_type == "DATE_TIME" and not any(
                     p.search(frag) for p in _DATE_PATTERNS
                 ):
