@@ -1151,6 +1151,14 @@ def _text_lines(words: Sequence[Word]) -> dict[int, list[int]]:
     return out
 
 
+def _by_detected_line(line_idx: list[int], words: Sequence[Word]) -> list[list[int]]:
+    """The indexes of one line of text, grouped by the detected line they came from."""
+    parts: dict[int, list[int]] = {}
+    for i in line_idx:
+        parts.setdefault(words[i].line, []).append(i)
+    return list(parts.values())
+
+
 def _span(ws: list[Word]) -> Word:
     left, top, right, bottom = bounds(ws)
     vertical = any(w.vertical for w in ws)
@@ -1779,8 +1787,15 @@ class PhiDetector:
                     continue
                 mark(i, entity, source, score)
 
-        for line_idx in lines.values():
-            last = max(line_idx, key=lambda i: words[i].left)
+        # A detected line's end, where the detector may have stopped short of the
+        # ink, with what lies before it on its line of text as context: "Name:
+        # DOE^JA" ends a detected line, though "Sex: F" follows on the same row.
+        ends = [
+            (max(part, key=lambda i: words[i].left), line_idx)
+            for line_idx in lines.values()
+            for part in _by_detected_line(line_idx, words)
+        ]
+        for last, line_idx in ends:
             w = words[last]
             if not w.line_end or w.clean_right:
                 continue
@@ -1810,7 +1825,7 @@ class PhiDetector:
                 )
                 continue
             tail = identity.unread_tail(
-                [words[i].text for i in line_idx], w.text, s.fuzzy_threshold
+                [words[i].text for i in before + [last]], w.text, s.fuzzy_threshold
             )
             if tail is None and last in found:
                 run = sorted(before, key=lambda i: words[i].left) + [last]

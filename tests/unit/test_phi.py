@@ -455,6 +455,21 @@ def test_a_header_value_read_only_in_part_at_a_line_end_gets_its_tail(detector):
     assert "M" not in painted(detector, line("kVp", "M"), identity=identity)
 
 
+def test_a_name_cut_short_before_another_cell_on_its_row_gets_its_tail(detector):
+    # "Name: DOE^JA" | "Sex: F": two detected lines joined into one line of text.
+    # The first one's end is where the detector stopped short of "NE".
+    identity = [("PERSON", "PatientName", "DOE^JANE")]
+    words = [
+        Word("Name:", 0, 100, 40, 14, 0.99, 0),
+        Word("DOE^JA", 46, 100, 48, 14, 0.99, 0),
+        Word("Sex:", 106, 100, 32, 14, 0.99, 1),
+        Word("F", 144, 100, 8, 14, 0.99, 1),
+    ]
+    hits = painted(detector, words, identity=identity)
+    assert hits["DOE^JA"].entity_type == "PERSON" and hits["DOE^JA"].tail_chars == 2
+    assert "Sex:" not in hits and "F" not in hits
+
+
 def test_a_date_read_in_two_words_up_to_its_century_gets_its_year(detector):
     # "DOB 01/25/1993", the detector's line ending over bright anatomy: "01/25/"
     # and "19" read, "93" not.
