@@ -425,6 +425,11 @@ _ORG_WORDS = re.compile(
 )
 # A device's model number after its maker's words ("3000", "H5", "SX-70").
 _MODEL_NUMBER = re.compile(r"^[A-Za-z]{0,3}-?\d{1,4}[A-Za-z]?$")
+# A device's model code: letters and a number of at most four digits joined by
+# hyphens ("SX-70", "DR-500", "RAD-WS-20"). No person's name carries one.
+_PRODUCT_CODE = re.compile(
+    r"^(?=[^\d]*[A-Za-z])[A-Za-z]{1,4}(?:-[A-Za-z]{1,4})*-\d{1,4}[A-Za-z]?$"
+)
 # Words of a form's heading ("IMAGING CONSENT FORM", "FOR RADIOLOGY USE ONLY"):
 # the line names no institution though it holds one of its words.
 _NOT_ORG = frozenset(
@@ -450,6 +455,8 @@ _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 # Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
 _NEUTRAL_LABELS = frozenset({"SEX", "GENDER", "AGE", "REQUESTED"})
+# A sex written out is at most this long ("Female", "Unknown").
+_SEX_CHARS = 7
 _TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
 # A date and its space before a time: "2020-08-24 ", "24.08.2020 ".
 _DATE_CHARS = 11
@@ -466,6 +473,8 @@ _NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
 _VALUE_NUMBER = re.compile(r"^[+(]?\d[\d()./:-]*$")
 _SHORT_NUMBER = re.compile(r"^[+(]?\d{1,4}\)?$")
 _NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA)?$")
+# A depth scale's number read with its tick ("10-", "15 -").
+_SCALE_TICK = re.compile(r"^\d{1,3}(?:[.,]\d)? ?[-\u2013\u2014]$")
 # Frame, image, series and slice counters, also read without their space ("Fr1/12").
 _COUNTER = re.compile(
     r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE)[ #:]*\d{1,4}(?:/\d{1,4})?$"
@@ -481,6 +490,8 @@ _BAND_GAP = 3.0
 # as one line of text: the detector parts a grid's cells ("SHAPIRO," | "HORATIO")
 # and a form's label from its value ("Contact:" | "Eleanor Fischer").
 _SAME_LINE_GAP = 1.5
+# Two cells of a row lie at least this many detected heights apart in the ink.
+_CELL_GAP = 0.8
 # The cells of one row of a worklist lie at most this many text heights apart.
 _ROW_REACH = 40.0
 # A fragment the NER model labels needs this many Latin letters to count.
@@ -1087,16 +1098,24 @@ def _initial_of_name(
 
 
 def _phi_bands(
-    words: Sequence[Word], lines: dict[int, list[int]], found: dict[int, Any]
+    words: Sequence[Word],
+    lines: dict[int, list[int]],
+    found: dict[int, Any],
+    image: np.ndarray | None = None,
 ) -> dict[int, bool]:
     """For each line: does PHI lie on it, or on a line read beside it on the same
-    band (sharing most of its height), less than ``_BAND_GAP`` text heights away?
+    band (sharing most of its height), less than ``_BAND_GAP`` text heights away
+    and not a cell apart (:func:`_cells_apart`)?
 
     The detector splits a line where some glyphs are faint ("Okafor, Ahmed" read
     as "0kafo" and "ed"): the piece read apart is the rest of the PHI line.
     """
+
+    def joined(a: Word, b: Word) -> bool:
+        return a.one_line(b, _BAND_GAP) and not _cells_apart(a, b, image)
+
     out: dict[int, bool] = {}
-    for group in _line_groups(words, lines, lambda a, b: a.one_line(b, _BAND_GAP)):
+    for group in _line_groups(words, lines, joined):
         phi = any(i in found for k in group for i in lines[k])
         out.update((k, phi) for k in group)
     return out
@@ -1119,20 +1138,62 @@ def _line_groups(
     return [[keys[n] for n in group] for group in connected_groups(spans, linked)]
 
 
-def _fields(line_idx: list[int], words: Sequence[Word]) -> dict[int, list[int]] | None:
-    """For a line of fields parted by separators ("|"): each word's field (the
-    words between the same separators). None for a line without separators."""
+def _fields(
+    line_idx: list[int], words: Sequence[Word], image: np.ndarray | None = None
+) -> dict[int, list[int]] | None:
+    """For a line of fields, parted by separators ("|") or laid out as cells a
+    gap apart (:func:`_cells_apart`): each word's field (the words between the
+    same separators, or of the same cell). None for a line of one field."""
     order = sorted(line_idx, key=lambda i: words[i].left)
-    if not any(words[i].text.strip() in _SEPARATORS for i in order):
-        return None
     out: dict[int, list[int]] = {}
     field: list[int] = []
-    for i in order:
-        if words[i].text.strip() in _SEPARATORS:
+    if any(words[i].text.strip() in _SEPARATORS for i in order):
+        for i in order:
+            if words[i].text.strip() in _SEPARATORS:
+                field = []
+            field.append(i)
+            out[i] = field
+        return out
+    cells = sorted(
+        _by_detected_line(order, words), key=lambda c: min(words[i].left for i in c)
+    )
+    if len(cells) < 2 or image is None:
+        return None
+    for k, cell in enumerate(cells):
+        if k and _cells_apart(
+            _span([words[i] for i in cells[k - 1]]),
+            _span([words[i] for i in cell]),
+            image,
+        ):
             field = []
-        field.append(i)
-        out[i] = field
-    return out
+        field.extend(cell)
+        out.update((i, field) for i in cell)
+    return out if any(f is not out[order[0]] for f in out.values()) else None
+
+
+def _cells_apart(a: Word, b: Word, image: np.ndarray | None) -> bool:
+    """Whether two pieces of text on one row are separate cells (a status bar's
+    "User: akraus", "Workstation RAD-WS-08", "Ready"): at least a text height
+    apart, with not even a faint glyph between them. A line the detector split
+    where its glyphs are faint has their ink in the gap."""
+    if image is None or a.vertical or b.vertical:
+        return False
+    left, right = (a, b) if a.left <= b.left else (b, a)
+    height = max(a.height, b.height)
+    # The detector's boxes reach past the ink: the gap is sought in the ink,
+    # from half a height inside either box.
+    lo, hi = left.right - height // 2, right.left + height // 2
+    if hi - lo < height:
+        return False
+    top, bottom = min(a.top, b.top), max(a.bottom, b.bottom)
+    ink = ink_columns(image, top, bottom, max(0, lo), hi)
+    if ink is None:
+        return True
+    longest = run = 0
+    for column in ink:
+        run = 0 if column else run + 1
+        longest = max(longest, run)
+    return longest >= _CELL_GAP * height
 
 
 def _text_lines(words: Sequence[Word]) -> dict[int, list[int]]:
@@ -1157,6 +1218,25 @@ def _by_detected_line(line_idx: list[int], words: Sequence[Word]) -> list[list[i
     for i in line_idx:
         parts.setdefault(words[i].line, []).append(i)
     return list(parts.values())
+
+
+def _sex_value(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
+    """Whether word ``i`` is the value right after a "Sex:" or "Gender:" label: a
+    short word, whatever it was read as ("F" read "E"). It is no PHI's context."""
+    before = [j for j in line_idx if words[j].left < words[i].left]
+    if not before or len(words[i].text.strip()) > _SEX_CHARS:
+        return False
+    label = words[max(before, key=lambda j: words[j].left)].text.strip().upper()
+    return label.rstrip(":") in {"SEX", "GENDER"} and words[i].text.strip().isalpha()
+
+
+def _product_name(text: str, start: int, end: int) -> bool:
+    """Whether the name found at ``text[start:end]`` holds a model code or is
+    followed by one on its line ("Nordwave SX-70"): a device, not a person."""
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end].split()
+    tokens = text[start:end].split() + rest[:1]
+    return any(_PRODUCT_CODE.match(t.strip(",;:")) for t in tokens)
 
 
 def _span(ws: list[Word]) -> Word:
@@ -1212,6 +1292,8 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
     if _COUNTER.match(up):
+        return True
+    if _SCALE_TICK.match(up):
         return True
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:
@@ -1850,9 +1932,9 @@ class PhiDetector:
                 found[last] = dataclasses.replace(found[last], tail_chars=tail[1])
 
         if use_policy:
-            context = _phi_bands(words, lines, found)
+            context = _phi_bands(words, lines, found, image)
             for key, line_idx in lines.items():
-                fields = _fields(line_idx, words)
+                fields = _fields(line_idx, words, image)
                 # Bare numbers last: whether one belongs to the PHI beside it
                 # depends on the words of its line painted as context.
                 for i in sorted(
@@ -1879,6 +1961,8 @@ class PhiDetector:
                         continue
                     if is_label[i] or is_annotation(w.text, s.allow_list):
                         continue
+                    if has_phi and _sex_value(i, line_idx, words):
+                        continue  # "Sex: F" ("F" read "E") beside a birth date
                     if has_phi:
                         following = [j for j in line_idx if words[j].left > w.left]
                         nxt = min(following, key=lambda j: words[j].left, default=None)
@@ -2027,5 +2111,7 @@ class PhiDetector:
                     # names. A name the header holds is matched there; such a
                     # fragment is not one.
                     continue
+                if r.entity_type == "PERSON" and _product_name(text, start, end):
+                    continue  # "Nordwave SX-70", "Lumis DR-500": a device
                 out.append((start, end, r.entity_type, source, float(r.score)))
         return out

@@ -2,6 +2,7 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
 from plugin.core.model import Word
@@ -183,6 +184,7 @@ def test_institution_line_and_clock_time(detector):
         "Fr1/12",
         "Im 45",
         "Report",
+        "10-",  # a depth scale's number with its tick
     ],
 )
 def test_vocabulary(text):
@@ -200,6 +202,7 @@ def test_vocabulary(text):
         "Fr12345",
         "4/2019",  # a date whose day was not read
         "06.2019",
+        "1970-",  # a year, the rest of its date not read
     ],
 )
 def test_not_vocabulary(text):
@@ -1047,3 +1050,71 @@ def test_a_time_read_in_part_after_the_header_date_is_painted_with_it(detector):
 def test_the_requested_exam_of_a_form_is_kept(detector):
     hits = painted(detector, line("Exam", "Requested:", "XR", "CHEST", "2", "VIEWS"))
     assert not hits
+
+
+@pytest.mark.parametrize(
+    "words", [("Nordwave", "SX-70"), ("Lumis", "DR-500"), ("Kestrel", "Vue", "CT-64")]
+)
+def test_a_device_with_its_model_code_is_no_person(detector, words):
+    # The English model takes a vendor's name on an ultrasound's corner for a
+    # person's; the model code after it says otherwise.
+    # (Under another line it does: "Mode: B", then "Nordwave SX-70".)
+    words = line("Mode:", "B") + line(*words, line_no=1)
+    assert painted(detector, words, identity=[]) == {}
+    # A name without a code is judged as a name.
+    named = line("Mode:", "B") + line("Ref:", "Anna", "Keller", "SX", line_no=1)
+    assert {"Anna", "Keller"} <= set(painted(detector, named, identity=[]))
+
+
+def _status_bar(gap_ink):
+    """A status bar's words ("User: okafor", "Workstation RAD-WS-08", "Ready")
+    and an image with ink under each word, and ``gap_ink`` in the gaps between
+    the cells (faint glyphs the detector did not see)."""
+    cells = [("User:", "okafor"), ("Workstation", "RAD-WS-08"), ("Ready",)]
+    image = np.zeros((60, 420, 3), np.uint8)
+    words, x = [], 4
+    for line_no, cell in enumerate(cells):
+        for text in cell:
+            width = 8 * len(text)
+            words.append(Word(text, x, 20, width, 16, 0.99, line_no))
+            for k in range(len(text)):  # glyphs a pixel apart
+                image[23:33, x + 8 * k + 1 : x + 8 * k + 7] = 220
+            x += width + 6
+        if gap_ink:
+            image[23:33, x - 2 : x + 20] = gap_ink
+        x += 18
+    return words, image
+
+
+def test_cells_of_a_status_bar_are_no_context_of_the_login_beside_them(detector):
+    words, image = _status_bar(gap_ink=0)
+    hits = {
+        f.word.text: f
+        for f in detector.classify(words, HeaderIdentity([]), image=image)
+    }
+    assert set(hits) == {"okafor"}
+    # Faint ink across the gaps: one line of text the detector split, whose
+    # pieces are painted with the PHI on it.
+    words, image = _status_bar(gap_ink=90)
+    hits = {
+        f.word.text: f
+        for f in detector.classify(words, HeaderIdentity([]), image=image)
+    }
+    assert {"okafor", "Workstation", "RAD-WS-08"} <= set(hits)
+
+
+def test_the_sex_after_its_label_is_no_context_of_a_birth_date(detector):
+    # "F" read "E": not vocabulary, but the value of "Sex:", painted with the
+    # birth date on its line it should not be.
+    words = line("DOB:", "19.05.1970", "Sex:", "E")
+    hits = painted(
+        detector, words, identity=[("DATE_TIME", "PatientBirthDate", "19700519")]
+    )
+    assert set(hits) == {"19.05.1970"}
+    # A word that follows no such label is context still.
+    hits = painted(
+        detector,
+        line("DOB:", "19.05.1970", "Exam:", "Eq"),
+        identity=[("DATE_TIME", "PatientBirthDate", "19700519")],
+    )
+    assert "Eq" in hits
