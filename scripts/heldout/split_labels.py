@@ -4,7 +4,8 @@ The held-out generator (``gen.py`` beside this file) counts a line such as
 "Patient ID: 56906029" as one PHI line, its label included; our own ``synth``
 counts the label ("Patient ID:") as an annotation and the value as PHI. This
 writes a copy of the set's ``truth.json`` with each leading label (and a title
-after it, "Ref: Dr.") split off as a line of its own, not PHI, so that both
+after it, "Ref: Dr.") and each label inside the value ("Time:" of "2025-10-23
+Time: 07:06:01") split off as a line of its own, not PHI, so that both
 conventions can be scored with ``orthanc-redact evaluate``. The images are
 linked, not copied.
 
@@ -30,35 +31,46 @@ def region(chars):
     return [x0, y0, x1 - x0, y1 - y0]
 
 
+# A label inside a PHI line, between two parts of its value ("2025-10-23 Time:
+# 07:06:01").
+INNER = re.compile(r"(?<=\s)[A-Z][a-z]+:(?=\s)")
+
+
+def pieces(text):
+    """(text, is_label) pieces of a PHI line: leading labels, the value, and the
+    labels inside it."""
+    out, end = [], 0
+    if (m := LABEL.match(text)) is not None:
+        end, label = m.end(), m.group(1)
+        while (more := LABEL.match(text[end:])) is not None:
+            label, end = f"{label} {more.group(1)}", end + more.end()
+        out.append((label, True))
+    start = end
+    for m in INNER.finditer(text, end):
+        out.append((text[start : m.start()].strip(), False))
+        out.append((m.group(0), True))
+        start = m.end()
+    out.append((text[start:].strip(), False))
+    return [(t, is_label) for t, is_label in out if t]
+
+
 def split_file(meta):
     out, next_id = [], max((ln["id"] for ln in meta["lines"]), default=-1) + 1
     for ln in meta["lines"]:
-        m = LABEL.match(ln["text"]) if ln["phi"] else None
-        if not m:
+        parts = pieces(ln["text"]) if ln["phi"] else []
+        if len(parts) < 2 or not any(not is_label for _, is_label in parts):
             out.append(ln)
             continue
-        end, label = m.end(), m.group(1)
-        while (more := LABEL.match(ln["text"][end:])) is not None:
-            label, end = f"{label} {more.group(1)}", end + more.end()
-        k = len(label.replace(" ", ""))
-        head, rest = ln["chars"][:k], ln["chars"][k:]
-        if not rest:
-            out.append(ln)
-            continue
-        out.append(
-            dict(
-                ln,
-                id=next_id,
-                text=label,
-                phi=False,
-                entity_type="NONE",
-                kind="label",
-                chars=head,
-                region=region(head),
-            )
-        )
-        next_id += 1
-        out.append(dict(ln, text=ln["text"][end:], chars=rest, region=region(rest)))
+        k = 0
+        for n, (text, is_label) in enumerate(parts):
+            size = len(text.replace(" ", ""))
+            chars, k = ln["chars"][k : k + size], k + size
+            line = dict(ln, text=text, chars=chars, region=region(chars))
+            if is_label:
+                line.update(phi=False, entity_type="NONE", kind="label")
+            if n:
+                line["id"], next_id = next_id, next_id + 1
+            out.append(line)
     meta["lines"] = out
 
 
