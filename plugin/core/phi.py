@@ -538,6 +538,11 @@ _HOUSE_CHARS = 4
 _NAME_HEAD_CHARS = 2
 # Characters of a town and its space, after a street's comma.
 _TOWN_CHARS = 10
+# Findings marked and lettered on the image ("Lesion A.", "Nodule B.").
+_FINDINGS = frozenset({"LESION", "NODULE", "CYST", "MASS", "LOBE", "SEGMENT"})
+_CREDENTIAL_NAME = re.compile(
+    r"(?:(?<=\bRT[ \t])|(?<=\bRN[ \t]))[A-Z][a-z'-]+ ?[A-Z]\.(?!\w)"
+)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
     # A "+" read as a word of its own ("+ 1 905 541 9382") is part of the number.
@@ -546,6 +551,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     ("PERSON", re.compile(r"\b[A-Z]\. ?[A-Z][a-z'-]{2,}\b")),
+    # A technologist's credential, then a first name and an initial ("RT Maria
+    # F."): the screen's way to name its operator. Without the credential, "Lesion
+    # A." would be one too.
+    ("PERSON", _CREDENTIAL_NAME),
     # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (only
     # on a record's row: see PhiDetector.classify).
     ("PERSON", _CAPS_LAST_FIRST),
@@ -960,6 +969,16 @@ def label_entity(text: str) -> str | None:
         return _LABELS[whole]
     if up in _LABELS:
         return _LABELS[up]
+    if "." in up and not any(c.isdigit() for c in up):
+        # Abbreviated with dots: "D.O.B.", "Acc.No", "Ref.Phys" (not "MRN.4821").
+        undotted = up.replace(".", "")
+        first = up.split(".")[0].strip()
+        if undotted in _LABELS:
+            return _LABELS[undotted]
+        if undotted.endswith("NO") and undotted[:-2] in _LABELS:
+            return _LABELS[undotted[:-2]]
+        if len(first) >= 3 and first in _LABELS:
+            return _LABELS[first]
     if whole.endswith((":", "#")):
         # The colon marks a label: "D0B:", "0p:" are "DOB:", "Op:" misread.
         return _LABELS.get(up.translate(_OCR_CONFUSIONS))
@@ -1220,6 +1239,17 @@ def _by_detected_line(line_idx: list[int], words: Sequence[Word]) -> list[list[i
     return list(parts.values())
 
 
+def _finding_word(text: str) -> bool:
+    up = text.upper()
+    return up in _FINDINGS or is_annotation(text)
+
+
+def _initial_in(part: str, seen: list[str]) -> bool:
+    """Whether the words before a line's last one (normalised) hold ``part``
+    of a name as its initial ("C. Whitfield" shows all of "WHITFIELD^CORNELIUS")."""
+    return any(len(t) == 1 and part.startswith(t) for t in seen)
+
+
 def _sex_value(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
     """Whether word ``i`` is the value right after a "Sex:" or "Gender:" label: a
     short word, whatever it was read as ("F" read "E"). It is no PHI's context."""
@@ -1469,6 +1499,7 @@ class HeaderIdentity:
         end = _norm(last)
         seen = [_norm(t) for t in line]
         best: tuple[str, int] | None = None
+        shown_whole = False
         for entity, phrase in self._phrases:
             if not end:
                 continue
@@ -1483,11 +1514,18 @@ class HeaderIdentity:
             ]
             if not own:
                 continue
-            missing = [p for p in phrase if p not in own and p not in matched]
+            missing = [
+                p
+                for p in phrase
+                if p not in own
+                and p not in matched
+                and not (entity == "PERSON" and _initial_in(p, seen[:-1]))
+            ]
             tail = sum(len(p) + 1 for p in missing) + max(0, len(own[0]) - len(end))
+            shown_whole = shown_whole or not tail
             if tail and (best is None or tail > best[1]):
                 best = (entity, tail)
-        if best is None:
+        if best is None and not shown_whole:
             # One long value begun at the line end: "3336" of the ID "33365968".
             best = self.unread_rest(end)
         return best
@@ -2060,6 +2098,8 @@ class PhiDetector:
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
                     continue
+                if pattern is _CREDENTIAL_NAME and _finding_word(value.split()[0]):
+                    continue  # "RT Lesion A.": a finding on the right
                 out.append((start, end, entity, "pattern", 0.9))
         if not text.strip():
             return out

@@ -19,7 +19,7 @@ import sys
 
 LABEL = re.compile(
     r"^((?:[A-Za-z][A-Za-z .#]*?[:#])"
-    r"|(?:(?:Acc\.No|Dr|RT|Ref|Read by|Tel|Ph|MRN|ACC|Acc|DOB|Born|User|RDMS|Tech|Sono)\.?))\s"
+    r"|(?:(?:D\.O\.B|Acc\.No|Dr|RT|Ref|Read by|Tel|Ph|MRN|ACC|Acc|DOB|Born|User|RDMS|Tech|Sono)\.?))\s"
 )
 
 

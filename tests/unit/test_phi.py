@@ -1118,3 +1118,49 @@ def test_the_sex_after_its_label_is_no_context_of_a_birth_date(detector):
         identity=[("DATE_TIME", "PatientBirthDate", "19700519")],
     )
     assert "Eq" in hits
+
+
+def test_a_name_shown_with_an_initial_has_no_unread_tail(detector):
+    # "Dr. C. Whitfield" shows the whole of WHITFIELD^CORNELIUS: no tail of
+    # "Cornelius" grown over the "Age: 71" beside it.
+    identity = [("PERSON", "ReferringPhysicianName", "WHITFIELD^CORNELIUS")]
+    hits = painted(detector, line("Dr.", "C.", "Whitfield"), identity=identity)
+    assert hits["Whitfield"].tail_chars == 0
+    # Without the initial, or with another one, the first name is still taken
+    # for unread.
+    hits = painted(detector, line("Ref:", "Whitfield"), identity=identity)
+    assert hits["Whitfield"].tail_chars == len(" CORNELIUS")
+    hits = painted(detector, line("Dr.", "X.", "Whitfield"), identity=identity)
+    assert hits["Whitfield"].tail_chars == len(" CORNELIUS")
+
+
+def test_a_first_name_and_initial_after_a_technologist_credential(detector):
+    hits = painted(detector, line("RT", "Maria", "F."), identity=[])
+    assert set(hits) == {"Maria", "F."}
+    assert all(h.entity_type == "PERSON" for h in hits.values())
+    # Laterality, then a finding and its letter: no person.
+    assert painted(detector, line("RT", "Lesion", "A."), identity=[]) == {}
+    assert painted(detector, line("Lesion", "A."), identity=[]) == {}
+
+
+@pytest.mark.parametrize(
+    ("label", "value"),
+    [("D.O.B.", "19.05.1970"), ("Acc.No", "A29744967"), ("Ref.Phys:", "Okafor")],
+)
+def test_labels_abbreviated_with_dots_survive(detector, label, value):
+    identity = [
+        ("DATE_TIME", "PatientBirthDate", "19700519"),
+        ("ID", "AccessionNumber", "A29744967"),
+        ("PERSON", "ReferringPhysicianName", "OKAFOR^SID"),
+    ]
+    hits = painted(detector, line(label, value), identity=identity)
+    assert set(hits) == {value}
+    # A number glued to a label and a dot is a value ("MRN.48213977").
+    assert "48213977" in painted(detector, line("MRN.48213977"), identity=[])
+
+
+def test_an_orientation_marker_is_no_initial_of_a_name(detector):
+    # "R" alone on its line, the patient RIVERA^ANA: no name begun there.
+    identity = [("PERSON", "PatientName", "RIVERA^ANA")]
+    assert painted(detector, line("R"), identity=identity) == {}
+    assert painted(detector, line("A", "P"), identity=identity) == {}
