@@ -16,6 +16,8 @@ __all__ = [
 ]
 
 Status = Literal["done", "failed", "skipped"]
+# Two detected lines whose heights differ by less than this factor are of one size.
+_LIKE_HEIGHTS = 1.25
 Source = Literal["header", "ner", "pattern", "policy", "reviewer"]
 
 
@@ -69,13 +71,17 @@ class Word:
 
     def one_line(self, other: Word, reach: float) -> bool:
         """This word and ``other`` are pieces of one text line: they share 80 % of
-        the taller one's height (its top and bottom: a counter set a few pixels
-        lower, or a detection over a blob of anatomy, is another line) and lie at
-        most ``reach`` of those heights apart."""
+        the taller one's height, or of the smaller one's when the two heights
+        differ by less than a quarter (the detector's box of a label with a colon
+        and descenders is taller than its value's), and lie at most ``reach`` of
+        the taller height apart. A counter set a few pixels lower, or a detection
+        over a blob of anatomy, is another line."""
         tall = max(self.height, other.height)
+        small = min(self.height, other.height)
+        base = small if tall <= _LIKE_HEIGHTS * small else tall
         shared = min(self.bottom, other.bottom) - max(self.top, other.top)
         gap = max(self.left, other.left) - min(self.right, other.right)
-        return shared >= 0.8 * tall and gap <= reach * tall
+        return shared >= 0.8 * base and gap <= reach * tall
 
     def overlaps(self, others: list[Word]) -> bool:
         """True when this word shares at least a third of its area with one of

@@ -427,8 +427,13 @@ _ORG_WORDS = re.compile(
 _MODEL_NUMBER = re.compile(r"^[A-Za-z]{0,3}-?\d{1,4}[A-Za-z]?$")
 # A device's model code: letters and a number of at most four digits joined by
 # hyphens ("SX-70", "DR-500", "RAD-WS-20"). No person's name carries one.
-_PRODUCT_CODE = re.compile(
-    r"^(?=[^\d]*[A-Za-z])[A-Za-z]{1,4}(?:-[A-Za-z]{1,4})*-\d{1,4}[A-Za-z]?$"
+_PRODUCT_CODE = re.compile(r"^[A-Z]{2,4}(?:-[A-Z]{1,4})*-\d{2,4}[A-Z]?$")
+# Codes of places and dates written the same way after a person's name on a ward
+# board or a worklist ("RM-204", "ICU-12", "EXT-4821", "JUN-12"): no device.
+_NOT_PRODUCT = frozenset(
+    {"RM", "ROOM", "BED", "ICU", "EXT", "WARD", "UNIT", "APT", "STE", "FL", "BLDG"}
+    | {"ER", "OR", "PACU", "CCU", "NICU", "HDU", "RES", "TEL", "PH", "FAX"}
+    | {m.upper() for m in _MONTHS}
 )
 # Words of a form's heading ("IMAGING CONSENT FORM", "FOR RADIOLOGY USE ONLY"):
 # the line names no institution though it holds one of its words.
@@ -492,6 +497,9 @@ _BAND_GAP = 3.0
 _SAME_LINE_GAP = 1.5
 # Two cells of a row lie at least this many detected heights apart in the ink.
 _CELL_GAP = 0.8
+# A status bar's login: the cells beside it are other fields, not a record's
+# (a worklist's name and birth date are cells of one record).
+_LOGIN_LABELS = frozenset({"USER", "LOGIN", "LOGGED IN", "OPERATOR"})
 # The cells of one row of a worklist lie at most this many text heights apart.
 _ROW_REACH = 40.0
 # A fragment the NER model labels needs this many Latin letters to count.
@@ -539,7 +547,10 @@ _NAME_HEAD_CHARS = 2
 # Characters of a town and its space, after a street's comma.
 _TOWN_CHARS = 10
 # Findings marked and lettered on the image ("Lesion A.", "Nodule B.").
-_FINDINGS = frozenset({"LESION", "NODULE", "CYST", "MASS", "LOBE", "SEGMENT"})
+_FINDINGS = frozenset(
+    {"LESION", "NODULE", "CYST", "MASS", "LOBE", "SEGMENT", "NODE", "AXILLA"}
+    | {"TARGET", "FOCUS", "SITE", "LEVEL", "ZONE", "VESSEL", "STENOSIS"}
+)
 _CREDENTIAL_NAME = re.compile(
     r"(?:(?<=\bRT[ \t])|(?<=\bRN[ \t]))[A-Z][a-z'-]+ ?[A-Z]\.(?!\w)"
 )
@@ -969,16 +980,17 @@ def label_entity(text: str) -> str | None:
         return _LABELS[whole]
     if up in _LABELS:
         return _LABELS[up]
-    if "." in up and not any(c.isdigit() for c in up):
-        # Abbreviated with dots: "D.O.B.", "Acc.No", "Ref.Phys" (not "MRN.4821").
-        undotted = up.replace(".", "")
-        first = up.split(".")[0].strip()
+    if "." in up and re.fullmatch(r"[A-Z. ]+", up):
+        # Abbreviated with dots: "D.O.B.", "Acc.No", "Ref.Phys" (not "MRN.4821",
+        # "Phys.Okafor", "pat.okafor@gmail.com").
+        parts = [p.strip() for p in up.split(".") if p.strip()]
+        undotted = "".join(parts)
         if undotted in _LABELS:
             return _LABELS[undotted]
-        if undotted.endswith("NO") and undotted[:-2] in _LABELS:
-            return _LABELS[undotted[:-2]]
-        if len(first) >= 3 and first in _LABELS:
-            return _LABELS[first]
+        if len(parts) == 2 and parts[1] == "NO" and parts[0] in _LABELS:
+            return _LABELS[parts[0]]
+        if len(parts) > 1 and all(p in _LABELS for p in parts):
+            return _LABELS[parts[-1]]
     if whole.endswith((":", "#")):
         # The colon marks a label: "D0B:", "0p:" are "DOB:", "Op:" misread.
         return _LABELS.get(up.translate(_OCR_CONFUSIONS))
@@ -1130,8 +1142,19 @@ def _phi_bands(
     as "0kafo" and "ed"): the piece read apart is the rest of the PHI line.
     """
 
+    # The boxes of the lines that hold a login ("User: aivanova"): cells apart
+    # from such a line are other fields of a status bar.
+    logins = {
+        _extent(_span([words[i] for i in idx]))
+        for idx in lines.values()
+        if _login(idx, words)
+    }
+
     def joined(a: Word, b: Word) -> bool:
-        return a.one_line(b, _BAND_GAP) and not _cells_apart(a, b, image)
+        if not a.one_line(b, _BAND_GAP):
+            return False
+        login = _extent(a) in logins or _extent(b) in logins
+        return not (login and _cells_apart(a, b, image))
 
     out: dict[int, bool] = {}
     for group in _line_groups(words, lines, joined):
@@ -1160,9 +1183,10 @@ def _line_groups(
 def _fields(
     line_idx: list[int], words: Sequence[Word], image: np.ndarray | None = None
 ) -> dict[int, list[int]] | None:
-    """For a line of fields, parted by separators ("|") or laid out as cells a
-    gap apart (:func:`_cells_apart`): each word's field (the words between the
-    same separators, or of the same cell). None for a line of one field."""
+    """For a line of fields, parted by separators ("|"), or a status bar's cells
+    a gap apart beside a login (:func:`_cells_apart`): each word's field (the
+    words between the same separators, or of the same cell). None for a line of
+    one field."""
     order = sorted(line_idx, key=lambda i: words[i].left)
     out: dict[int, list[int]] = {}
     field: list[int] = []
@@ -1176,7 +1200,7 @@ def _fields(
     cells = sorted(
         _by_detected_line(order, words), key=lambda c: min(words[i].left for i in c)
     )
-    if len(cells) < 2 or image is None:
+    if len(cells) < 2 or image is None or not any(_login(c, words) for c in cells):
         return None
     for k, cell in enumerate(cells):
         if k and _cells_apart(
@@ -1188,6 +1212,15 @@ def _fields(
         field.extend(cell)
         out.update((i, field) for i in cell)
     return out if any(f is not out[order[0]] for f in out.values()) else None
+
+
+def _extent(w: Word) -> tuple[int, int, int, int]:
+    return w.left, w.top, w.width, w.height
+
+
+def _login(idx: Iterable[int], words: Sequence[Word]) -> bool:
+    """Whether the words ``idx`` hold a login's label ("User:", "Login:")."""
+    return any(words[i].text.strip().upper().rstrip(":") in _LOGIN_LABELS for i in idx)
 
 
 def _cells_apart(a: Word, b: Word, image: np.ndarray | None) -> bool:
@@ -1244,10 +1277,14 @@ def _finding_word(text: str) -> bool:
     return up in _FINDINGS or is_annotation(text)
 
 
-def _initial_in(part: str, seen: list[str]) -> bool:
-    """Whether the words before a line's last one (normalised) hold ``part``
-    of a name as its initial ("C. Whitfield" shows all of "WHITFIELD^CORNELIUS")."""
-    return any(len(t) == 1 and part.startswith(t) for t in seen)
+def _initial_before(part: str, line: Sequence[str]) -> bool:
+    """Whether the word before a line's last one is ``part`` of a name as its
+    initial, with its dot ("C. Whitfield" shows all of "WHITFIELD^CORNELIUS";
+    the "F" of "Sex: F Name: Ng" is no initial of FATIMA)."""
+    if len(line) < 2:
+        return False
+    m = re.fullmatch(r"([A-Za-z])\.", line[-2].strip())
+    return m is not None and part.startswith(m.group(1).upper())
 
 
 def _sex_value(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
@@ -1266,7 +1303,10 @@ def _product_name(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     rest = text[end : len(text) if line_end < 0 else line_end].split()
     tokens = text[start:end].split() + rest[:1]
-    return any(_PRODUCT_CODE.match(t.strip(",;:")) for t in tokens)
+    codes = [t.strip(",;:") for t in tokens]
+    return any(
+        _PRODUCT_CODE.match(c) and c.split("-")[0] not in _NOT_PRODUCT for c in codes
+    )
 
 
 def _span(ws: list[Word]) -> Word:
@@ -1323,14 +1363,18 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
         return True
     if _COUNTER.match(up):
         return True
-    if _SCALE_TICK.match(up):
-        return True
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:
         return all(p in _VOCABULARY or p in extra_up or _NUMBER.match(p) for p in parts)
     # "5.0mm", "12cm", "120kVp": number glued to a unit.
     m = re.match(r"^[+-]?\d{1,4}(?:[.,]\d{1,3})?([A-Z%°]+)$", up)
     return bool(m and m.group(1) in _VOCABULARY | {"%", "°"})
+
+
+def is_scale_tick(w: Word) -> bool:
+    """A depth scale's number read with its tick, alone on its line ("10-").
+    Beside other words, "19-" may be the start of a date."""
+    return w.line_start and w.line_end and bool(_SCALE_TICK.match(w.text.strip()))
 
 
 def date_variants(value: str) -> list[str]:
@@ -1404,7 +1448,10 @@ class HeaderIdentity:
             if n.isdigit() and len(n) < 3:
                 return
             alone = entity == "ID" and n.isdigit() and len(n) <= _ALONE_DIGITS
-            tokens.setdefault(n, _Token(entity, n, exact=len(n) <= 3, alone=alone))
+            # "Clinic" of "Westbrook Clinic" is matched as written: "Clinical
+            # History:" is no misreading of it.
+            exact = len(n) <= 3 or (entity == "ORGANIZATION" and _ORG_WORDS.match(n))
+            tokens.setdefault(n, _Token(entity, n, exact=bool(exact), alone=alone))
 
         self._phrases: list[tuple[str, list[str]]] = []
         for entity, keyword, value in values:
@@ -1519,7 +1566,7 @@ class HeaderIdentity:
                 for p in phrase
                 if p not in own
                 and p not in matched
-                and not (entity == "PERSON" and _initial_in(p, seen[:-1]))
+                and not (entity == "PERSON" and _initial_before(p, line))
             ]
             tail = sum(len(p) + 1 for p in missing) + max(0, len(own[0]) - len(end))
             shown_whole = shown_whole or not tail

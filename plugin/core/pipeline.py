@@ -32,6 +32,7 @@ from .phi import (
     PhiDetector,
     is_annotation,
     is_blob,
+    is_scale_tick,
     label_entity,
 )
 from .settings import RedactionSettings
@@ -1042,12 +1043,21 @@ def _verify(
                         label_entity(w.text) is not None
                         or is_blob(w, ws)
                         or _lone_glyph(w)
+                        or is_scale_tick(w)
                     ):
                         # A label; a glyph read from a detection over anatomy (on
                         # the equalised image, once a whole frame read as "分"); a
-                        # scale bar's tick read "十" or "工".
+                        # scale bar's tick read "十" or "工"; a depth mark "10-".
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
+                # A number on a line only this reading saw, beside a word it could
+                # not read ("196" of "196 Oal"): doubt, as that word.
+                doubt = {x.word.line for x in leftovers[f] if x.source == "policy"}
+                beside = [w for w in numbers if w.line in doubt and _whole(w.text)]
+                leftovers[f].extend(
+                    Finding(w, "UNREADABLE", "policy", w.score) for w in beside
+                )
+                numbers = [w for w in numbers if w not in beside]
                 if numbers:
                     # "1022" beside the painted "7278 534" of "Policy 7278 5344 2261
                     # 1022": a number the first reading did not see is judged on
@@ -1235,6 +1245,11 @@ def _read_before(w: Word, firsts: list[Word]) -> bool:
         covered += max(0, right - max(left, reach))
         reach = max(reach, right)
     return w.width - covered < w.height
+
+
+def _whole(text: str) -> bool:
+    """A whole number, as a house number is ("2.31" is a measurement)."""
+    return text.strip().isdigit()
 
 
 def _lone_glyph(w: Word) -> bool:

@@ -11,6 +11,7 @@ from plugin.core.phi import (
     PhiDetector,
     date_variants,
     is_annotation,
+    is_scale_tick,
     spaced_out,
 )
 from plugin.core.settings import Policy, RedactionSettings
@@ -184,7 +185,6 @@ def test_institution_line_and_clock_time(detector):
         "Fr1/12",
         "Im 45",
         "Report",
-        "10-",  # a depth scale's number with its tick
     ],
 )
 def test_vocabulary(text):
@@ -994,6 +994,15 @@ def test_cells_read_as_lines_of_their_own_are_one_line_of_text(detector):
         "Eleanor",
         "Fischer",
     }
+    # The label's box taller than the value's ("Contact:" 23 pixels high with
+    # its colon, "Hiroshi wojcik" 20, two pixels higher): still one line.
+    label = dataclasses.replace(label, top=297, height=23)
+    value = [dataclasses.replace(w, top=295, height=20) for w in value]
+    value[1] = dataclasses.replace(value[1], text="fischer")
+    assert set(painted(detector, [label, *value], identity=[])) == {
+        "Eleanor",
+        "fischer",
+    }
 
 
 @pytest.mark.parametrize(
@@ -1164,3 +1173,20 @@ def test_an_orientation_marker_is_no_initial_of_a_name(detector):
     identity = [("PERSON", "PatientName", "RIVERA^ANA")]
     assert painted(detector, line("R"), identity=identity) == {}
     assert painted(detector, line("A", "P"), identity=identity) == {}
+
+
+def test_a_depth_mark_with_its_tick_alone_on_its_line_is_a_scale_tick(detector):
+    assert is_scale_tick(Word("10-", 536, 281, 10, 8, 1.0))
+    # Beside other words of its line it may start a date or a number ("19-
+    # 05-1970", "555- 0199"): judged with them.
+    assert not is_scale_tick(Word("19-", 536, 281, 10, 8, 1.0, line_end=False))
+    words = line("Okafor,", "Ahmed", "19-", "05-1970")
+    assert "19-" in painted(detector, words, identity=[])
+
+
+def test_the_generic_word_of_an_institution_alone_is_no_match(detector):
+    identity = [("ORGANIZATION", "InstitutionName", "Westbrook Clinic")]
+    assert painted(detector, line("Clinical", "History:"), identity=identity) == {}
+    hits = painted(detector, line("Westbrook", "Clinic"), identity=identity)
+    assert set(hits) == {"Westbrook", "Clinic"}
+    assert set(painted(detector, line("Westbrook"), identity=identity)) == {"Westbrook"}

@@ -971,3 +971,38 @@ def test_words_the_first_reading_half_saw_are_still_doubt():
     # never read, however the first words' areas add up.
     firsts = [Word("Fr", 0, 0, 25, 14, 1.0), Word("12", 0, 0, 25, 14, 1.0)]
     assert not _read_before(Word("Fr12Okafor", 0, 0, 90, 14, 0.4), firsts)
+
+
+class _FixedVerifier:
+    """A verifier that reads ``words`` on the whole image, nothing in a region."""
+
+    name, version = "fixed", "0"
+
+    def __init__(self, words):
+        self.words = words
+
+    def read(self, image, *, known=None):
+        return list(self.words)
+
+    def read_region(self, image, region, *, line_base=0):
+        return []
+
+
+@pytest.mark.parametrize("with_doubt", [True, False])
+def test_a_number_beside_a_word_only_verification_could_not_read_is_doubt(
+    engines, with_doubt
+):
+    # "196 Oak Avenue," that the first reading never detected; verification reads
+    # "196" and "Oal": the house number goes with the word it could not read.
+    line = [Word("196", 160, 24, 29, 21, 1.0, 97)]
+    if with_doubt:
+        line.append(Word("Oal", 190, 24, 23, 21, 1.0, 97))
+    blind = Engines.__new__(Engines)
+    blind.__dict__.update(engines.__dict__)
+    blind.ocr = _BlindReader()
+    blind.verifier = _FixedVerifier(line)
+    result = redact_dataset(burned(), SETTINGS, engines=blind)
+    assert result.report.status == "done", result.report.message
+    painted = {(b.left < 175 < b.left + b.width) for b in result.report.boxes}
+    # A number alone on such a line is an annotation (a depth mark), kept.
+    assert (True in painted) is with_doubt
