@@ -1135,8 +1135,8 @@ def _phi_bands(
     image: np.ndarray | None = None,
 ) -> dict[int, bool]:
     """For each line: does PHI lie on it, or on a line read beside it on the same
-    band (sharing most of its height), less than ``_BAND_GAP`` text heights away
-    and not a cell apart (:func:`_cells_apart`)?
+    band (sharing most of its height), less than ``_BAND_GAP`` text heights away,
+    and not a status bar's cell apart from a login (:func:`_cells_apart`)?
 
     The detector splits a line where some glyphs are faint ("Okafor, Ahmed" read
     as "0kafo" and "ed"): the piece read apart is the rest of the PHI line.
@@ -1225,9 +1225,10 @@ def _login(idx: Iterable[int], words: Sequence[Word]) -> bool:
 
 def _cells_apart(a: Word, b: Word, image: np.ndarray | None) -> bool:
     """Whether two pieces of text on one row are separate cells (a status bar's
-    "User: akraus", "Workstation RAD-WS-08", "Ready"): at least a text height
-    apart, with not even a faint glyph between them. A line the detector split
-    where its glyphs are faint has their ink in the gap."""
+    "User: akraus", "Workstation RAD-WS-08", "Ready"): an empty run of columns
+    of :data:`_CELL_GAP` text heights between them, not even a faint glyph in
+    it. A line the detector split where its glyphs are faint has their ink in
+    the gap."""
     if image is None or a.vertical or b.vertical:
         return False
     left, right = (a, b) if a.left <= b.left else (b, a)
@@ -1273,6 +1274,7 @@ def _by_detected_line(line_idx: list[int], words: Sequence[Word]) -> list[list[i
 
 
 def _finding_word(text: str) -> bool:
+    """A finding marked on the image, or annotation vocabulary ("Lesion", "Node")."""
     up = text.upper()
     return up in _FINDINGS or is_annotation(text)
 

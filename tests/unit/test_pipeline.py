@@ -1006,3 +1006,21 @@ def test_a_number_beside_a_word_only_verification_could_not_read_is_doubt(
     painted = {(b.left < 175 < b.left + b.width) for b in result.report.boxes}
     # A number alone on such a line is an annotation (a depth mark), kept.
     assert (True in painted) is with_doubt
+
+
+def test_a_measurement_beside_a_misread_word_only_verification_read_is_kept(engines):
+    # A caliper's result only verification read, "Dist" misread "Dlst": the
+    # measurement is no house number.
+    blind = Engines.__new__(Engines)
+    blind.__dict__.update(engines.__dict__)
+    blind.ocr = _BlindReader()
+    blind.verifier = _FixedVerifier(
+        [
+            Word("Dlst", 160, 300, 30, 21, 1.0, 97),
+            Word("2.31", 196, 300, 32, 21, 1.0, 97),
+            Word("cm", 232, 300, 20, 21, 1.0, 97),
+        ]
+    )
+    result = redact_dataset(burned(), SETTINGS, engines=blind)
+    assert result.report.status == "done", result.report.message
+    assert not [b for b in result.report.boxes if b.left < 212 < b.left + b.width]
