@@ -16,9 +16,10 @@ __all__ = [
 ]
 
 Status = Literal["done", "failed", "skipped"]
+Source = Literal["header", "ner", "pattern", "policy", "reviewer"]
+
 # Two detected lines whose heights differ by less than this factor are of one size.
 _LIKE_HEIGHTS = 1.25
-Source = Literal["header", "ner", "pattern", "policy", "reviewer"]
 
 
 @dataclasses.dataclass(frozen=True)
