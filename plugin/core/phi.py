@@ -1300,12 +1300,16 @@ def _sex_value(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
 
 
 def _product_name(text: str, start: int, end: int) -> bool:
-    """Whether the name found at ``text[start:end]`` holds a model code or is
-    followed by one on its line ("Nordwave SX-70"): a device, not a person."""
+    """Whether the name found at ``text[start:end]`` is a device's: alone on its
+    line with a model code, inside it or right after it ("Nordwave SX-70"). On a
+    line with more ("Jane Roe MR-1234 01/02/1970", a worklist's row) it is a
+    person's."""
+    line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     rest = text[end : len(text) if line_end < 0 else line_end].split()
-    tokens = text[start:end].split() + rest[:1]
-    codes = [t.strip(",;:") for t in tokens]
+    if text[line_start:start].strip() or len(rest) > 1:
+        return False
+    codes = [t.strip(",;:") for t in text[start:end].split() + rest]
     return any(
         _PRODUCT_CODE.match(c) and c.split("-")[0] not in _NOT_PRODUCT for c in codes
     )

@@ -1328,3 +1328,9 @@ def test_a_smaller_preset_beside_the_name_banner_is_kept(detector, preset):
     small = [Word(preset, 135, 103, 8 * len(preset), 14, 0.99, 1)]
     hits = alone(detector, name + small, identity)
     assert preset not in hits
+
+
+def test_a_name_and_code_on_a_row_with_more_is_a_person(detector):
+    # A worklist's row: another patient, a study code, the exam.
+    words = line("Mode:", "B") + line("Jane", "Roe", "MR-1234", "CT", "HEAD", line_no=1)
+    assert {"Jane", "Roe"} <= set(alone(detector, words))
