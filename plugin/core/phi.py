@@ -442,7 +442,8 @@ _NOT_ORG = frozenset(
 )
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
 # A cine's elapsed time ("00:00.40", "0:12.5"): minutes, seconds and a fraction.
-_TIMER = re.compile(r"^0?0:\d{2}[.,]\d{1,3}$")
+_TIMER_TEXT = r"0?0:\d{2}[.,]\d{1,3}"
+_TIMER = re.compile(rf"^{_TIMER_TEXT}$")
 # An age ("46 Y", "046Y", "67y", "3M", "(54Y)"): not PHI under 90 years (HIPAA Safe
 # Harbor keeps ages; from 90 on they identify and are painted).
 _AGE = re.compile(r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YO|J|M|MO|W|WK|D)\)?$")
@@ -459,7 +460,8 @@ _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 # Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
-_NEUTRAL_LABELS = frozenset({"SEX", "GENDER", "AGE", "REQUESTED"})
+_SEX_LABELS = frozenset({"SEX", "GENDER"})
+_NEUTRAL_LABELS = _SEX_LABELS | {"AGE", "REQUESTED"}
 # A sex written out is at most this long ("Female", "Unknown").
 _SEX_CHARS = 7
 _TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
@@ -605,7 +607,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         # "00:00.40" (no hours, minutes, seconds and hundredths) is a cine's
         # elapsed time, not a time of day ("10:57.26" is one, its colon misread).
         re.compile(
-            r"(?<![\d:])(?!0?0:\d{2}[.,]\d)\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?(?![\d:])"
+            rf"(?<![\d:])(?!{_TIMER_TEXT})\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?(?![\d:])"
         ),
     ),
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]
@@ -1296,7 +1298,7 @@ def _sex_value(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
     if not before or len(words[i].text.strip()) > _SEX_CHARS:
         return False
     label = words[max(before, key=lambda j: words[j].left)].text.strip().upper()
-    return label.rstrip(":") in {"SEX", "GENDER"} and words[i].text.strip().isalpha()
+    return label.rstrip(":") in _SEX_LABELS and words[i].text.strip().isalpha()
 
 
 def _product_name(text: str, start: int, end: int) -> bool:
@@ -2179,11 +2181,12 @@ class PhiDetector:
                 frag = text[start:end]
                 if all(is_annotation(p, s.allow_list) for p in frag.split()):
                     continue
-                if r.entity_type == "PHONE_NUMBER" and _after_date(frag):
+                skip = _after_date(frag) if r.entity_type == "PHONE_NUMBER" else 0
+                if skip:
                     # "19700511 54": a birth date and the age after it.
-                    if len(re.sub(r"\D", "", frag[_after_date(frag) :])) < 9:
+                    if len(re.sub(r"\D", "", frag[skip:])) < 9:
                         continue
-                    start += _after_date(frag)
+                    start += skip
                 if r.entity_type == "DATE_TIME" and not any(
                     p.search(frag) for p in _DATE_PATTERNS
                 ):
