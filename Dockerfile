@@ -8,9 +8,10 @@ FROM orthancteam/orthanc:25.4.0
 
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 
-# Tesseract is one of the OCR backends (pytesseract runs the binary).
+# Tesseract is one of the OCR backends (pytesseract runs the binary); wamerican's word
+# list tells common words from names (plugin/core/lexicon.py).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng wamerican \
     && apt-get clean \
     && rm -rf /var/lib/apt/lists/*
 

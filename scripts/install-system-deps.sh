@@ -10,6 +10,7 @@ PACKAGES=(
   orthanc-python     # /usr/share/orthanc/plugins/libOrthancPython.so (embeds /usr/bin/python3)
   tesseract-ocr      # OCR backend (pytesseract calls the binary)
   tesseract-ocr-eng
+  wamerican          # /usr/share/dict/american-english: common words are no names (plugin/core/lexicon.py)
   dcmtk              # storescu / dcmsend for tests and manual sends
   python3-venv       # /usr/bin/python3 -m venv .venv
   python3-dev        # headers for any wheel that has to be built

@@ -36,6 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from .errors import BackendUnavailableError
 from .gaps import band_deviation, char_weight, ink_columns, ink_runs, nearest_gap
 from .groups import connected_groups
+from .lexicon import common_word, word_list
 from .model import Source, Word, bounds
 from .settings import Policy, RedactionSettings
 from .versions import dist_version
@@ -487,6 +488,10 @@ _COUNTER = re.compile(
     r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE)[ #:]*\d{1,4}(?:/\d{1,4})?$"
 )
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
+# Punctuation around a word of a name ("Tilt:", "Doe,").
+_TOKEN_PUNCT = ":;,.()[]\"'"
+# A header number of at most this many digits matches only as written.
+_EXACT_DIGITS = 4
 # A header ID of at most this many digits does not match across "/" or ":".
 _ALONE_DIGITS = 5
 
@@ -1317,6 +1322,20 @@ def _product_name(text: str, start: int, end: int) -> bool:
     )
 
 
+def _common_words(frag: str, allow: Iterable[str]) -> bool:
+    """Whether ``frag``, a name to spaCy, is ordinary words: each a common English
+    word (:func:`~.lexicon.common_word`), clinical vocabulary or a code with digits
+    ("Portal Venous", "Form RAD-235", "kV120 mA363"). A name the header holds is
+    matched there, and one after a label is the label's field; this is a name NER
+    guessed from capitals alone."""
+    tokens = [t.strip(_TOKEN_PUNCT) for t in frag.split()]
+    return all(
+        common_word(t) or any(c.isdigit() for c in t) or is_annotation(t, allow)
+        for t in tokens
+        if t
+    )
+
+
 def _span(ws: list[Word]) -> Word:
     left, top, right, bottom = bounds(ws)
     vertical = any(w.vertical for w in ws)
@@ -1457,8 +1476,13 @@ class HeaderIdentity:
                 return
             alone = entity == "ID" and n.isdigit() and len(n) <= _ALONE_DIGITS
             # "Clinic" of "Westbrook Clinic" is matched as written: "Clinical
-            # History:" is no misreading of it.
-            exact = len(n) <= 3 or (entity == "ORGANIZATION" and _ORG_WORDS.match(n))
+            # History:" is no misreading of it. So is a number of four digits (a
+            # time's "1040"): "140" of "mAs 140" is no misreading of it either.
+            exact = (
+                len(n) <= 3
+                or (n.isdigit() and len(n) <= _EXACT_DIGITS)
+                or (entity == "ORGANIZATION" and _ORG_WORDS.match(n))
+            )
             tokens.setdefault(n, _Token(entity, n, exact=bool(exact), alone=alone))
 
         self._phrases: list[tuple[str, list[str]]] = []
@@ -1580,10 +1604,23 @@ class HeaderIdentity:
             shown_whole = shown_whole or not tail
             if tail and (best is None or tail > best[1]):
                 best = (entity, tail)
-        if best is None and not shown_whole:
-            # One long value begun at the line end: "3336" of the ID "33365968".
+        if best is None and not shown_whole and not self._ends_a_value(seen, threshold):
+            # One long value begun at the line end: "3336" of the ID "33365968";
+            # not the year that ends a date read whole ("7 Jul 2013").
             best = self.unread_rest(end)
         return best
+
+    def _ends_a_value(self, seen: Sequence[str], threshold: int) -> bool:
+        """Whether the last two to four words of ``seen`` (normalised) spell a
+        header value together."""
+        for k in range(2, min(4, len(seen)) + 1):
+            window = "".join(seen[-k:])
+            if any(
+                not tok.exact and fuzz.ratio(window, tok.norm) >= threshold
+                for tok in self.tokens
+            ):
+                return True
+        return False
 
     def unread_head(
         self, line: Sequence[str], first: str, threshold: int
@@ -1705,6 +1742,15 @@ class HeaderIdentity:
         """
         if j - i < 2 or tok.entity_type == "PERSON":
             return False
+        if (
+            j - i >= 3
+            and norms[j - 2].isdigit()
+            and _age_of(norms[j - 2], norms[j - 1]) is not None
+        ):
+            # "11/26/2011" "8" "Y": an age read apart from its unit after a date.
+            part = norms[i : j - 2]
+            if cls._score(tok, "".join(part), part, whole=j - 2 - i == 1) >= score:
+                return True
         for lo, hi, edge in ((i, j - 1, j - 1), (i + 1, j, i)):
             part, other = norms[lo:hi], norms[edge]
             if other.isdigit():
@@ -1786,7 +1832,7 @@ class PhiDetector:
 
     @property
     def versions(self) -> dict[str, str]:
-        return {
+        v = {
             dist: dist_version(dist)
             for dist in (
                 "presidio-analyzer",
@@ -1795,6 +1841,8 @@ class PhiDetector:
                 "rapidfuzz",
             )
         }
+        v["word-list"] = word_list()
+        return v
 
     def classify(
         self,
@@ -2129,10 +2177,19 @@ class PhiDetector:
         given in ``text``'s own offsets.
         """
         spaced, origin = spaced_out(text)
-        return [
-            (origin[start], origin[end - 1] + 1, entity, source, score)
-            for start, end, entity, source, score in self._find_in_spaced(spaced)
-        ]
+        out = []
+        for start, end, entity, source, score in self._find_in_spaced(spaced):
+            start, end = origin[start], origin[end - 1] + 1
+            if (
+                source == "ner"
+                and entity == "PERSON"
+                and _common_words(text[start:end], self.settings.allow_list)
+            ):
+                # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120 mA363"
+                # (judged as read: spaced out, "kV120" is "k V120").
+                continue
+            out.append((start, end, entity, source, score))
+        return out
 
     def _find_in_spaced(self, text: str) -> list[tuple[int, int, str, Source, float]]:
         s = self.settings

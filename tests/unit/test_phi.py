@@ -1,10 +1,13 @@
 """PHI decisions on OCR words (no OCR here: words are given)."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from plugin.core import lexicon
+from plugin.core.lexicon import common_word, lexicon_available
 from plugin.core.model import Word
 from plugin.core.phi import (
     HeaderIdentity,
@@ -1334,3 +1337,117 @@ def test_a_name_and_code_on_a_row_with_more_is_a_person(detector):
     # A worklist's row: another patient, a study code, the exam.
     words = line("Mode:", "B") + line("Jane", "Roe", "MR-1234", "CT", "HEAD", line_no=1)
     assert {"Jane", "Roe"} <= set(alone(detector, words))
+
+
+# --- Common words that spaCy calls names (session 14) ---------------------------
+needs_dictionary = pytest.mark.skipif(
+    not lexicon_available(), reason="no English word list (Debian wamerican)"
+)
+
+
+# A CT overlay as read (synthetic values): spaCy, seeing the whole frame, calls
+# "Tilt:" and "PORTAL VENOUS" names.
+CT_OVERLAY = [
+    "Meridian CT 128", "A", "HFS", "Study Date: 2016-12-18", "kV 120 mA 444",
+    "Time: 19:22:01", "2.5 mm", "Acc# A8776785", "Tilt: 0.0", "R", "L",
+    "WW 350 WL 50", "Se: 8", "Valley Health Radiology", "Im: 61/93",
+    "Patient Mancini^John", "PORTAL VENOUS", "56354876", "Tech: TE",
+    "11-Apr-2007 9 Y", "P", "Prev 10/22/2016",
+]  # fmt: skip
+
+
+def frame_of(rows):
+    return [w for n, row in enumerate(rows) for w in line(*row.split(), line_no=n)]
+
+
+@needs_dictionary
+def test_common_words_that_ner_calls_names_are_kept(detector):
+    hits = alone(detector, frame_of(CT_OVERLAY))
+    assert not {"Tilt:", "PORTAL", "VENOUS"} & set(hits)
+    assert {"Mancini^John", "11-Apr-2007", "56354876"} <= set(hits)
+
+
+def test_without_the_dictionary_names_from_ner_are_painted(detector, monkeypatch):
+    # Fail closed: with no word list no word is common, and NER's names are painted.
+    monkeypatch.setattr(lexicon, "WORD_LISTS", (Path("/nonexistent/words"),))
+    lexicon._load.cache_clear()
+    try:
+        assert lexicon.word_list() == "none"
+        hits = alone(detector, frame_of(CT_OVERLAY))
+        assert {"Tilt:", "PORTAL"} <= set(hits)
+    finally:
+        lexicon._load.cache_clear()
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("Hannah", "Portal"),  # a given name: the line is a person
+        ("Rose", "Silver"),  # "Rose" is a name as well as a word
+        ("Priya", "Sorensen"),  # neither is an English word
+    ],
+)
+def test_a_name_with_a_common_word_is_still_painted(detector, words):
+    hits = alone(detector, line(*words))
+    assert words[0] in hits and words[1] in hits
+
+
+def test_a_common_word_after_a_name_label_is_painted(detector):
+    hits = alone(detector, line("Tech:", "Portal"))
+    assert "Portal" in hits
+
+
+def test_a_surname_of_three_letters_is_left_to_ner(detector):
+    # "Lam" is a word too ("on the lam"): too short to call it one.
+    assert not common_word("Lam") and not common_word("LAM")
+
+
+@needs_dictionary
+def test_the_dictionary_knows_names_from_words():
+    assert common_word("kidney") and common_word("WORKSHEET")
+    assert not common_word("Hannah") and not common_word("Grant")
+    assert not common_word("Sorensen")
+
+
+# --- An age read apart after a birth date ---------------------------------------
+@pytest.mark.parametrize("age", [("8", "Y"), ("54", "Y"), ("8", "y")])
+def test_an_age_read_apart_after_the_birth_date_is_not_the_date(detector, age):
+    words = line("DOB", "05/10/1970", *age)
+    hits = painted(detector, words)
+    assert hits["05/10/1970"].entity_type == "DATE_TIME"
+    assert age[0] not in hits and age[1] not in hits
+
+
+def test_an_old_age_after_the_birth_date_is_painted(detector):
+    hits = painted(detector, line("DOB", "05/10/1930", "93", "Y"))
+    assert "93" in hits
+
+
+def test_codes_with_digits_are_no_name_in_verification(detector):
+    # A painted CT overlay read again: around the boxes' labels, spaCy called the
+    # acquisition parameters names.
+    rows = [
+        "Pt", "DOB", "Dr.", "Acc:", "Se: 4", "FOV45cm", "5.0 mm", "kV120 mA363",
+        "Op:", "A", "ACME CT Prime", "074Y", "R", "L", "D1: 9.8 mm", "W: 8D L: 40",
+        "Im: 95/123", "ARTERIAL PHASE", "P", "mAs 228",
+    ]  # fmt: skip
+    hits = alone(detector, frame_of(rows), use_policy=False)
+    assert not {"FOV45cm", "kV120", "mA363"} & set(hits)
+
+
+def test_a_date_read_whole_has_no_unread_tail(detector):
+    # "Birth date: 7 Jul 2013" and the sex "M" beside it, unread: the year ends the
+    # date, it does not begin the value 20130707 (whose tail would cover the "M").
+    identity = [("DATE_TIME", "PatientBirthDate", "20130707")]
+    hits = alone(detector, line("Birth", "date:", "7", "Jul", "2013"), identity)
+    assert {"7", "Jul", "2013"} <= set(hits)
+    assert hits["2013"].tail_chars == 0
+    # Begun only, at the line's end, the value still has its tail.
+    hits = alone(detector, line("Birth", "date:", "2013"), identity)
+    assert hits["2013"].tail_chars == 4
+
+
+def test_a_number_one_digit_short_of_a_header_time_is_not_that_time(detector):
+    identity = [("DATE_TIME", "StudyTime", "104000")]
+    assert alone(detector, line("mAs", "140"), identity) == {}
+    assert "10:40" in alone(detector, line("Time", "10:40"), identity)

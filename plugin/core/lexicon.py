@@ -1,0 +1,69 @@
+"""Common English words, to tell a name from ordinary words that NER calls one.
+
+spaCy's small model labels many title-cased annotation lines PERSON ("Portal
+Venous", "Ultrasound Worksheet", "Tilt:"). A hand-written vocabulary cannot list
+every such word; the system's spelling dictionary (Debian ``wamerican``, installed
+by ``scripts/install-system-deps.sh``) can. It writes proper nouns capitalised
+("Hannah", "Brown") and other words in lower case, so a word found only in lower
+case is no name that the dictionary knows.
+
+Without the dictionary nothing is a common word: NER's names are painted, as
+before (fail closed).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["WORD_LISTS", "common_word", "lexicon_available", "word_list"]
+
+WORD_LISTS = (
+    Path("/usr/share/dict/american-english"),
+    Path("/usr/share/dict/words"),
+)
+"""Where the dictionary is looked for, first found wins."""
+
+_MIN_LETTERS = 4
+"""Shorter words are left to the curated vocabulary: many are surnames too ("Lam")."""
+
+
+@functools.cache
+def _load() -> tuple[str, frozenset[str], frozenset[str]]:
+    """(path, words written in lower case, words written capitalised lower-cased)."""
+    for path in WORD_LISTS:
+        try:
+            entries = path.read_text(encoding="utf-8", errors="replace").split()
+        except OSError:
+            continue
+        lower = frozenset(e for e in entries if e.islower())
+        proper = frozenset(e.lower() for e in entries if e[:1].isupper())
+        return str(path), lower, proper
+    logger.warning(
+        "no English word list (%s): NER names are not checked against common words",
+        WORD_LISTS[0],
+    )
+    return "none", frozenset(), frozenset()
+
+
+def lexicon_available() -> bool:
+    return bool(_load()[1])
+
+
+def word_list() -> str:
+    """The dictionary in use, for the engines' versions ("none" without one)."""
+    return _load()[0]
+
+
+def common_word(token: str) -> bool:
+    """Whether ``token`` (letters only) is an ordinary English word of at least
+    four letters that the dictionary never writes as a name: "portal", "kidney",
+    "worksheet"; not "Grant", "Rose" or "Hannah" (names too), not "Sorensen"."""
+    low = token.lower()
+    if len(low) < _MIN_LETTERS or not low.isalpha():
+        return False
+    _, lower, proper = _load()
+    return low in lower and low not in proper
