@@ -459,6 +459,7 @@ _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
 _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
 # Marks between the fields of a status bar or a banner.
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
+_DASHES = frozenset({"-", "–", "—"})
 # Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
 _SEX_LABELS = frozenset({"SEX", "GENDER"})
@@ -1197,9 +1198,21 @@ def _fields(
     order = sorted(line_idx, key=lambda i: words[i].left)
     out: dict[int, list[int]] = {}
     field: list[int] = []
-    if any(words[i].text.strip() in _SEPARATORS for i in order):
+    # A dash before a label parts a title bar's fields too ("ACME Workstation -
+    # Patient Name: ..."): the application's name is no context of the patient's.
+    separators = {
+        i
+        for k, i in enumerate(order)
+        if words[i].text.strip() in _SEPARATORS
+        or (
+            words[i].text.strip() in _DASHES
+            and k + 1 < len(order)
+            and label_entity(words[order[k + 1]].text) is not None
+        )
+    }
+    if separators:
         for i in order:
-            if words[i].text.strip() in _SEPARATORS:
+            if i in separators:
                 field = []
             field.append(i)
             out[i] = field
@@ -1383,8 +1396,8 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     age = _age_of(up)
     if age is not None:
         return age <= _AGE_MAX
-    if up.endswith(":") and up[:-1] in _NEUTRAL_LABELS:
-        return True
+    if up.endswith(":") and (up[:-1] in _NEUTRAL_LABELS or up[:-1] in _VOCABULARY):
+        return True  # "Sex:"; "Dist:", a measurement's label
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True

@@ -1451,3 +1451,22 @@ def test_a_number_one_digit_short_of_a_header_time_is_not_that_time(detector):
     identity = [("DATE_TIME", "StudyTime", "104000")]
     assert alone(detector, line("mAs", "140"), identity) == {}
     assert "10:40" in alone(detector, line("Time", "10:40"), identity)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("Dist:", True), ("Depth:", True), ("Name:", False), ("MRN:", False)],
+)
+def test_a_measurement_label_is_annotation(text, kept):
+    assert is_annotation(text) is kept
+
+
+def test_a_title_bar_application_is_no_context_of_the_patient(detector):
+    identity = [("PERSON", "PatientName", "KRAUS^JENNIFER")]
+    words = line("ACME", "Workstation", "-", "Patient", "Name:", "KRAUS,", "JENNIFER")
+    hits = alone(detector, words, identity)
+    assert {"KRAUS,", "JENNIFER"} <= set(hits)
+    assert not {"ACME", "Workstation"} & set(hits)
+    # Without the dash the line is one field: its words are the name's context.
+    words = line("ACME", "Workstation", "Patient", "Name:", "KRAUS,", "JENNIFER", "X7")
+    assert "X7" in alone(detector, words, identity)
