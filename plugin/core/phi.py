@@ -612,8 +612,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "DATE_TIME",
         # "00:00.40" (no hours, minutes, seconds and hundredths) is a cine's
         # elapsed time, not a time of day ("10:57.26" is one, its colon misread).
+        # "8:26 AM", its "AM" read as two words ("A" "M") or none.
         re.compile(
             rf"(?<![\d:])(?!{_TIMER_TEXT})\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:[.,]\d+)?(?![\d:])"
+            r"(?: ?[AP] ?M\b)?"
         ),
     ),
 ] + [("DATE_TIME", p) for p in _DATE_PATTERNS]

@@ -1470,3 +1470,14 @@ def test_a_title_bar_application_is_no_context_of_the_patient(detector):
     # Without the dash the line is one field: its words are the name's context.
     words = line("ACME", "Workstation", "Patient", "Name:", "KRAUS,", "JENNIFER", "X7")
     assert "X7" in alone(detector, words, identity)
+
+
+@pytest.mark.parametrize("words", [("8:26", "AM"), ("8:26", "A", "M"), ("08:26", "PM")])
+def test_a_time_of_day_is_painted_with_its_am_pm(detector, words):
+    hits = alone(detector, line(*words))
+    assert set(words) <= set(hits)
+
+
+def test_an_orientation_letter_after_a_time_stays(detector):
+    hits = alone(detector, line("8:26", "A"))
+    assert "8:26" in hits and "A" not in hits
