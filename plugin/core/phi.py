@@ -954,8 +954,9 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
         low = min(a.height, b.height)
         return middle <= low / 2 and gap <= _ROW_REACH * low
 
+    spans = _line_spans(words, lines)
     out: dict[int, bool] = {}
-    for group in _line_groups(words, lines, same_row):
+    for group in _line_groups(spans, lambda a, b: same_row(spans[a], spans[b])):
         texts = [words[i].text for k in group for i in lines[k]]
         record = any(
             re.search(r"\d{5,}", t) or any(p.search(t) for p in _DATE_PATTERNS)
@@ -1152,42 +1153,41 @@ def _phi_bands(
     as "0kafo" and "ed"): the piece read apart is the rest of the PHI line.
     """
 
-    # The boxes of the lines that hold a login ("User: aivanova"): cells apart
-    # from such a line are other fields of a status bar.
-    logins = {
-        _extent(_span([words[i] for i in idx]))
-        for idx in lines.values()
-        if _login(idx, words)
-    }
+    # Lines that hold a login ("User: aivanova"): cells apart from such a line are
+    # other fields of a status bar.
+    spans = _line_spans(words, lines)
+    logins = {k for k, idx in lines.items() if _login(idx, words)}
 
-    def joined(a: Word, b: Word) -> bool:
-        if not a.one_line(b, _BAND_GAP):
+    def joined(a: int, b: int) -> bool:
+        if not spans[a].one_line(spans[b], _BAND_GAP):
             return False
-        login = _extent(a) in logins or _extent(b) in logins
-        return not (login and _cells_apart(a, b, image))
+        login = a in logins or b in logins
+        return not (login and _cells_apart(spans[a], spans[b], image))
 
     out: dict[int, bool] = {}
-    for group in _line_groups(words, lines, joined):
+    for group in _line_groups(spans, joined):
         phi = any(i in found for k in group for i in lines[k])
         out.update((k, phi) for k in group)
     return out
 
 
+def _line_spans(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int, Word]:
+    """Each line's box, as one word, by its key."""
+    return {k: _span([words[i] for i in idx]) for k, idx in lines.items()}
+
+
 def _line_groups(
-    words: Sequence[Word],
-    lines: dict[int, list[int]],
-    joined: Callable[[Word, Word], bool],
+    spans: dict[int, Word], joined: Callable[[int, int], bool]
 ) -> list[list[int]]:
-    """The keys of ``lines`` in groups: lines whose boxes ``joined`` links,
-    directly or through others. A vertical line's height is its length: it is
-    a group of its own."""
-    keys = list(lines)
-    spans = [_span([words[i] for i in lines[k]]) for k in keys]
+    """The keys of ``spans`` (lines' boxes, :func:`_line_spans`) in groups: lines
+    that ``joined`` links by their keys, directly or through others. A vertical
+    line's height is its length: it is a group of its own."""
+    keys = list(spans)
 
-    def linked(a: Word, b: Word) -> bool:
-        return not (a.vertical or b.vertical) and joined(a, b)
+    def linked(a: int, b: int) -> bool:
+        return not (spans[a].vertical or spans[b].vertical) and joined(a, b)
 
-    return [[keys[n] for n in group] for group in connected_groups(spans, linked)]
+    return [[keys[n] for n in group] for group in connected_groups(keys, linked)]
 
 
 def _fields(
@@ -1236,10 +1236,6 @@ def _fields(
     return out if any(f is not out[order[0]] for f in out.values()) else None
 
 
-def _extent(w: Word) -> tuple[int, int, int, int]:
-    return w.left, w.top, w.width, w.height
-
-
 def _login(idx: Iterable[int], words: Sequence[Word]) -> bool:
     """Whether the words ``idx`` hold a login's label ("User:", "Login:")."""
     return any(words[i].text.strip().upper().rstrip(":") in _LOGIN_LABELS for i in idx)
@@ -1264,10 +1260,7 @@ def _cells_apart(a: Word, b: Word, image: np.ndarray | None) -> bool:
     ink = ink_columns(image, top, bottom, max(0, lo), hi)
     if ink is None:
         return True
-    longest = run = 0
-    for column in ink:
-        run = 0 if column else run + 1
-        longest = max(longest, run)
+    longest = max((end - start for start, end in ink_runs(~ink, 0)), default=0)
     return longest >= _CELL_GAP * height
 
 
@@ -1278,9 +1271,10 @@ def _text_lines(words: Sequence[Word]) -> dict[int, list[int]]:
     detected: dict[int, list[int]] = {}
     for idx, w in enumerate(words):
         detected.setdefault(w.line, []).append(idx)
+    spans = _line_spans(words, detected)
     out: dict[int, list[int]] = {}
     for group in _line_groups(
-        words, detected, lambda a, b: a.one_line(b, _SAME_LINE_GAP)
+        spans, lambda a, b: spans[a].one_line(spans[b], _SAME_LINE_GAP)
     ):
         members = [i for k in group for i in detected[k]]
         out[min(group)] = sorted(members, key=lambda i: words[i].left)
@@ -1408,8 +1402,11 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:
         return all(p in _VOCABULARY or p in extra_up or _NUMBER.match(p) for p in parts)
-    # "5.0mm", "12cm", "120kVp": number glued to a unit.
+    # "5.0mm", "12cm", "120kVp": number glued to a unit; "kVp104", "mAs8.0": a
+    # parameter glued to its value.
     m = re.match(r"^[+-]?\d{1,4}(?:[.,]\d{1,3})?([A-Z%°]+)$", up)
+    if m is None:
+        m = re.match(r"^([A-Z]{2,})[+-]?\d{1,4}(?:[.,]\d{1,3})?$", up)
     return bool(m and m.group(1) in _VOCABULARY | {"%", "°"})
 
 

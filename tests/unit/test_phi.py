@@ -1481,3 +1481,17 @@ def test_a_time_of_day_is_painted_with_its_am_pm(detector, words):
 def test_an_orientation_letter_after_a_time_stays(detector):
     hits = alone(detector, line("8:26", "A"))
     assert "8:26" in hits and "A" not in hits
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("kVp104", True),
+        ("mAs8.0", True),
+        ("120kVp", True),
+        ("MRN1234", False),
+        ("TE12345", False),
+    ],
+)
+def test_a_parameter_glued_to_its_value_is_annotation(text, kept):
+    assert is_annotation(text) is kept
