@@ -1024,3 +1024,24 @@ def test_a_measurement_beside_a_misread_word_only_verification_read_is_kept(engi
     result = redact_dataset(burned(), SETTINGS, engines=blind)
     assert result.report.status == "done", result.report.message
     assert not [b for b in result.report.boxes if b.left < 212 < b.left + b.width]
+
+
+def test_a_box_stops_in_the_gap_before_an_overlapping_line():
+    # "20020428" and "Age: 21" read as two lines whose loose boxes overlap: the
+    # date's box ends in the ink gap between the two, not over the "A" of "Age:".
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    image = np.zeros((1, 40, 160, 3), np.uint8)
+    for left, right in ((4, 56), (71, 98), (104, 118)):  # date, "Age:", "21"
+        for x in range(left, right - 1, 4):
+            image[0, 12:24, x : x + 2] = 220  # a glyph's stems
+    date = Word("20020428", 2, 9, 68, 17, 1.0, 0, line_start=True, line_end=True)
+    age = Word("Age:", 66, 8, 34, 19, 1.0, 1, line_start=True)
+    value = Word("21", 100, 8, 20, 19, 1.0, 1, line_end=True)
+    findings = {0: [Finding(date, "DATE_TIME", "header", 1.0)]}
+    (box,) = _boxes_from_findings(
+        findings, 4, image.shape, display=image, words={0: [date, age, value]}
+    )
+    assert box.left + box.width <= 71  # "Age:" untouched
+    assert box.left + box.width >= 56  # the date whole
