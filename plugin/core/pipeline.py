@@ -35,6 +35,7 @@ from .phi import (
     is_blob,
     is_scale_tick,
     label_entity,
+    plain_line,
 )
 from .settings import RedactionSettings
 from .versions import dist_version
@@ -1088,6 +1089,12 @@ def _verify(
                 known = {id(x.word) for x in leftovers[f]}
                 firsts = first_words.get(f, [])
                 numbers = []
+                by_line: dict[int, list[str]] = {}
+                for w in ws:
+                    by_line.setdefault(w.line, []).append(w.text)
+                plain = {
+                    k: plain_line(t, settings.allow_list) for k, t in by_line.items()
+                }
                 for w in ws:
                     if id(w) in known or _read_before(w, firsts):
                         continue
@@ -1100,10 +1107,12 @@ def _verify(
                         or is_blob(w, ws)
                         or _lone_glyph(w)
                         or is_scale_tick(w)
+                        or plain[w.line]
                     ):
                         # A label; a glyph read from a detection over anatomy (on
                         # the equalised image, once a whole frame read as "分"); a
-                        # scale bar's tick read "十" or "工"; a depth mark "10-".
+                        # scale bar's tick read "十" or "工"; a depth mark "10-"; a
+                        # line of plain words ("Allergies", "Renal failure").
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
                 # A number on a line only this reading saw, beside a word it could

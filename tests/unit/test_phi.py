@@ -166,6 +166,17 @@ def test_a_glyph_read_from_a_blob_of_anatomy_is_not_unreadable_text(detector):
     assert painted(detector, [*text, glyph])["福"].entity_type == "UNREADABLE"
 
 
+def test_a_whole_image_read_as_a_word_is_not_unreadable_text(detector):
+    # An equalised ultrasound read whole as "KSK" (unsure): a "line" thirty times
+    # as tall as the text is no text; painted, it would black out the image.
+    text = line("Liver", "P4-2") + line("Depth", "12", "cm", line_no=1)
+    image = Word("KSK", 49, 32, 592, 568, 0.32, line=5)
+    assert "KSK" not in painted(detector, [*text, image])
+    # Three glyphs three times as tall as the text are text (a big title): doubt.
+    title = Word("KSK", 49, 32, 90, 42, 0.32, line=5)
+    assert painted(detector, [*text, title])["KSK"].entity_type == "UNREADABLE"
+
+
 def test_institution_line_and_clock_time(detector):
     hits = painted(
         detector, line("Hillcrest", "Health") + line("Exam", "08:18:22", line_no=1)
@@ -1495,3 +1506,23 @@ def test_an_orientation_letter_after_a_time_stays(detector):
 )
 def test_a_parameter_glued_to_its_value_is_annotation(text, kept):
     assert is_annotation(text) is kept
+
+
+@needs_dictionary
+@pytest.mark.parametrize(
+    "texts", [("□Allergies",), ("US", "ABDOMEN", "COMPLETE"), ("Renal", "failure")]
+)
+def test_an_unsure_line_of_plain_words_is_read(detector, texts):
+    # Read unsure (a checkbox glued on, a faint last word): the words are still
+    # plain English, no doubt to paint.
+    assert alone(detector, line(*texts, score=0.4)) == {}
+
+
+@pytest.mark.parametrize(
+    "texts", [("893", "willow", "way,", "Riverton"), ("Silva",), ("KYLINE",)]
+)
+def test_an_unsure_line_with_a_name_or_number_is_doubt(detector, texts):
+    hits = alone(detector, line(*texts, score=0.4))
+    assert hits and all(
+        h.entity_type in ("UNREADABLE", "LOCATION") for h in hits.values()
+    )
