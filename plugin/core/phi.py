@@ -69,6 +69,21 @@ _MONTHS = [
     "NOV",
     "DEC",
 ]
+# Written out, in English whatever the process's locale.
+_MONTH_NAMES = [
+    "JANUARY",
+    "FEBRUARY",
+    "MARCH",
+    "APRIL",
+    "MAY",
+    "JUNE",
+    "JULY",
+    "AUGUST",
+    "SEPTEMBER",
+    "OCTOBER",
+    "NOVEMBER",
+    "DECEMBER",
+]
 
 # Clinical annotation vocabulary that must survive (compared upper-case).
 _VOCABULARY = frozenset(
@@ -1443,7 +1458,7 @@ def date_variants(value: str) -> list[str]:
         d = dt.datetime.strptime(value.strip()[:8], "%Y%m%d").date()
     except ValueError:
         return [value]
-    mon = _MONTHS[d.month - 1]
+    mon, full = _MONTHS[d.month - 1], _MONTH_NAMES[d.month - 1]
     y, m, dd, yy = (
         f"{d.year:04d}",
         f"{d.month:02d}",
@@ -1465,6 +1480,12 @@ def date_variants(value: str) -> list[str]:
         f"{m}/{dd}/{yy}",
         f"{dd}/{m}/{yy}",
         f"{d.month}/{d.day}/{y}",
+        f"{d.day}.{d.month}.{y}",
+        f"{mon} {d.day} {y}",
+        # The month written out: "7 February 2019", "February 7, 2019".
+        f"{d.day} {full} {y}",
+        f"{dd} {full} {y}",
+        f"{full} {d.day}, {y}",
     ]
 
 

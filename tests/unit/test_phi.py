@@ -1526,3 +1526,19 @@ def test_an_unsure_line_with_a_name_or_number_is_doubt(detector, texts):
     assert hits and all(
         h.entity_type in ("UNREADABLE", "LOCATION") for h in hits.values()
     )
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("7", "February", "2019"),
+        ("February", "7,", "2019"),
+        ("Feb", "7", "2019"),
+        ("7.2.2019",),
+    ],
+)
+def test_a_header_date_with_its_month_written_out_is_painted_whole(detector, words):
+    identity = [("DATE_TIME", "StudyDate", "20190207")]
+    hits = alone(detector, line(*words), identity, use_policy=False)
+    assert set(words) <= set(hits)
+    assert all(h.source == "header" for h in hits.values())
