@@ -142,6 +142,28 @@ _VOCABULARY = frozenset(
         "MID",
         "PROX",
         "DIST",
+        # Measurements and region statistics ("Mean: -11 HU", "SUVmax 4.2").
+        "HU",
+        "MEAN",
+        "AVG",
+        "MAX",
+        "MIN",
+        "AREA",
+        "PERIM",
+        "ANGLE",
+        "RATIO",
+        "LENGTH",
+        "WIDTH",
+        "SUV",
+        "SUVMAX",
+        "ROI",
+        "CM2",
+        "MM2",
+        "ML",
+        "SID",
+        "SOD",
+        "DGY",
+        "UGY",
         "KVP",
         "KV",
         "MA",
@@ -480,6 +502,8 @@ _DASHES = frozenset({"-", "–", "—"})
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
 _SEX_LABELS = frozenset({"SEX", "GENDER"})
 _NEUTRAL_LABELS = _SEX_LABELS | {"AGE", "REQUESTED"}
+# Labels of a statistic that are initials without their colon ("SD: 27"; "SD").
+_STAT_LABELS = frozenset({"SD"})
 # A sex written out is at most this long ("Female", "Unknown").
 _SEX_CHARS = 7
 _TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
@@ -1354,11 +1378,13 @@ def _common_words(frag: str, allow: Iterable[str]) -> bool:
     ("Portal Venous", "Form RAD-235", "kV120 mA363"). A name the header holds is
     matched there, and one after a label is the label's field; this is a name NER
     guessed from capitals alone."""
-    tokens = [t.strip(_TOKEN_PUNCT) for t in frag.split()]
     return all(
-        common_word(t) or any(c.isdigit() for c in t) or is_annotation(t, allow)
-        for t in tokens
-        if t
+        common_word(t.strip(_TOKEN_PUNCT))
+        or any(c.isdigit() for c in t)
+        or is_annotation(t, allow)
+        or is_annotation(t.strip(_TOKEN_PUNCT), allow)
+        for t in frag.split()
+        if t.strip(_TOKEN_PUNCT)
     )
 
 
@@ -1428,8 +1454,8 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     age = _age_of(up)
     if age is not None:
         return age <= _AGE_MAX
-    if up.endswith(":") and (up[:-1] in _NEUTRAL_LABELS or up[:-1] in _VOCABULARY):
-        return True  # "Sex:"; "Dist:", a measurement's label
+    if up.endswith(":") and up[:-1] in _NEUTRAL_LABELS | _VOCABULARY | _STAT_LABELS:
+        return True  # "Sex:"; "Dist:", "SD:", a measurement's label
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
@@ -2238,13 +2264,16 @@ class PhiDetector:
         out = []
         for start, end, entity, source, score in self._find_in_spaced(spaced):
             start, end = origin[start], origin[end - 1] + 1
+            # Judged as read (spaced out, "kV120" is "k V120"), with the colon the
+            # span stops before ("SD" of "SD: 27" is a label).
+            frag = text[start : end + (text[end : end + 1] == ":")]
             if (
                 source == "ner"
                 and entity == "PERSON"
-                and _common_words(text[start:end], self.settings.allow_list)
+                and _common_words(frag, self.settings.allow_list)
             ):
-                # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120 mA363"
-                # (judged as read: spaced out, "kV120" is "k V120").
+                # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120 mA363",
+                # "-11 HU SD:".
                 continue
             out.append((start, end, entity, source, score))
         return out

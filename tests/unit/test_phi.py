@@ -1542,3 +1542,16 @@ def test_a_header_date_with_its_month_written_out_is_painted_whole(detector, wor
     hits = alone(detector, line(*words), identity, use_policy=False)
     assert set(words) <= set(hits)
     assert all(h.source == "header" for h in hits.values())
+
+
+def test_a_region_statistic_is_no_name(detector):
+    # spaCy called "-11 HU SD" a person on this CT overlay.
+    rows = [
+        "FOV 45 cm", "A", "Helix CT 64", "HFS", "5.0 mm", "Tilt: 5.0", "100 kVp",
+        "mAs 145", "R", "L", "Mean: -11 HU SD: 27", "W: 120 L: 40", "Se:7",
+        "Im: 182/310", "ZOOM 1.2", "P",
+    ]  # fmt: skip
+    hits = alone(detector, frame_of(rows))
+    assert not {"Mean:", "HU", "SD:"} & set(hits)
+    # Initials without a colon are still a person's ("Op: SD").
+    assert "SD" in alone(detector, line("Op:", "SD"))
