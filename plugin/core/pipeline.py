@@ -53,6 +53,8 @@ _WHOLE_FRAME = 0.6
 # times. A repair's box has edges of its own: on speckle, a strip along one was
 # read "SEURN" and taken for a name, so a second repair is allowed before failing.
 _REPAIR_ROUNDS = 2
+# Two lines of text side by side: neither box more than this many times as high.
+_LIKE_TEXT = 1.5
 # Two PHI words side by side on a band at most this many text heights apart: the
 # gap between them is painted too (faint glyphs the detector missed).
 _BRIDGE = 3.0
@@ -819,16 +821,19 @@ def _apart_from_overlapping(
     image: np.ndarray, w: Word, own: Word, kept: list[Word]
 ) -> Word:
     """``w`` (``own`` grown) cut in the ink gap before a word kept on another line
-    whose detector box overlaps ``own``'s or its padding ("20020428" | "Age: 21",
-    the two boxes loose by a few pixels): the gap between the two texts is
-    sought in the ink, from half a text height inside ``own``'s box to a quarter
-    inside the other's. Without a gap there, ``w`` is left as it is."""
+    of text of about its height (at most :data:`_LIKE_TEXT` times) whose detector
+    box overlaps ``own``'s or its padding ("20020428" | "Age: 21", the two boxes
+    loose by a few pixels): the gap between the two texts is sought in the ink,
+    from half a text height inside ``own``'s box to a quarter inside the other's.
+    Without a gap there, ``w`` is left as it is."""
     out = w
     reach = own.height // 2
     for o in kept:
         if o.line == own.line or not own.beside(o):
             continue
         h = min(own.height, o.height)
+        if max(own.height, o.height) > _LIKE_TEXT * h:
+            continue  # a detection over a blob of anatomy, not a line of text
         if own.left < o.left <= out.right + reach and o.right > own.right:
             lo, hi = min(own.right, o.left) - h // 2, max(own.right, o.left) + h // 4
             cut = _ink_gap(image, own, lo, hi)

@@ -1045,3 +1045,22 @@ def test_a_box_stops_in_the_gap_before_an_overlapping_line():
     )
     assert box.left + box.width <= 71  # "Age:" untouched
     assert box.left + box.width >= 56  # the date whole
+
+
+def test_a_box_is_not_cut_before_a_blob_of_anatomy():
+    # "NGUYE" of NGUYEN^LI read, "N^LI" not, over a speckle blob detected as "福":
+    # the name's box goes on over its unread tail, the blob is no line of text.
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    image = np.zeros((1, 220, 260, 3), np.uint8)
+    for x in range(72, 132, 4):
+        image[0, 146:155, x : x + 2] = 220  # NGUYEN^LI
+    image[0, 150:190, 100:156] = 120  # the blob under its end
+    name = Word("NGUYE", 72, 143, 33, 13, 1.0, 0, line_start=True, line_end=True)
+    blob = Word("福", 100, 144, 57, 49, 0.66, 1)
+    findings = {0: [Finding(name, "PERSON", "header", 0.9, tail_chars=4)]}
+    (box,) = _boxes_from_findings(
+        findings, 4, image.shape, display=image, words={0: [name, blob]}
+    )
+    assert box.left + box.width >= 130  # over "N^LI" too
