@@ -15,11 +15,18 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["WORD_LISTS", "common_word", "lexicon_available", "word_list"]
+__all__ = [
+    "WORD_LISTS",
+    "common_word",
+    "compound_word",
+    "lexicon_available",
+    "word_list",
+]
 
 WORD_LISTS = (
     Path("/usr/share/dict/american-english"),
@@ -67,3 +74,18 @@ def common_word(token: str) -> bool:
         return False
     _, lower, proper = _load()
     return low in lower and low not in proper
+
+
+def compound_word(token: str) -> bool:
+    """Whether ``token`` is common words run together in capitalised parts, as
+    software and devices are named ("ImageDesk", "PowerScribe", "ClearCanvas"):
+    two parts at least, each an ordinary word of three letters or more. Given
+    names run together are names ("JoAnn", "MaryBeth": the dictionary writes
+    them capitalised)."""
+    parts = re.findall(r"[A-Z][a-z]+", token)
+    if len(parts) < 2 or "".join(parts) != token:
+        return False
+    _, lower, proper = _load()
+    return all(
+        len(p) >= 3 and p.lower() in lower and p.lower() not in proper for p in parts
+    )

@@ -36,7 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from .errors import BackendUnavailableError
 from .gaps import band_deviation, char_weight, ink_columns, ink_runs, nearest_gap
 from .groups import connected_groups
-from .lexicon import common_word, word_list
+from .lexicon import common_word, compound_word, word_list
 from .model import Source, Word, bounds
 from .settings import Policy, RedactionSettings
 from .versions import dist_version
@@ -1374,12 +1374,14 @@ def _product_name(text: str, start: int, end: int) -> bool:
 
 def _common_words(frag: str, allow: Iterable[str]) -> bool:
     """Whether ``frag``, a name to spaCy, is ordinary words: each a common English
-    word (:func:`~.lexicon.common_word`), clinical vocabulary or a code with digits
-    ("Portal Venous", "Form RAD-235", "kV120 mA363"). A name the header holds is
+    word (:func:`~.lexicon.common_word`), such words run together ("ImageDesk"),
+    clinical vocabulary or a code with digits ("Portal Venous", "Form RAD-235",
+    "kV120 mA363"). A name the header holds is
     matched there, and one after a label is the label's field; this is a name NER
     guessed from capitals alone."""
     return all(
         common_word(t.strip(_TOKEN_PUNCT))
+        or compound_word(t.strip(_TOKEN_PUNCT))
         or any(c.isdigit() for c in t)
         or is_annotation(t, allow)
         or is_annotation(t.strip(_TOKEN_PUNCT), allow)
@@ -1400,6 +1402,22 @@ def plain_line(texts: Sequence[str], allow: Iterable[str] = ()) -> bool:
     return any(common_word(c) for c in cores) and all(
         common_word(c) or is_annotation(c, allow) for c in cores
     )
+
+
+def _without_products(text: str, start: int, end: int) -> tuple[int, int]:
+    """The name ``text[start:end]`` without the product name or dash NER ran it
+    into at either end ("ImageDesk - KOWALSKI" of a title bar is "KOWALSKI")."""
+    tokens = list(re.finditer(r"\S+", text[start:end]))
+
+    def product(m: re.Match[str]) -> bool:
+        core = m.group().strip(_TOKEN_PUNCT)
+        return not any(c.isalnum() for c in core) or compound_word(core)
+
+    while len(tokens) > 1 and product(tokens[0]):
+        tokens.pop(0)
+    while len(tokens) > 1 and product(tokens[-1]):
+        tokens.pop()
+    return start + tokens[0].start(), start + tokens[-1].end()
 
 
 def _span(ws: list[Word]) -> Word:
@@ -2182,6 +2200,8 @@ class PhiDetector:
                         continue
                     if is_label[i] or is_annotation(w.text, s.allow_list):
                         continue
+                    if compound_word(w.text.strip(_TOKEN_PUNCT)):
+                        continue  # "ImageDesk" of a title bar: the software's name
                     if has_phi and _sex_value(i, line_idx, words):
                         continue  # "Sex: F" ("F" read "E") beside a birth date
                     if has_phi:
@@ -2267,14 +2287,12 @@ class PhiDetector:
             # Judged as read (spaced out, "kV120" is "k V120"), with the colon the
             # span stops before ("SD" of "SD: 27" is a label).
             frag = text[start : end + (text[end : end + 1] == ":")]
-            if (
-                source == "ner"
-                and entity == "PERSON"
-                and _common_words(frag, self.settings.allow_list)
-            ):
-                # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120 mA363",
-                # "-11 HU SD:".
-                continue
+            if source == "ner" and entity == "PERSON":
+                if _common_words(frag, self.settings.allow_list):
+                    # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120
+                    # mA363", "-11 HU SD:".
+                    continue
+                start, end = _without_products(text, start, end)
             out.append((start, end, entity, source, score))
         return out
 

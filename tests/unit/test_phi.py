@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from plugin.core import lexicon
-from plugin.core.lexicon import common_word, lexicon_available
+from plugin.core.lexicon import common_word, compound_word, lexicon_available
 from plugin.core.model import Word
 from plugin.core.phi import (
     HeaderIdentity,
@@ -1555,3 +1555,33 @@ def test_a_region_statistic_is_no_name(detector):
     assert not {"Mean:", "HU", "SD:"} & set(hits)
     # Initials without a colon are still a person's ("Op: SD").
     assert "SD" in alone(detector, line("Op:", "SD"))
+
+
+# A screenshot of a viewer (synthetic values): its title bar names the software.
+VIEWER = [
+    "ImageDesk - KOWALSKI, HANNAH (58180307)",
+    "Settings MPR Compare Open Export Print",
+    "Patient Name", "ID", "DOB", "Mod",
+    "Name: KOWALSKI, HANNAH",
+    "GRANT, JAKUB 39857265 21.02.1953 MR",
+    "PATEL, RAFAEL 70109689 05.03.1966 MR",
+    "User: gferreira Workstation RAD-WS-20 Ready",
+]  # fmt: skip
+
+
+@needs_dictionary
+def test_a_software_name_in_a_title_bar_is_kept(detector):
+    identity = [
+        ("PERSON", "PatientName", "KOWALSKI^HANNAH"),
+        ("ID", "PatientID", "58180307"),
+    ]
+    hits = alone(detector, frame_of(VIEWER), identity)
+    assert "ImageDesk" not in hits
+    assert {"KOWALSKI,", "HANNAH", "(58180307)", "GRANT,", "JAKUB"} <= set(hits)
+
+
+@needs_dictionary
+def test_words_run_together_are_a_product_given_names_are_not():
+    assert compound_word("ImageDesk") and compound_word("PowerScribe")
+    assert not compound_word("JoAnn") and not compound_word("MaryBeth")
+    assert not compound_word("McAllister") and not compound_word("IMAGEDESK")
