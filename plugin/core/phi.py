@@ -142,6 +142,15 @@ _VOCABULARY = frozenset(
         "MID",
         "PROX",
         "DIST",
+        # MR sequences and angiography.
+        "MPRAGE",
+        "TRA",
+        "HASTE",
+        "VIBE",
+        "SPGR",
+        "TOF",
+        "MRA",
+        "CTA",
         # Measurements and region statistics ("Mean: -11 HU", "SUVmax 4.2").
         "HU",
         "MEAN",
@@ -497,11 +506,15 @@ _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
 _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
 # Marks between the fields of a status bar or a banner.
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
-_DASHES = frozenset({"-", "–", "—"})
 # Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
 _SEX_LABELS = frozenset({"SEX", "GENDER"})
 _NEUTRAL_LABELS = _SEX_LABELS | {"AGE", "REQUESTED"}
+# Acquisition parameters read glued to their value ("kVp104", "mAs8.0").
+_GLUED_PARAMETERS = frozenset(
+    {"KVP", "KV", "MAS", "MA", "FOV", "SID", "SOD", "TE", "TR", "TI", "WW", "WL", "EI"}
+    | {"DAP", "HU", "FA", "NEX", "ETL", "GAIN", "DR", "PRF", "MI", "TIS", "TIB"}
+)
 # Labels of a statistic that are initials without their colon ("SD: 27"; "SD").
 _STAT_LABELS = frozenset({"SD"})
 # A sex written out is at most this long ("Female", "Unknown").
@@ -516,6 +529,9 @@ _DATE_PIECE = re.compile(r"^(?:\d{1,2}[/.-](?:19|20)\d{2}|(?:19|20)\d{2}[/.-]\d{
 # A glyph or two read from a region this many times the median text height is a
 # blob of anatomy (see is_blob).
 _BLOB_HEIGHTS = 2.5
+# A word read at least this sure is the plain English it reads as (plain_line);
+# below, even a dictionary word is doubt ("Archer" at 0.3).
+_PLAIN_SURE = 0.5
 _HUGE_HEIGHTS = 8
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
@@ -1241,18 +1257,7 @@ def _fields(
     order = sorted(line_idx, key=lambda i: words[i].left)
     out: dict[int, list[int]] = {}
     field: list[int] = []
-    # A dash before a label parts a title bar's fields too ("ACME Workstation -
-    # Patient Name: ..."): the application's name is no context of the patient's.
-    separators = {
-        i
-        for k, i in enumerate(order)
-        if words[i].text.strip() in _SEPARATORS
-        or (
-            words[i].text.strip() in _DASHES
-            and k + 1 < len(order)
-            and label_entity(words[order[k + 1]].text) is not None
-        )
-    }
+    separators = {i for i in order if words[i].text.strip() in _SEPARATORS}
     if separators:
         for i in order:
             if i in separators:
@@ -1382,11 +1387,28 @@ def _common_words(frag: str, allow: Iterable[str]) -> bool:
     return all(
         common_word(t.strip(_TOKEN_PUNCT))
         or compound_word(t.strip(_TOKEN_PUNCT))
-        or any(c.isdigit() for c in t)
+        or _code(t, allow)
         or is_annotation(t, allow)
         or is_annotation(t.strip(_TOKEN_PUNCT), allow)
         for t in frag.split()
         if t.strip(_TOKEN_PUNCT)
+    )
+
+
+def _code(token: str, allow: Iterable[str]) -> bool:
+    """A code with digits: at least as many digits as letters ("RAD-235", "-11"),
+    or letters that are vocabulary between them ("FOV45cm", "T2TSE"). A name with
+    a letter read as a digit ("Ke11er", "W1llow") is none."""
+    digits = sum(c.isdigit() for c in token)
+    letters = re.findall(r"[^\W\d_]+", token)
+    if not digits:
+        return False
+    if digits >= sum(map(len, letters)):
+        return True
+    # A letter before its digit is a code's ("T2" of "T2TSE", "D1").
+    return all(
+        is_annotation(part, allow) or re.search(rf"{part}\d", token) and len(part) == 1
+        for part in letters
     )
 
 
@@ -1399,6 +1421,8 @@ def plain_line(texts: Sequence[str], allow: Iterable[str] = ()) -> bool:
     way, Riverton")."""
     cores = [re.sub(r"^\W+|\W+$", "", t) for t in texts]
     cores = [c for c in cores if c]
+    if any(c.isdigit() for t in cores for c in t):
+        return False  # "Bed 12 Archer": a number is no plain word
     return any(common_word(c) for c in cores) and all(
         common_word(c) or is_annotation(c, allow) for c in cores
     )
@@ -1441,15 +1465,15 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def is_blob(w: Word, words: Sequence[Word]) -> bool:
     """``w`` is a detection over a blob of anatomy, not text: a glyph or two read
     from a region at least ``_BLOB_HEIGHTS`` times as tall as the frame's text
-    lines (a doppler colour patch read as "0" or "福"), or a region of any reading
-    at least ``_HUGE_HEIGHTS`` times as tall (the whole image of an equalised
-    ultrasound read "KSK"). Painting it as unreadable text would paint the
+    lines (a doppler colour patch read as "0" or "福"), or four at most from a
+    region ``_HUGE_HEIGHTS`` times as tall (the whole image of an equalised
+    ultrasound read "KSK"; a large-print line of a scanned form reads longer). Painting it as unreadable text would paint the
     annotations beside it, or the image."""
     heights = sorted(o.text_height for o in words if o is not w)
     if len(heights) < 3:
         return False
     median = heights[len(heights) // 2]
-    if w.text_height >= _HUGE_HEIGHTS * median:
+    if w.text_height >= _HUGE_HEIGHTS * median and len(w.text.strip()) <= 4:
         return True
     return len(w.text.strip()) <= 2 and w.text_height >= _BLOB_HEIGHTS * median
 
@@ -1485,9 +1509,11 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     # "5.0mm", "12cm", "120kVp": number glued to a unit; "kVp104", "mAs8.0": a
     # parameter glued to its value.
     m = re.match(r"^[+-]?\d{1,4}(?:[.,]\d{1,3})?([A-Z%°]+)$", up)
-    if m is None:
-        m = re.match(r"^([A-Z]{2,})[+-]?\d{1,4}(?:[.,]\d{1,3})?$", up)
-    return bool(m and m.group(1) in _VOCABULARY | {"%", "°"})
+    if m is not None:
+        return m.group(1) in _VOCABULARY | {"%", "°"}
+    # Only an acquisition parameter: "MR4412", "CT2345" are accession numbers.
+    m = re.match(r"^([A-Z]{2,})[+-]?\d{1,4}(?:[.,]\d{1,3})?$", up)
+    return bool(m and m.group(1) in _GLUED_PARAMETERS)
 
 
 def is_scale_tick(w: Word) -> bool:
@@ -2083,6 +2109,23 @@ class PhiDetector:
         rows: dict[int, bool] | None = None
         for start, end, entity, source, score in self._find_in_text(text):
             covered = [i for ws, we, i in spans if ws < end and start < we]
+            if not covered:
+                continue
+            # Judged as read (spaced out, "kV120" is "k V120"), with the colon the
+            # span stops before ("SD" of "SD: 27" is a label).
+            frag = text[start : end + (text[end : end + 1] == ":")]
+            if (
+                source == "ner"
+                and entity == "PERSON"
+                and _common_words(frag, s.allow_list)
+            ):
+                # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120 mA363",
+                # "-11 HU SD:" alone on their lines. Beside other PHI, or on a
+                # record's row, such words are a name ("Raven Birch 44120981").
+                rows = rows if rows is not None else _record_rows(words, lines)
+                line_key = next(k for k, idx in lines.items() if covered[0] in idx)
+                if not rows[line_key] and not any(j in found for j in lines[line_key]):
+                    continue
             if source == "pattern" and _CAPS_LAST_FIRST.fullmatch(text[start:end]):
                 # "SHAPIRO, HORATIO" is a person on a record's row (with its ID
                 # or a date), not "CYST, SIMPLE" on a finding's.
@@ -2218,8 +2261,11 @@ class PhiDetector:
                     elif (
                         (w.score < unsure_below or len(_norm(w.text)) == 0)
                         and not is_blob(w, words)
-                        and not plain_line(
-                            [words[j].text for j in line_idx], s.allow_list
+                        and not (
+                            w.score >= _PLAIN_SURE
+                            and plain_line(
+                                [words[j].text for j in line_idx], s.allow_list
+                            )
                         )
                     ):
                         mark(i, "UNREADABLE", "policy", w.score)
@@ -2286,12 +2332,7 @@ class PhiDetector:
             start, end = origin[start], origin[end - 1] + 1
             # Judged as read (spaced out, "kV120" is "k V120"), with the colon the
             # span stops before ("SD" of "SD: 27" is a label).
-            frag = text[start : end + (text[end : end + 1] == ":")]
             if source == "ner" and entity == "PERSON":
-                if _common_words(frag, self.settings.allow_list):
-                    # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120
-                    # mA363", "-11 HU SD:".
-                    continue
                 start, end = _without_products(text, start, end)
             out.append((start, end, entity, source, score))
         return out
