@@ -55,6 +55,8 @@ _WHOLE_FRAME = 0.6
 _REPAIR_ROUNDS = 2
 # Two lines of text side by side: neither box more than this many times as high.
 _LIKE_TEXT = 1.5
+# Two detector boxes closer than this many pixels touch.
+_BOX_TOUCH = 2
 # Two PHI words side by side on a band at most this many text heights apart: the
 # gap between them is painted too (faint glyphs the detector missed).
 _BRIDGE = 3.0
@@ -822,21 +824,22 @@ def _apart_from_overlapping(
 ) -> Word:
     """``w`` (``own`` grown) cut in the ink gap before a word kept on another line
     of text of about its height (at most :data:`_LIKE_TEXT` times) whose detector
-    box overlaps ``own``'s or its padding ("20020428" | "Age: 21", the two boxes
-    loose by a few pixels): the gap between the two texts is sought in the ink,
-    from half a text height inside ``own``'s box to a quarter inside the other's.
-    Without a gap there, ``w`` is left as it is."""
+    box overlaps ``own``'s ("20020428" | "Age: 21", the two boxes loose by a few
+    pixels): the gap between the two texts is sought in the ink, from half a text
+    height inside ``own``'s box to a quarter inside the other's. Without a gap
+    there, ``w`` is left as it is. A neighbour whose box lies apart bounds the
+    growth where its box begins (:func:`_within_neighbours`): the unread start of
+    a name between the two ("kwa" of "kwame" read "ne") is painted."""
     out = w
-    reach = own.height // 2
     for o in kept:
         if o.line == own.line or not own.beside(o):
             continue
         h = min(own.height, o.height)
         if max(own.height, o.height) > _LIKE_TEXT * h:
             continue  # a detection over a blob of anatomy, not a line of text
-        if own.left < o.left <= out.right + reach and o.right > own.right:
+        if own.left < o.left <= own.right + _BOX_TOUCH and o.right > own.right:
             lo, hi = min(own.right, o.left) - h // 2, max(own.right, o.left) + h // 4
-            cut = _ink_gap(image, own, lo, hi)
+            cut = _ink_gap(image, own, lo, hi, near=o.left)
             if cut is not None and cut[0] < out.right:
                 start, end = cut
                 out = dataclasses.replace(
@@ -845,9 +848,9 @@ def _apart_from_overlapping(
                     clean_right=True,
                     reach_right=end - 1,
                 )
-        elif own.right > o.right >= out.left - reach and o.left < own.left:
+        elif own.right > o.right >= own.left - _BOX_TOUCH and o.left < own.left:
             lo, hi = min(own.left, o.right) - h // 4, max(own.left, o.right) + h // 2
-            cut = _ink_gap(image, own, lo, hi)
+            cut = _ink_gap(image, own, lo, hi, near=o.right)
             if cut is not None and cut[1] > out.left:
                 start, end = cut
                 left = (start + end) // 2
@@ -861,9 +864,13 @@ def _apart_from_overlapping(
     return out
 
 
-def _ink_gap(image: np.ndarray, w: Word, lo: int, hi: int) -> tuple[int, int] | None:
-    """The widest ink-free run of columns (start, end) on ``w``'s band between
-    image columns ``lo`` and ``hi``, at least a fifth of the text height wide."""
+def _ink_gap(
+    image: np.ndarray, w: Word, lo: int, hi: int, *, near: int
+) -> tuple[int, int] | None:
+    """The ink-free run of columns (start, end) on ``w``'s band between image
+    columns ``lo`` and ``hi``, at least a fifth of the text height wide, that
+    lies nearest column ``near`` (the other line's box edge): the space between
+    the two texts, not one inside ``w``'s own ("kwa me" of a name read "ne")."""
     lo, hi = max(0, lo), min(image.shape[1], hi)
     if hi - lo < 2:
         return None
@@ -871,7 +878,13 @@ def _ink_gap(image: np.ndarray, w: Word, lo: int, hi: int) -> tuple[int, int] | 
     if ink is None:
         return None
     runs = [(s, e) for s, e in ink_runs(~ink, lo) if e - s >= max(2, w.height // 5)]
-    return max(runs, key=lambda r: r[1] - r[0], default=None)
+    return min(
+        runs,
+        key=lambda r: (
+            0 if r[0] <= near <= r[1] else min(abs(r[0] - near), abs(r[1] - near))
+        ),
+        default=None,
+    )
 
 
 def _tail_edge(w: Word, chars: int, others: list[Word], cols: int) -> int:

@@ -1064,3 +1064,24 @@ def test_a_box_is_not_cut_before_a_blob_of_anatomy():
         findings, 4, image.shape, display=image, words={0: [name, blob]}
     )
     assert box.left + box.width >= 130  # over "N^LI" too
+
+
+def test_the_unread_start_of_a_name_after_its_label_is_painted():
+    # "Name: kwame haddad" in a thin font, "kwame" read as "ne": the box of "ne"
+    # grows along the ink over the unread "kwa" up to the label's box, though a
+    # gap wider than the label's space lies inside the name.
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    image = np.zeros((1, 80, 900, 3), np.uint8)
+    for left, right in ((572, 676), (683, 705), (716, 750), (756, 800)):
+        for x in range(left, right - 1, 4):
+            image[0, 20:50, x : x + 2] = 220
+    label = Word("Name:", 570, 16, 108, 40, 1.0, 0, line_start=True)
+    ne = Word("ne", 754, 16, 48, 39, 0.62, 1, line_start=True)
+    findings = {0: [Finding(ne, "PHI_CONTEXT", "policy", 0.62)]}
+    (box,) = _boxes_from_findings(
+        findings, 4, image.shape, display=image, words={0: [label, ne]}
+    )
+    assert box.left <= 683  # "kwa" painted
+    assert box.left >= 676  # "Name:" kept
