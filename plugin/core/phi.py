@@ -1400,16 +1400,18 @@ def _code(token: str, allow: Iterable[str]) -> bool:
     or letters that are vocabulary between them ("FOV45cm", "T2TSE"). A name with
     a letter read as a digit ("Ke11er", "W1llow") is none."""
     digits = sum(c.isdigit() for c in token)
-    letters = re.findall(r"[^\W\d_]+", token)
+    runs = list(re.finditer(r"[^\W\d_]+", token))
     if not digits:
         return False
-    if digits >= sum(map(len, letters)):
+    if digits >= sum(len(m.group()) for m in runs):
         return True
-    # A letter before its digit is a code's ("T2" of "T2TSE", "D1").
-    return all(
-        is_annotation(part, allow) or re.search(rf"{part}\d", token) and len(part) == 1
-        for part in letters
-    )
+
+    def code_letters(m: re.Match[str]) -> bool:
+        # A letter right before its digit is a code's ("T2" of "T2TSE", "D1").
+        alone = len(m.group()) == 1 and token[m.end() : m.end() + 1].isdigit()
+        return alone or is_annotation(m.group(), allow)
+
+    return all(code_letters(m) for m in runs)
 
 
 def plain_line(texts: Sequence[str], allow: Iterable[str] = ()) -> bool:
