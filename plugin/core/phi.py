@@ -517,6 +517,10 @@ _GLUED_PARAMETERS = frozenset(
 )
 # Labels of a statistic that are initials without their colon ("SD: 27"; "SD").
 _STAT_LABELS = frozenset({"SD"})
+# Words that end a field with their colon: a neutral label, vocabulary, a statistic.
+_COLON_LABELS = _NEUTRAL_LABELS | _VOCABULARY | _STAT_LABELS
+# What a number is written glued to ("5.0mm", "120kVp", "40%").
+_UNITS = _VOCABULARY | {"%", "°"}
 # A sex written out is at most this long ("Female", "Unknown").
 _SEX_CHARS = 7
 _TIME_AFTER_DAY = re.compile(r"^\d{1,2}[-./]?\d{1,2}:\d{2}(:\d{2})?$")
@@ -532,6 +536,8 @@ _BLOB_HEIGHTS = 2.5
 # A word read at least this sure is the plain English it reads as (plain_line);
 # below, even a dictionary word is doubt ("Archer" at 0.3).
 _PLAIN_SURE = 0.5
+# Four glyphs at most read from a region this many times the median text height
+# are a blob too (the whole of an equalised ultrasound read "KSK").
 _HUGE_HEIGHTS = 8
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
@@ -1381,9 +1387,8 @@ def _common_words(frag: str, allow: Iterable[str]) -> bool:
     """Whether ``frag``, a name to spaCy, is ordinary words: each a common English
     word (:func:`~.lexicon.common_word`), such words run together ("ImageDesk"),
     clinical vocabulary or a code with digits ("Portal Venous", "Form RAD-235",
-    "kV120 mA363"). A name the header holds is
-    matched there, and one after a label is the label's field; this is a name NER
-    guessed from capitals alone."""
+    "kV120 mA363"). A name the header holds is matched there, and one after a
+    label is the label's field; this is a name NER guessed from capitals alone."""
     return all(
         common_word(t.strip(_TOKEN_PUNCT))
         or compound_word(t.strip(_TOKEN_PUNCT))
@@ -1469,8 +1474,9 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
     from a region at least ``_BLOB_HEIGHTS`` times as tall as the frame's text
     lines (a doppler colour patch read as "0" or "福"), or four at most from a
     region ``_HUGE_HEIGHTS`` times as tall (the whole image of an equalised
-    ultrasound read "KSK"; a large-print line of a scanned form reads longer). Painting it as unreadable text would paint the
-    annotations beside it, or the image."""
+    ultrasound read "KSK"; a large-print line of a scanned form reads longer).
+    Painting it as unreadable text would paint the annotations beside it, or the
+    image."""
     heights = sorted(o.text_height for o in words if o is not w)
     if len(heights) < 3:
         return False
@@ -1498,7 +1504,7 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     age = _age_of(up)
     if age is not None:
         return age <= _AGE_MAX
-    if up.endswith(":") and up[:-1] in _NEUTRAL_LABELS | _VOCABULARY | _STAT_LABELS:
+    if up.endswith(":") and up[:-1] in _COLON_LABELS:
         return True  # "Sex:"; "Dist:", "SD:", a measurement's label
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
@@ -1512,7 +1518,7 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     # parameter glued to its value.
     m = re.match(r"^[+-]?\d{1,4}(?:[.,]\d{1,3})?([A-Z%°]+)$", up)
     if m is not None:
-        return m.group(1) in _VOCABULARY | {"%", "°"}
+        return m.group(1) in _UNITS
     # Only an acquisition parameter: "MR4412", "CT2345" are accession numbers.
     m = re.match(r"^([A-Z]{2,})[+-]?\d{1,4}(?:[.,]\d{1,3})?$", up)
     return bool(m and m.group(1) in _GLUED_PARAMETERS)
@@ -2108,7 +2114,14 @@ class PhiDetector:
             offset += len(line_text) + 1
         text = "\n".join(texts)
 
+        key_of = {i: k for k, idx in lines.items() for i in idx}
         rows: dict[int, bool] | None = None
+
+        def on_record_row(i: int) -> bool:
+            nonlocal rows
+            rows = rows if rows is not None else _record_rows(words, lines)
+            return rows[key_of[i]]
+
         for start, end, entity, source, score in self._find_in_text(text):
             covered = [i for ws, we, i in spans if ws < end and start < we]
             if not covered:
@@ -2124,17 +2137,17 @@ class PhiDetector:
                 # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120 mA363",
                 # "-11 HU SD:" alone on their lines. Beside other PHI, or on a
                 # record's row, such words are a name ("Raven Birch 44120981").
-                rows = rows if rows is not None else _record_rows(words, lines)
-                line_key = next(k for k, idx in lines.items() if covered[0] in idx)
-                if not rows[line_key] and not any(j in found for j in lines[line_key]):
+                line = lines[key_of[covered[0]]]
+                if not on_record_row(covered[0]) and not any(j in found for j in line):
                     continue
-            if source == "pattern" and _CAPS_LAST_FIRST.fullmatch(text[start:end]):
+            if (
+                source == "pattern"
+                and _CAPS_LAST_FIRST.fullmatch(text[start:end])
+                and not on_record_row(covered[0])
+            ):
                 # "SHAPIRO, HORATIO" is a person on a record's row (with its ID
                 # or a date), not "CYST, SIMPLE" on a finding's.
-                rows = rows if rows is not None else _record_rows(words, lines)
-                line_key = next(k for k, idx in lines.items() if covered[0] in idx)
-                if not rows[line_key]:
-                    continue
+                continue
             for k, i in enumerate(covered):
                 if is_label[i] and not (entity == "LOCATION" and k > 0):
                     # (Within an address, "Dr" is the street's "Drive".)
@@ -2332,8 +2345,6 @@ class PhiDetector:
         out = []
         for start, end, entity, source, score in self._find_in_spaced(spaced):
             start, end = origin[start], origin[end - 1] + 1
-            # Judged as read (spaced out, "kV120" is "k V120"), with the colon the
-            # span stops before ("SD" of "SD: 27" is a label).
             if source == "ner" and entity == "PERSON":
                 start, end = _without_products(text, start, end)
             out.append((start, end, entity, source, score))
