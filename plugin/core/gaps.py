@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["band_deviation", "char_weight", "ink_columns", "ink_runs", "nearest_gap"]
+__all__ = [
+    "band_deviation",
+    "char_weight",
+    "ink_columns",
+    "ink_runs",
+    "nearest_gap",
+    "nearest_run",
+]
 
 _EDGE_ROW = 0.8
 """A row differing from the background in this share of a band's columns is an edge."""
@@ -78,18 +85,30 @@ def ink_runs(ink: np.ndarray, lo: int) -> list[tuple[int, int]]:
 def nearest_gap(ink: np.ndarray, lo: int, target: float, *, min_run: int) -> int | None:
     """Centre (image x) of the ink-free run of at least ``min_run`` columns whose
     centre is nearest ``target``; ``lo`` is the image x of ``ink[0]``."""
-    best: tuple[float, int, int] | None = None  # (distance, -width, centre)
-    start = None
-    for i, has_ink in enumerate(list(ink) + [True]):
-        if not has_ink and start is None:
-            start = i
-        elif has_ink and start is not None:
-            if i - start >= min_run:
-                centre = lo + (start + i) / 2
-                key = (abs(centre - target), start - i, round(centre))
-                best = key if best is None else min(best, key)
-            start = None
-    return None if best is None else best[2]
+    run = nearest_run(ink, lo, target, min_run=min_run)
+    return None if run is None else round((run[0] + run[1]) / 2)
+
+
+def nearest_run(
+    ink: np.ndarray, lo: int, target: float, *, min_run: int, by_edge: bool = False
+) -> tuple[int, int] | None:
+    """The ink-free run (start, end) of at least ``min_run`` columns nearest
+    ``target``, measured to its centre, or with ``by_edge`` to its nearer end
+    (nothing when ``target`` lies in it); the wider run first on a tie. ``lo`` is
+    the image x of ``ink[0]``."""
+
+    def distance(run: tuple[int, int]) -> float:
+        start, end = run
+        if not by_edge:
+            return abs((start + end) / 2 - target)
+        return (
+            0.0
+            if start <= target <= end
+            else min(abs(start - target), abs(end - target))
+        )
+
+    runs = [r for r in ink_runs(~np.asarray(ink, bool), lo) if r[1] - r[0] >= min_run]
+    return min(runs, key=lambda r: (distance(r), r[0] - r[1], r[0]), default=None)
 
 
 def char_weight(c: str) -> float:

@@ -22,7 +22,7 @@ from pydicom.dataset import Dataset
 
 from . import header, pixels
 from .errors import RedactionError, UnsupportedImageError, VerificationError
-from .gaps import ink_columns, ink_runs
+from .gaps import ink_columns, nearest_run
 from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word, bounds
 from .ocr import OcrEngine, create_engine
@@ -530,8 +530,11 @@ def _add_static_findings(
         # the words of other lines beside it ("DR 60" after a birth date).
         dataclasses.replace(
             f,
-            word=_within_neighbours(
-                _extend_along_ink(image, f.word), f.word, others, overlapping=True
+            word=_apart_from_overlapping(
+                image,
+                _within_neighbours(_extend_along_ink(image, f.word), f.word, others),
+                f.word,
+                others,
             ),
         )
         for f in static
@@ -778,16 +781,11 @@ def _bridges(frame: int, fs: list[Finding], kept: list[Word], rows: int) -> list
     return out
 
 
-def _within_neighbours(
-    w: Word, own: Word, others: list[Word], *, overlapping: bool = False
-) -> Word:
+def _within_neighbours(w: Word, own: Word, others: list[Word]) -> Word:
     """``w`` (``own`` grown along ink) kept a pixel clear of the words of other
     lines read on its band, left and right of ``own``: noise between two lines
     can pass for ink, and the next one (a frame counter) is not part of this.
-
-    With ``overlapping``, ``others`` (words judged not PHI) also stop the growth
-    where their box overlaps ``own``'s by a few pixels.
-    """
+    A word whose box overlaps ``own``'s is :func:`_apart_from_overlapping`'s."""
     out = w
     for o in others:
         if o.line == own.line or not own.beside(o):
@@ -806,16 +804,6 @@ def _within_neighbours(
                 clean_left=True,
                 reach_left=o.right + 1,
             )
-        elif not overlapping:
-            continue
-        elif (
-            o.left < own.right <= o.left + (o.width + 1) // 2 and out.right > own.right
-        ):
-            # Detector boxes of two lines may overlap by a few pixels ("DR 60"
-            # beside a date): no growth into the other; no gap to pad into either.
-            out = dataclasses.replace(out, width=own.right - out.left)
-        elif o.right > own.left >= o.right - o.width // 2 and out.left < own.left:
-            out = dataclasses.replace(out, left=own.left, width=out.right - own.left)
     return out
 
 
@@ -877,14 +865,7 @@ def _ink_gap(
     ink = ink_columns(image, w.top, w.bottom, lo, hi)
     if ink is None:
         return None
-    runs = [(s, e) for s, e in ink_runs(~ink, lo) if e - s >= max(2, w.height // 5)]
-    return min(
-        runs,
-        key=lambda r: (
-            0 if r[0] <= near <= r[1] else min(abs(r[0] - near), abs(r[1] - near))
-        ),
-        default=None,
-    )
+    return nearest_run(ink, lo, near, min_run=max(2, w.height // 5), by_edge=True)
 
 
 def _tail_edge(w: Word, chars: int, others: list[Word], cols: int) -> int:

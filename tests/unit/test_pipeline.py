@@ -237,10 +237,9 @@ def test_a_far_annotation_on_the_band_does_not_stop_a_temporal_growth():
     grown = dataclasses.replace(own, left=90, width=94)
     far = Word("MI", 600, 10, 20, 14, 1.0, 1)
     label = Word("Name:", 0, 10, 40, 14, 1.0, 2)
-    assert _within_neighbours(grown, own, [far, label], overlapping=True) == grown
-    touching = Word("DR", 160, 8, 24, 14, 1.0, 3)  # overlaps the date's end
-    out = _within_neighbours(grown, own, [touching], overlapping=True)
-    assert (out.left, out.right) == (90, 164)
+    assert _within_neighbours(grown, own, [far, label]) == grown
+    after = Word("DR", 170, 8, 24, 14, 1.0, 3)  # next on the band
+    assert _within_neighbours(grown, own, [after]).right == 168
 
 
 def test_a_marker_letter_in_a_white_box_is_read_as_the_letter(engines):

@@ -22,7 +22,7 @@ import cv2
 import numpy as np
 
 from ..errors import BackendUnavailableError
-from ..gaps import ink_columns, ink_runs, nearest_gap
+from ..gaps import ink_columns, nearest_run
 from ..model import Word
 from ..versions import dist_version
 from .base import KnownLines
@@ -584,13 +584,13 @@ def _gap_cut(
     middle = (a + b) // 2
     if ink is None:
         return middle, False, (None, None)
-    gap = nearest_gap(
+    run = nearest_run(
         ink, max(0, lo), (a + b) / 2 * scale, min_run=max(2, int(2 * scale))
     )
-    if gap is None:
+    if run is None:
         return middle, False, (None, None)
-    runs = ink_runs(~ink, max(0, lo))
-    start, end = next(((s, e) for s, e in runs if s <= gap < e), (gap, gap + 1))
+    start, end = run
+    gap = round((start + end) / 2)
     after = int(np.ceil(start / scale)) + _GAP_MARGIN
     before = int(np.floor(end / scale)) - _GAP_MARGIN
     x = round(gap / scale)
