@@ -37,6 +37,7 @@ from pydicom.valuerep import PersonName
 __all__ = [
     "PROFILE_TABLE",
     "anonymize_header",
+    "device_words",
     "identity_values",
     "patient_pseudonym",
     "remap_uid",
@@ -362,6 +363,9 @@ _IDENTITY_KEYWORDS: dict[str, str] = {
     "ReferringPhysicianTelephoneNumbers": "PHONE_NUMBER",
 }
 
+# Attributes naming the equipment: its maker and model stand on many screens.
+_DEVICE_KEYWORDS = ("Manufacturer", "ManufacturerModelName")
+
 _PN_PARTS = ("family_name", "given_name", "middle_name", "name_prefix", "name_suffix")
 
 
@@ -419,3 +423,20 @@ def identity_values(ds: Dataset) -> list[tuple[str, str, str]]:
                 for part in _PN_PARTS:
                     add(entity, elem.keyword, str(getattr(name, part, "") or ""))
     return found
+
+
+def device_words(ds: Dataset) -> frozenset[str]:
+    """The words (upper-cased, two letters at least) of the equipment's maker and
+    model in the header ("ACME Synthetic" gives ACME, SYNTHETIC), but none that
+    is also a word of a value of :func:`identity_values` (a capture tool that
+    writes the institution as its maker)."""
+    identity = {
+        w.upper()
+        for _, _, value in identity_values(ds)
+        for w in re.findall(r"[^\W_]+", value)
+    }
+    words = set()
+    for keyword in _DEVICE_KEYWORDS:
+        value = str(ds.get(keyword, "") or "")
+        words.update(w.upper() for w in re.findall(r"[^\W_]+", value))
+    return frozenset(w for w in words if len(w) >= 2 and w not in identity)

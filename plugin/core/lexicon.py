@@ -24,6 +24,7 @@ __all__ = [
     "WORD_LISTS",
     "common_word",
     "compound_word",
+    "device_word",
     "lexicon_available",
     "word_list",
 ]
@@ -36,6 +37,26 @@ WORD_LISTS = (
 
 _MIN_LETTERS = 4
 """Shorter words are left to the curated vocabulary: many are surnames too ("Lam")."""
+
+DEVICE_NAMES = frozenset(
+    {
+        # Makers of imaging equipment and software.
+        "SIEMENS", "HEALTHINEERS", "PHILIPS", "CANON", "TOSHIBA", "HITACHI",
+        "ALOKA", "FUJIFILM", "SAMSUNG", "MEDISON", "MINDRAY", "ESAOTE",
+        "SONOSITE", "HOLOGIC", "CARESTREAM", "AGFA", "KONICA", "MINOLTA",
+        "SHIMADZU", "NEUSOFT", "ZONARE", "BK", "GE", "GEHC",
+        # Their product lines, as they stand on a screen ("Canon Aplio i800").
+        "ACUSON", "LOGIQ", "VOLUSON", "VERSANA", "SEQUOIA", "EPIQ", "AFFINITI",
+        "LUMIFY", "APLIO", "XARIO", "VIAMO", "ARIETTA", "RESONA", "MYLAB",
+        "ALLURA", "XPER", "AZURION", "ARTIS", "SOMATOM", "MAGNETOM", "INGENIA",
+        "ACHIEVA", "SIGNA", "HDXT", "AQUILION", "SELENIA", "INNOVA", "BRIVO",
+        "SENOGRAPHE", "BIOGRAPH", "MAMMOMAT", "YSIO", "LUMINOS", "MULTIX",
+        "SYNGO", "CENTRICITY", "IMPAX", "INTELLISPACE", "ISITE", "VUEPACS",
+    }
+)  # fmt: skip
+"""Device and software names seen burned into images: no one's name. Only names
+that are no common surname or given name ("Philips" is both a maker and a
+surname: a name needs a given name beside it, which this is not)."""
 
 
 @functools.cache
@@ -89,3 +110,11 @@ def compound_word(token: str) -> bool:
     return all(
         len(p) >= 3 and p.lower() in lower and p.lower() not in proper for p in parts
     )
+
+
+def device_word(token: str, devices: frozenset[str] = frozenset()) -> bool:
+    """Whether ``token`` names a maker or product line of imaging equipment
+    (:data:`DEVICE_NAMES`, or ``devices``: the upper-cased words of the header's
+    Manufacturer and ManufacturerModelName)."""
+    up = token.upper()
+    return up in DEVICE_NAMES or up in devices

@@ -36,7 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from .errors import BackendUnavailableError
 from .gaps import band_deviation, char_weight, ink_columns, ink_runs, nearest_gap
 from .groups import connected_groups
-from .lexicon import common_word, compound_word, word_list
+from .lexicon import common_word, compound_word, device_word, word_list
 from .model import Source, Word, bounds
 from .settings import Policy, RedactionSettings
 from .versions import dist_version
@@ -471,6 +471,9 @@ _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
 )
+# An institution's words that also follow a device maker's name ("GE
+# Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
+_MAKER_ORG_WORDS = frozenset({"MEDICAL", "HEALTHCARE", "HEALTH"})
 # A device's model number after its maker's words ("3000", "H5", "SX-70").
 _MODEL_NUMBER = re.compile(r"^[A-Za-z]{0,3}-?\d{1,4}[A-Za-z]?$")
 # A device's model code: letters and a number of at most four digits joined by
@@ -1029,10 +1032,11 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
     return out
 
 
-def _org_line(texts: list[str]) -> bool:
+def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     """Whether a line's words name an institution ("Lakeside Imaging"): one of
     them is an institution's word, not followed by a model number ("Orion Medical
-    3000", "Helix Imaging H5"), and the line is no form's heading."""
+    3000", "Helix Imaging H5") nor after a device maker's name ("GE Healthcare",
+    "Canon Medical"), and the line is no form's heading."""
     norms = [_norm(t) for t in texts]
     if any(n in _NOT_ORG for n in norms) and not any(
         n and n not in _NOT_ORG and not _ORG_WORDS.match(n) and not is_annotation(t)
@@ -1042,6 +1046,11 @@ def _org_line(texts: list[str]) -> bool:
     return any(
         _ORG_WORDS.match(n)
         and not (k + 1 < len(texts) and _MODEL_NUMBER.match(texts[k + 1].strip()))
+        and not (
+            n in _MAKER_ORG_WORDS
+            and k > 0
+            and device_word(texts[k - 1].strip(_TOKEN_PUNCT), devices)
+        )
         for k, n in enumerate(norms)
     )
 
@@ -1383,15 +1392,19 @@ def _product_name(text: str, start: int, end: int) -> bool:
     )
 
 
-def _common_words(frag: str, allow: Iterable[str]) -> bool:
+def _common_words(
+    frag: str, allow: Iterable[str], devices: frozenset[str] = frozenset()
+) -> bool:
     """Whether ``frag``, a name to spaCy, is ordinary words: each a common English
     word (:func:`~.lexicon.common_word`), such words run together ("ImageDesk"),
+    a device's name (:func:`~.lexicon.device_word`, "Canon Aplio i800"),
     clinical vocabulary or a code with digits ("Portal Venous", "Form RAD-235",
     "kV120 mA363"). A name the header holds is matched there, and one after a
     label is the label's field; this is a name NER guessed from capitals alone."""
     return all(
         common_word(t.strip(_TOKEN_PUNCT))
         or compound_word(t.strip(_TOKEN_PUNCT))
+        or device_word(t.strip(_TOKEN_PUNCT), devices)
         or _code(t, allow)
         or is_annotation(t, allow)
         or is_annotation(t.strip(_TOKEN_PUNCT), allow)
@@ -1594,10 +1607,17 @@ class HeaderIdentity:
     """What the header says about this patient, as normalised tokens to look for.
 
     Built from :func:`plugin.core.header.identity_values` output:
-    ``(entity_type, keyword, value)`` triples.
+    ``(entity_type, keyword, value)`` triples, and the equipment's words
+    (:func:`plugin.core.header.device_words`), which are no one's name.
     """
 
-    def __init__(self, values: Iterable[tuple[str, str, str]]) -> None:
+    def __init__(
+        self,
+        values: Iterable[tuple[str, str, str]],
+        devices: frozenset[str] = frozenset(),
+    ) -> None:
+        #: The words of the equipment's maker and model (``header.device_words``).
+        self.devices = devices
         tokens: dict[str, _Token] = {}
 
         def add(entity: str, text: str) -> None:
@@ -2027,7 +2047,7 @@ class PhiDetector:
             aged = False  # the word before was the label "Age:"
             label_at: int | None = None  # where the last label stands in the line
             after_separator = False
-            org_line = _org_line([words[i].text for i in line_idx])
+            org_line = _org_line([words[i].text for i in line_idx], identity.devices)
             for k, i in enumerate(line_idx):
                 entity = label_entity(words[i].text)
                 if entity is not None:
@@ -2132,7 +2152,7 @@ class PhiDetector:
             if (
                 source == "ner"
                 and entity == "PERSON"
-                and _common_words(frag, s.allow_list)
+                and _common_words(frag, s.allow_list, identity.devices)
             ):
                 # "Portal Venous", "Ultrasound Worksheet", "Tilt:", "kV120 mA363",
                 # "-11 HU SD:" alone on their lines. Beside other PHI, or on a

@@ -110,6 +110,13 @@ def test_identity_values_types_and_components() -> None:
     }
 
 
+def test_device_words_name_the_equipment_but_no_identity() -> None:
+    ds = _instance()
+    ds.Manufacturer = "Springfield Imaging Systems"  # a capture tool's maker
+    ds.ManufacturerModelName = "Vista 3"
+    assert header.device_words(ds) == {"IMAGING", "SYSTEMS", "VISTA"}
+
+
 def test_identity_values_skip_empty() -> None:
     ds = _instance()
     ds.ReferringPhysicianName = ""

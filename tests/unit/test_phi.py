@@ -1627,3 +1627,39 @@ def test_a_large_print_line_is_text_not_a_blob(detector):
     text = line("ABD", "GENERAL") + line("Depth", "16", "cm", line_no=1)
     big = Word("Archer 4412", 10, 60, 700, 130, 0.3, line=5)
     assert "Archer 4412" in painted(detector, [*text, big])
+
+
+# --- Device names ---------------------------------------------------------------
+@needs_dictionary
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("Canon", "Aplio", "i800"),
+        ("Allura", "Xper", "FD20"),
+        ("Hologic", "Selenia", "Dimensions"),
+        ("Signa", "HDxt"),
+        ("Mindray", "Resona", "7"),
+    ],
+)
+def test_a_device_name_that_ner_calls_a_person_is_kept(detector, words):
+    assert not alone(detector, line(*words))
+
+
+def test_the_makers_words_in_the_header_are_no_name(detector):
+    # "Kestrel Nova", a model the header names (Manufacturer "Kestrel", model
+    # "Nova 3"): no one's name. Without those header words, NER's guess stands.
+    words = line("Kestrel", "Nova")
+    assert set(alone(detector, words)) == {"Kestrel", "Nova"}
+    identity = HeaderIdentity([], frozenset({"KESTREL", "NOVA"}))
+    assert not detector.classify(words, identity)
+
+
+def test_a_person_named_like_a_maker_is_still_painted(detector):
+    hits = alone(detector, line("Sarah", "Philips"))
+    assert {"Sarah", "Philips"} <= set(hits)
+
+
+def test_a_makers_healthcare_is_no_institution_but_a_hospital_is(detector):
+    assert not alone(detector, line("GE", "Healthcare", "LOGIQ", "E9"))
+    hits = alone(detector, line("Signa", "Hospital"))
+    assert hits["Signa"].entity_type == "ORGANIZATION"
