@@ -1,6 +1,7 @@
 """redact_dataset end to end on generated DICOMs, with the real OCR engines."""
 
 import dataclasses
+import itertools
 import json
 
 import cv2
@@ -1084,3 +1085,81 @@ def test_the_unread_start_of_a_name_after_its_label_is_painted():
     )
     assert box.left <= 683  # "kwa" painted
     assert box.left >= 676  # "Name:" kept
+
+
+def test_small_text_on_a_large_radiograph_is_found(engines):
+    # 13-pixel text in the corner of a 2,400 x 3,000 radiograph: the detector,
+    # given the whole image, saw none of it (the copy passed as anonymized with
+    # every line still there). Detected in tiles, every PHI line is painted and
+    # the exposure line kept.
+    rows, cols, size = 3000, 2400, 13
+    ds = make_dataset("MONOCHROME2", 16, 12, False, 1, rows, cols)
+    rng = np.random.default_rng(0)
+    raw = rng.normal(800, 60, (1, rows, cols)).clip(0, 4095).astype(np.uint16)
+    font = ImageFont.truetype("DejaVuSans.ttf", size)
+    lines = ["DOE^JANE^Q", "ID MRN48213977", "DOB 14.02.1980", "kVp 28 mAs 120"]
+    img = Image.new("L", (cols, rows), 0)
+    d = ImageDraw.Draw(img)
+    spans = []
+    for k, text in enumerate(lines):
+        x, y = cols - 20 * size, 60 + 2 * size * k
+        d.text((x, y), text, fill=255, font=font)
+        spans.append((x, y, x + int(d.textlength(text, font=font)), y + size))
+    raw[0][np.array(img) > 128] = 4095
+    pixels.write_frames(ds, raw)
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.message
+
+    def painted(span):
+        x0, y0, x1, y1 = span
+        return [
+            b
+            for b in result.report.boxes
+            if b.left < x1 and b.left + b.width > x0 and b.top < y1
+            if b.top + b.height > y0
+        ]
+
+    name, pid, dob, exposure = spans
+    for span in (name, pid, dob):
+        assert painted(span), span
+    # The ID's and the birth date's values are painted to their ends.
+    for span in (pid, dob):
+        assert max(b.left + b.width for b in painted(span)) >= span[2]
+    assert not painted(exposure)
+
+
+def test_tiles_cover_an_image_with_overlap():
+    from plugin.core.ocr.rapid import _TILE, _TILE_OVERLAP, _tiles
+
+    assert _tiles((900, 1000)) == [(0, 0)]
+    corners = _tiles((1500, 3000))
+    xs, ys = sorted({x for x, _ in corners}), sorted({y for _, y in corners})
+    assert xs[0] == ys[0] == 0
+    assert xs[-1] + _TILE == 3000 and ys[-1] + _TILE == 1500
+    assert all(b - a <= _TILE - _TILE_OVERLAP for a, b in itertools.pairwise(xs))
+    assert len(corners) == len(xs) * len(ys)
+
+
+def test_a_line_cut_by_a_tile_edge_is_one_box():
+    from plugin.core.ocr.rapid import _merged_tiles
+
+    def quad(x0, y0, x1, y1):
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32)
+
+    found = [
+        (quad(700, 100, 1024, 120), 0),  # "Springfield Gen" where tile 0 ends
+        (quad(768, 101, 1100, 121), 1),  # "Springfield General Hospital"
+        (quad(900, 300, 950, 320), 0),  # "R", seen by both tiles
+        (quad(901, 300, 950, 319), 1),
+        (quad(600, 100, 680, 120), 0),  # "Name:" on the same band, apart
+        (quad(200, 100, 260, 120), 0),  # another word of tile 0 ...
+        (quad(262, 100, 300, 120), 0),  # ... touching its neighbour: not joined
+    ]
+    boxes = [tuple(b.min(axis=0)) + tuple(b.max(axis=0)) for b in _merged_tiles(found)]
+    assert boxes == [
+        (200, 100, 260, 120),
+        (262, 100, 300, 120),
+        (600, 100, 680, 120),
+        (700, 100, 1100, 121),
+        (900, 300, 950, 320),
+    ]

@@ -4,8 +4,9 @@ Runs offline on the CPU. Two variants share this module:
 
 * ``rapidocr``: the image as displayed;
 * ``rapidocr-verify``: the verification pass. It reads a differently prepared image
-  (contrast-limited histogram equalisation, 1.5x upscale, lower detection thresholds)
-  so that it is not blind in the same places as the first pass.
+  (contrast-limited histogram equalisation, 1.5x upscale up to 2,048 pixels, lower
+  detection thresholds) so that it is not blind in the same places as the first
+  pass.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ __all__ = ["RapidOcrEngine", "create", "is_available"]
 _DET_SIDE = 736
 """RapidOCR's detector scales the short side of an image up to this many pixels."""
 _VERIFY_SCALE = 1.5
+# ... up to this longer side: a larger image (a radiograph, detected in tiles
+# anyway) is upscaled less, down to not at all.
+_VERIFY_SIDE = 2048
 # The recogniser reads lines 48 pixels high, padded to one of these widths (the
 # smallest that holds the line; beyond the last, the next multiple of 384).
 _REC_HEIGHT = 48
@@ -58,6 +62,16 @@ _VERTICAL_MIN_CHARS = 3
 _VERTICAL_CLOSE = 0.1
 # A box ends this many pixels short of the ink of a word kept beside it.
 _GAP_MARGIN = 2
+# An image the detector would take at more than _TILE_ABOVE pixels (its longer
+# side) is detected in tiles of _TILE pixels overlapping by _TILE_OVERLAP.
+_TILE_ABOVE = 1280
+_TILE = 1024
+_TILE_OVERLAP = 256
+# Two boxes of neighbouring tiles are one line when they overlap sideways and
+# by this share of the lower one's height; one inside another (this share of
+# the smaller's area) is the same line seen twice.
+_TILE_SAME_BAND = 0.5
+_TILE_INSIDE = 0.8
 
 
 def is_available() -> bool:
@@ -101,6 +115,7 @@ class RapidOcrEngine:
             "Global.log_level": "error",
             # Keep every detected line, however unsure the reading: doubt is painted.
             "Global.text_score": 0.0,
+            "Global.max_side_len": 8192,
         }
         if runtime == "openvino":
             # Same ONNX models. OpenVINO runs them in the CPU's native precision
@@ -133,6 +148,14 @@ class RapidOcrEngine:
         self.runtime = runtime
         self.version = f"{dist_version('rapidocr')} ({_runtime_version(self)})"
 
+    def _base_scale(self, shape: tuple[int, int]) -> float:
+        """The scale an image of ``shape`` (rows, cols) is read at: 1; for
+        verification :data:`_VERIFY_SCALE`, or less where that would make the
+        image longer than :data:`_VERIFY_SIDE` (never below 1)."""
+        if not self._verify:
+            return 1.0
+        return min(_VERIFY_SCALE, max(1.0, _VERIFY_SIDE / max(shape)))
+
     def _prepare(self, image: np.ndarray, scale: float) -> np.ndarray:
         if self._verify:
             gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
@@ -145,7 +168,7 @@ class RapidOcrEngine:
         return image
 
     def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
-        scale = _VERIFY_SCALE if self._verify else 1.0
+        scale = self._base_scale(image.shape[:2])
         words = self._read(self._prepare(image, scale), scale, (0, 0), known)
         chroma = _chroma(image)
         if chroma is None:
@@ -188,7 +211,7 @@ class RapidOcrEngine:
         if crop.size == 0:
             return []
         rows, cols = image.shape[:2]
-        base = _VERIFY_SCALE if self._verify else 1.0
+        base = self._base_scale((rows, cols))
         scale = max(base, _DET_SIDE / min(rows, cols))
         det = self._engine.text_det
         saved = det.limit_type, det.limit_side_len
@@ -211,14 +234,7 @@ class RapidOcrEngine:
         # Detection, then recognition of the lines the caller does not know yet.
         # Name every stage: RapidOCR keeps the flags of the previous call otherwise.
         # No angle classifier: burned-in annotations are written upright.
-        det = self._engine(
-            prepared,
-            use_det=True,
-            use_cls=False,
-            use_rec=False,
-            return_word_box=True,  # kept for recognize_txt below
-        )
-        boxes = [] if det is None or det.boxes is None else list(det.boxes)
+        boxes = self._detect(prepared)
         reused: list[tuple[int, Word]] = []
         todo = []
         for k, box in enumerate(boxes):
@@ -239,6 +255,45 @@ class RapidOcrEngine:
             line = numbers.setdefault((k, w.line), first + len(numbers))
             out.append(dataclasses.replace(w, line=line))
         return out
+
+    def _detect(self, prepared: np.ndarray) -> list[Any]:
+        """The line boxes (quadrilaterals, ``prepared``'s pixels) the detector finds.
+
+        An image that the detector would take at more than :data:`_TILE_ABOVE`
+        pixels is detected in overlapping tiles of :data:`_TILE` pixels, at the
+        scale the detector would give the whole image. Its response to the same
+        text fades as the image grows around it: 12-pixel text in the corner of
+        a 4,096-pixel mammogram was not detected at all, in a 1,024-pixel tile
+        of it every line was.
+        """
+        det = self._engine.text_det
+        rows, cols = prepared.shape[:2]
+        if det.limit_type == "min":
+            scale = max(1.0, det.limit_side_len / min(rows, cols))
+        else:
+            scale = min(1.0, det.limit_side_len / max(rows, cols))
+        if max(rows, cols) * scale <= _TILE_ABOVE:
+            return self._detect_whole(prepared)
+        image = prepared
+        if scale != 1.0:
+            image = cv2.resize(prepared, None, fx=scale, fy=scale)
+        found: list[tuple[np.ndarray, int]] = []
+        for k, (x0, y0) in enumerate(_tiles(image.shape[:2])):
+            tile = np.ascontiguousarray(image[y0 : y0 + _TILE, x0 : x0 + _TILE])
+            for box in self._detect_whole(tile):
+                placed = (np.asarray(box, np.float64) + (x0, y0)) / scale
+                found.append((placed.astype(np.float32), k))
+        return _merged_tiles(found)
+
+    def _detect_whole(self, image: np.ndarray) -> list[Any]:
+        det = self._engine(
+            image,
+            use_det=True,
+            use_cls=False,
+            use_rec=False,
+            return_word_box=True,  # kept for recognize_txt below
+        )
+        return [] if det is None or det.boxes is None else list(det.boxes)
 
     def _recognise(self, prepared: np.ndarray, boxes: list[Any]) -> list[Any]:
         """(box, text, score, word results) of the detected lines ``boxes``: the
@@ -595,6 +650,70 @@ def _gap_cut(
     before = int(np.floor(end / scale)) - _GAP_MARGIN
     x = round(gap / scale)
     return x, True, (min(after, x), max(before, x))
+
+
+def _tiles(shape: tuple[int, int]) -> list[tuple[int, int]]:
+    """Top-left corners (x, y) of :data:`_TILE`-pixel tiles covering an image of
+    ``shape`` (rows, cols), overlapping by :data:`_TILE_OVERLAP` at least; the
+    last of a row or column is flush with the image's edge."""
+
+    def starts(n: int) -> list[int]:
+        if n <= _TILE:
+            return [0]
+        return [*range(0, n - _TILE, _TILE - _TILE_OVERLAP), n - _TILE]
+
+    return [(x, y) for y in starts(shape[0]) for x in starts(shape[1])]
+
+
+def _merged_tiles(found: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
+    """The boxes of all tiles (box, tile number) as the boxes of one image.
+
+    A line seen by two tiles comes back twice, or cut in two where a tile ends:
+    boxes of different tiles on one band that overlap are joined into the
+    rectangle around them. Boxes of one tile stay apart, as the detector gave
+    them. Sorted top to bottom, then left to right, as the detector sorts."""
+    rects = [
+        (b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()) for b, _ in found
+    ]
+    parent = list(range(len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (a, ta) in enumerate(found):
+        for j in range(i):
+            if found[j][1] == ta:
+                continue
+            (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = rects[i], rects[j]
+            wide = min(ax1, bx1) - max(ax0, bx0)
+            high = min(ay1, by1) - max(ay0, by0)
+            if wide <= 0 or high <= 0:
+                continue
+            smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+            if (
+                high >= _TILE_SAME_BAND * min(ay1 - ay0, by1 - by0)
+                or wide * high >= _TILE_INSIDE * smaller
+            ):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(found)):
+        groups.setdefault(root(i), []).append(i)
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(found[members[0]][0])
+            continue
+        x0 = min(rects[i][0] for i in members)
+        y0 = min(rects[i][1] for i in members)
+        x1 = max(rects[i][2] for i in members)
+        y1 = max(rects[i][3] for i in members)
+        out.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
+    return sorted(
+        out, key=lambda b: (round(float(b[:, 1].min())), float(b[:, 0].min()))
+    )
 
 
 def _letters(text: str) -> str:
