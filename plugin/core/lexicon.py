@@ -86,12 +86,13 @@ def word_list() -> str:
     return _load()[0]
 
 
-def common_word(token: str) -> bool:
+def common_word(token: str, *, min_letters: int = _MIN_LETTERS) -> bool:
     """Whether ``token`` (letters only) is an ordinary English word of at least
-    four letters that the dictionary never writes as a name: "portal", "kidney",
-    "worksheet"; not "Grant", "Rose" or "Hannah" (names too), not "Sorensen"."""
+    ``min_letters`` letters that the dictionary never writes as a name:
+    "portal", "kidney", "worksheet"; not "Grant", "Rose" or "Hannah" (names
+    too), not "Sorensen"."""
     low = token.lower()
-    if len(low) < _MIN_LETTERS or not low.isalpha():
+    if len(low) < min_letters or not low.isalpha():
         return False
     _, lower, proper = _load()
     return low in lower and low not in proper

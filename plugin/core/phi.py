@@ -25,6 +25,7 @@ import datetime as dt
 import itertools
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 from typing import Any
@@ -507,6 +508,16 @@ _NAME_WORDS = 3
 _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
 # A title before a name after a person's label, and the "by" of "Read by".
 _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
+# Short words of English prose, never a name (longer words are the dictionary's).
+_FUNCTION_WORDS = frozenset(
+    {
+        "a", "an", "the", "of", "and", "or", "nor", "for", "to", "in", "on", "at",
+        "by", "with", "from", "as", "is", "are", "was", "be", "been", "you",
+        "your", "we", "our", "us", "it", "its", "this", "that", "these", "no",
+        "not", "if", "per", "via", "than", "then", "so", "who", "has", "had",
+        "have", "any", "all", "can",
+    }
+)  # fmt: skip
 # Marks between the fields of a status bar or a banner.
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 # Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
@@ -559,7 +570,8 @@ _SPLIT = re.compile(r"[:=/,;()\[\]]+")
 _TOKEN_PUNCT = ":;,.()[]\"'"
 # A header number of at most this many digits matches only as written.
 _EXACT_DIGITS = 4
-# A header ID of at most this many digits does not match across "/" or ":".
+# A header ID, postal code or house number of at most this many digits does not
+# match across "/" or ":".
 _ALONE_DIGITS = 5
 
 # Lines read side by side less than this many text heights apart are one line for
@@ -1197,7 +1209,10 @@ def _initial_of_name(
     i: int, line_idx: list[int], words: Sequence[Word], found: dict[int, Any]
 ) -> bool:
     """Word ``i`` is a single letter right before a name ("C" read for the "A." of
-    "A. Tanaka"): vocabulary as a marker (C, L, R), an initial here."""
+    "A. Tanaka") or right after one the header or a pattern found (the middle
+    initial of "NOWAK, KATARZYNA B"; not the node "B." after "Axilla", a name
+    to NER only, nor the article of "Mrs Krüger, a 26 year old"): vocabulary as
+    a marker (C, L, R), an initial here."""
     w = words[i]
     if len(_norm(w.text)) != 1 or not _norm(w.text).isalpha():
         return False
@@ -1205,8 +1220,13 @@ def _initial_of_name(
         f = found.get(j)
         if f is None or f.entity_type != "PERSON":
             continue
-        gap = words[j].left - w.right
-        if -2 <= gap <= 0.8 * w.height:
+        if -2 <= words[j].left - w.right <= 0.8 * w.height:
+            return True
+        if (
+            f.source != "ner"
+            and w.text.strip()[:1].isupper()
+            and -2 <= w.left - words[j].right <= 0.8 * w.height
+        ):
             return True
     return False
 
@@ -1392,6 +1412,35 @@ def _product_name(text: str, start: int, end: int) -> bool:
     )
 
 
+def _plain_apart(
+    i: int, line_idx: list[int], words: Sequence[Word], evidence: set[int]
+) -> bool:
+    """Whether word ``i`` of a line that holds PHI is a plain English word
+    (:func:`~.lexicon.common_word` from three letters, "old", or a word such as
+    "of", "you", "with") with no PHI right before or after it: the procedure on
+    a worklist's row ("Us Abdomen Complete"), the sentences of a referral
+    letter. Beside the PHI, an unknown word may be a part of it the header does
+    not hold (a middle name), and is painted."""
+    parts = re.split(r"[/-]", words[i].text.strip(_TOKEN_PUNCT))
+    if not all(
+        common_word(p, min_letters=3) or p.lower() in _FUNCTION_WORDS for p in parts
+    ):
+        return False
+    w = words[i]
+    order = sorted(line_idx, key=lambda j: words[j].left)
+    k = order.index(i)
+    # A word beside it: no further than a word space (the next cell of a row
+    # is no part of the name).
+    beside = [
+        order[n]
+        for n in (k - 1, k + 1)
+        if 0 <= n < len(order)
+        and max(words[order[n]].left - w.right, w.left - words[order[n]].right)
+        <= w.height
+    ]
+    return not any(j in evidence for j in beside)
+
+
 def _common_words(
     frag: str, allow: Iterable[str], devices: frozenset[str] = frozenset()
 ) -> bool:
@@ -1499,8 +1548,24 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
     return len(w.text.strip()) <= 2 and w.text_height >= _BLOB_HEIGHTS * median
 
 
+def _initials(value: str) -> list[str]:
+    """The initials a person's name (DICOM ``Family^Given^Middle``) is signed
+    with on a screen: given, middle, family ("PAJ" of "Johansson^Pieter^A") and
+    family, given. None that is annotation vocabulary ("CR", "OB")."""
+    comps = [c.strip() for c in value.split("^")[:3]]
+    if len(comps) < 2 or not comps[0] or not comps[1]:
+        return []
+    family, given = comps[0], comps[1]
+    middle = comps[2] if len(comps) > 2 else ""
+    forms = [given[0] + middle[:1] + family[0], family[0] + given[0]]
+    return [f for f in dict.fromkeys(forms) if not is_annotation(f)]
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"[^0-9A-Z]", "", text.upper())
+    """Upper-case letters and digits of ``text``, accents dropped ("Çelik" is
+    CELIK, as an OCR reading without the cedilla has it)."""
+    folded = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^0-9A-Z]", "", folded.upper())
 
 
 def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
@@ -1626,7 +1691,11 @@ class HeaderIdentity:
                 return
             if n.isdigit() and len(n) < 3:
                 return
-            alone = entity == "ID" and n.isdigit() and len(n) <= _ALONE_DIGITS
+            # An ID, a postal code or a house number: "10/11" of a frame counter
+            # is no misreading of the postcode "10115".
+            alone = (
+                entity in ("ID", "LOCATION") and n.isdigit() and len(n) <= _ALONE_DIGITS
+            )
             # "Clinic" of "Westbrook Clinic" is matched as written: "Clinical
             # History:" is no misreading of it. So is a number of four digits (a
             # time's "1040"): "140" of "mAs 140" is no misreading of it either.
@@ -1658,6 +1727,8 @@ class HeaderIdentity:
                 if len(parts) > 1:
                     add("PERSON", "".join(parts))
                     add("PERSON", "".join(reversed(parts)))
+                for initials in _initials(value):
+                    add("PERSON", initials)
                 continue
             add(entity, value)
             for p in re.split(r"[\s,]+", value):
@@ -1695,7 +1766,16 @@ class HeaderIdentity:
                 if not window:
                     continue
                 raw = " ".join(w.text for w in words[i:j])
+                # Vocabulary alone spells a header value only as written: "Mri"
+                # is no misreading of the station "MRI_2".
+                vocabulary = (
+                    j - i == 1
+                    and not any(c.isdigit() for c in words[i].text)
+                    and is_annotation(words[i].text)
+                )
                 for tok in self.tokens:
+                    if vocabulary and window != tok.norm:
+                        continue
                     if (
                         tok.alone
                         and re.search(r"\d[/:]\d", raw)
@@ -1703,8 +1783,9 @@ class HeaderIdentity:
                     ):
                         continue
                     score = self._score(tok, window, norms[i:j], whole=(j - i == 1))
-                    if score >= threshold and self._extra_end_word(
-                        tok, norms, i, j, score
+                    if score >= threshold and (
+                        self._extra_end_word(tok, norms, i, j, score)
+                        or self._annotation_beside_name(tok, words, norms, i, j, score)
                     ):
                         # "17.03.1964 F", "2 Dec 1948 74": the value matches as
                         # well without the word at an end (a sex, an age).
@@ -1734,13 +1815,21 @@ class HeaderIdentity:
         for entity, phrase in self._phrases:
             if not end:
                 continue
+            # The words before ``last`` that are words of this value.
             matched = [
-                p for p in phrase if any(fuzz.ratio(t, p) >= threshold for t in seen)
+                p
+                for p in phrase
+                if any(fuzz.ratio(t, p) >= threshold for t in seen[:-1])
             ]
             own = [
                 p
                 for p in phrase
-                if fuzz.ratio(end, p) >= threshold
+                # An initial or a title alone is no start of a value (a
+                # worklist's sex "M" of "Yamamoto^Emi^M^Dr").
+                if (
+                    fuzz.ratio(end, p) >= threshold
+                    and (matched or (len(p) > 1 and p not in _TITLES))
+                )
                 or (p.startswith(end) and (len(end) >= 2 or matched))
             ]
             if not own:
@@ -1842,8 +1931,9 @@ class HeaderIdentity:
 
     def phrase_words(self, line: Sequence[str], threshold: int) -> dict[int, str]:
         """Indexes of words of ``line`` that belong to a several-word header value
-        of which at least two words are on the line, with its entity type: "St."
-        of "St. Elsewhere Hospital" is then part of the name, not slice thickness.
+        of which at least two words (neither an initial nor a title) are on the
+        line, with its entity type: "St." of "St. Elsewhere Hospital" is then
+        part of the name, not slice thickness.
         """
         seen = [_norm(t) for t in line]
         out: dict[int, str] = {}
@@ -1857,7 +1947,9 @@ class HeaderIdentity:
                     for p in phrase
                 )
             ]
-            if len(hits) >= 2:
+            # An initial or a title is no evidence: a worklist row's sex "M" and
+            # a "Dr" elsewhere on it are not "Yamamoto^Emi^M^Dr".
+            if sum(len(seen[i]) > 1 and seen[i] not in _TITLES for i in hits) >= 2:
                 out.update(dict.fromkeys(hits, entity))
         return out
 
@@ -1915,6 +2007,31 @@ class HeaderIdentity:
                 _OTHER_FIELD.match(other)
                 and cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score
             ):
+                return True
+        return False
+
+    @classmethod
+    def _annotation_beside_name(
+        cls,
+        tok: _Token,
+        words: Sequence[Word],
+        norms: list[str],
+        i: int,
+        j: int,
+        score: float,
+    ) -> bool:
+        """Whether window ``words[i:j]`` matches the name ``tok`` at least as well
+        without its first or last word, that word being annotation: "3" of
+        "Series 3" before "DUBOIS, MARGAUX", "(MR)" after "KANG, DONG-HYUN". An
+        initial with its dot ("1. Fischer", a misread "I.") is the name's."""
+        if j - i < 2 or tok.entity_type != "PERSON":
+            return False
+        for lo, hi, edge in ((i, j - 1, j - 1), (i + 1, j, i)):
+            raw = words[edge].text.strip()
+            if raw.endswith(".") or not is_annotation(raw.strip("()[]")):
+                continue
+            part = norms[lo:hi]
+            if cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score:
                 return True
         return False
 
@@ -2114,6 +2231,10 @@ class PhiDetector:
                 ):
                     # ("Born Feb 2, 200B": "200B" would be B-mode at 200.)
                     continue
+                if keyed in _NUMBER_LABELS and common_word(text_i.strip(_TOKEN_PUNCT)):
+                    # "Procedure" after "Time" in a table's heading: an ID, a
+                    # date or a phone number is no English word.
+                    continue
                 if keyed is not None:
                     mark(i, keyed, "pattern", 0.8)
                 elif org_line:
@@ -2250,6 +2371,7 @@ class PhiDetector:
 
         if use_policy:
             context = _phi_bands(words, lines, found, image)
+            evidence = set(found)  # PHI by header, pattern or NER, before context
             for key, line_idx in lines.items():
                 fields = _fields(line_idx, words, image)
                 # Bare numbers last: whether one belongs to the PHI beside it
@@ -2278,6 +2400,8 @@ class PhiDetector:
                         continue
                     if is_label[i] or is_annotation(w.text, s.allow_list):
                         continue
+                    if is_annotation(w.text.strip("()[]"), s.allow_list):
+                        continue  # "(MR)" after a name: the modality
                     if compound_word(w.text.strip(_TOKEN_PUNCT)):
                         continue  # "ImageDesk" of a title bar: the software's name
                     if has_phi and _sex_value(i, line_idx, words):
@@ -2292,6 +2416,8 @@ class PhiDetector:
                         ):
                             # "Bom 1956-08-28", "DDB 10/16/1961": the label, misread.
                             continue
+                        if _plain_apart(i, line_idx, words, evidence):
+                            continue  # "Abdomen" of "... Ct Abdomen Complete"
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif (
                         (w.score < unsure_below or len(_norm(w.text)) == 0)

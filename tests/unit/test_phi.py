@@ -1118,13 +1118,15 @@ def test_cells_of_a_status_bar_are_no_context_of_the_login_beside_them(detector)
     }
     assert set(hits) == {"okafor"}
     # Faint ink across the gaps: one line of text the detector split, whose
-    # pieces are painted with the PHI on it.
+    # pieces are painted with the PHI on it; a plain English word apart from the
+    # PHI ("Workstation") is no part of it.
     words, image = _status_bar(gap_ink=90)
     hits = {
         f.word.text: f
         for f in detector.classify(words, HeaderIdentity([]), image=image)
     }
-    assert {"okafor", "Workstation", "RAD-WS-08"} <= set(hits)
+    assert {"okafor", "RAD-WS-08"} <= set(hits)
+    assert "Workstation" not in hits
 
 
 def test_the_sex_after_its_label_is_no_context_of_a_birth_date(detector):
@@ -1663,3 +1665,98 @@ def test_a_makers_healthcare_is_no_institution_but_a_hospital_is(detector):
     assert not alone(detector, line("GE", "Healthcare", "LOGIQ", "E9"))
     hits = alone(detector, line("Signa", "Hospital"))
     assert hits["Signa"].entity_type == "ORGANIZATION"
+
+
+# --- A worklist's rows and a referral letter (the realistic set) ---------------
+def test_a_worklist_sex_is_no_initial_of_a_physician(detector):
+    # "M", the sex column read as a cell of its own, is no start of
+    # "Yamamoto^Emi^M^Dr".
+    physician = [("PERSON", "ReferringPhysicianName", "Yamamoto^Emi^M^Dr")]
+    assert not alone(detector, line("M"), physician)
+    assert "Yamamoto" in alone(detector, line("Ref:", "Yamamoto"), physician)
+
+
+def test_plain_words_apart_from_the_phi_of_their_line_are_kept(detector):
+    words = line("Thank", "you", "for", "seeing", "Jane", "Doe", "today")
+    hits = painted(detector, words)
+    assert {"Jane", "Doe"} <= set(hits)
+    assert not {"Thank", "you", "for"} & set(hits)
+    # Right beside the name, an unknown word may be its part: painted.
+    assert {"seeing", "today"} <= set(hits)
+
+
+def test_a_middle_name_the_header_lacks_is_painted_beside_the_name(detector):
+    hits = painted(detector, line("Jane", "Willow", "Doe"))
+    assert {"Jane", "Willow", "Doe"} <= set(hits)
+
+
+def test_a_table_heading_after_a_time_label_is_no_time(detector):
+    hits = alone(detector, line("Sched.", "Date", "Time", "Procedure", "Status"))
+    assert "Procedure" not in hits
+
+
+def test_a_middle_initial_after_a_worklist_name_is_painted(detector):
+    # A worklist's row: the name ("LAST, FIRST" beside a date), its initial.
+    hits = alone(detector, line("NOWAK,", "KATARZYNA", "B", "11/27/1987"))
+    assert {"NOWAK,", "KATARZYNA", "B"} <= set(hits)
+
+
+def test_a_frame_counter_is_no_postcode_of_the_header(detector):
+    address = [("LOCATION", "InstitutionAddress", "783 Rue des Lilas, 10115 Berlin")]
+    assert not alone(detector, line("Frame", "10/11"), address)
+    assert "10115" in alone(detector, line("10115", "Berlin"), address)
+
+
+@pytest.mark.parametrize(
+    ("words", "kept"),
+    [
+        (("Series", "3", "DUBOIS,", "MARGAUX"), "3"),
+        (("KANG,", "DONG-HYUN", "(MR)"), "(MR)"),
+    ],
+)
+def test_annotation_beside_a_header_name_is_kept(detector, words, kept):
+    names = [
+        ("PERSON", "PatientName", "DUBOIS^MARGAUX"),
+        ("PERSON", "PatientName", "KANG^DONG-HYUN"),
+    ]
+    hits = alone(detector, line(*words), names)
+    assert kept not in hits
+    assert words[-1] in hits or kept == words[-1]
+
+
+@pytest.mark.parametrize(
+    ("operator", "signed"),
+    [
+        ("Johansson^Pieter^A", "PAJ"),  # given, middle, family
+        ("Yamamoto^Hiroshi", "HY"),
+        ("Çelik^Burak", "BÇ"),  # read with its cedilla, or without: "BC"
+        ("Çelik^Burak", "BC"),
+    ],
+)
+def test_a_header_persons_initials_are_painted(detector, operator, signed):
+    hits = alone(detector, line(signed), [("PERSON", "OperatorsName", operator)])
+    assert hits[signed].source == "header"
+
+
+def test_initials_that_are_vocabulary_are_not_a_token(detector):
+    # "Ryan^Mark" signs "MR": the modality stays.
+    assert not alone(detector, line("MR"), [("PERSON", "OperatorsName", "Ryan^Mark")])
+
+
+def test_an_accent_read_or_not_spells_the_same_name(detector):
+    krueger = [("PERSON", "PatientName", "Krüger^Katrin")]
+    for read in ("Kruger", "KRÜGER", "Krüger"):
+        assert alone(detector, line(read), krueger)[read].source == "header"
+
+
+def test_an_article_after_a_name_is_no_initial(detector):
+    words = line("Mrs", "Krüger,", "a", "26", "year", "old", "woman")
+    hits = painted(detector, words, [("PERSON", "PatientName", "Krüger^Katrin")])
+    assert "Krüger," in hits
+    assert not {"a", "old", "woman"} & set(hits)
+
+
+def test_vocabulary_is_no_misreading_of_a_station_name(detector):
+    station = [("ID", "StationName", "MRI_2")]
+    assert not alone(detector, line("Mri", "Lumbar", "Spine"), station)
+    assert "MRI_2" in alone(detector, line("Station:", "MRI_2"), station)
