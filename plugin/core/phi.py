@@ -508,6 +508,11 @@ _NAME_WORDS = 3
 _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
 # A title before a name after a person's label, and the "by" of "Read by".
 _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
+# Words of an address, part of it on its line ("Apt 24", "Suite 300").
+_ADDRESS_WORDS = frozenset(
+    {"APT", "APARTMENT", "SUITE", "STE", "UNIT", "FLOOR", "FL", "BLDG", "BUILDING"}
+    | {"ROOM", "RM", "BOX", "LOT", "STREET", "ROAD", "AVENUE", "LANE", "DRIVE"}
+)
 # Short words of English prose, never a name (longer words are the dictionary's).
 _FUNCTION_WORDS = frozenset(
     {
@@ -1422,6 +1427,8 @@ def _plain_apart(
     letter. Beside the PHI, an unknown word may be a part of it the header does
     not hold (a middle name), and is painted."""
     parts = re.split(r"[/-]", words[i].text.strip(_TOKEN_PUNCT))
+    if any(p.upper() in _ADDRESS_WORDS for p in parts):
+        return False  # "Apt" of "Apt 24, 640 Oak Park Blvd"
     if not all(
         common_word(p, min_letters=3) or p.lower() in _FUNCTION_WORDS for p in parts
     ):

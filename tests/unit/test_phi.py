@@ -1760,3 +1760,8 @@ def test_vocabulary_is_no_misreading_of_a_station_name(detector):
     station = [("ID", "StationName", "MRI_2")]
     assert not alone(detector, line("Mri", "Lumbar", "Spine"), station)
     assert "MRI_2" in alone(detector, line("Station:", "MRI_2"), station)
+
+
+def test_an_address_word_on_a_phi_line_is_painted(detector):
+    hits = alone(detector, line("Apt", "24,", "640", "Oak", "Park", "Blvd"))
+    assert {"Apt", "640", "Blvd"} <= set(hits)
