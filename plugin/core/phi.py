@@ -1558,14 +1558,19 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
 def _initials(value: str) -> list[str]:
     """The initials a person's name (DICOM ``Family^Given^Middle``) is signed
     with on a screen: given, middle, family ("PAJ" of "Johansson^Pieter^A") and
-    family, given. None that is annotation vocabulary ("CR", "OB")."""
+    family, given. None that is annotation vocabulary ("CR", "OB") or a field's
+    label ("ID" of "Dubois^Ines")."""
     comps = [c.strip() for c in value.split("^")[:3]]
     if len(comps) < 2 or not comps[0] or not comps[1]:
         return []
     family, given = comps[0], comps[1]
     middle = comps[2] if len(comps) > 2 else ""
     forms = [given[0] + middle[:1] + family[0], family[0] + given[0]]
-    return [f for f in dict.fromkeys(forms) if not is_annotation(f)]
+    return [
+        f
+        for f in dict.fromkeys(forms)
+        if not is_annotation(f) and label_entity(f + ":") is None
+    ]
 
 
 def _norm(text: str) -> str:

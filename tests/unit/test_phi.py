@@ -1765,3 +1765,11 @@ def test_vocabulary_is_no_misreading_of_a_station_name(detector):
 def test_an_address_word_on_a_phi_line_is_painted(detector):
     hits = alone(detector, line("Apt", "24,", "640", "Oak", "Park", "Blvd"))
     assert {"Apt", "640", "Blvd"} <= set(hits)
+
+
+def test_initials_that_are_a_label_are_not_a_token(detector):
+    # "Dubois^Ines" signs "ID": the label "ID:" stays.
+    hits = alone(
+        detector, line("ID:", "363164520"), [("PERSON", "OperatorsName", "Dubois^Ines")]
+    )
+    assert "ID:" not in hits
