@@ -74,10 +74,12 @@ def split_file(meta):
     meta["lines"] = out
 
 
-def main(src, dst):
+def main(src, dst, convert=None):
+    """Write ``dst``: the set ``src`` with each file's truth passed through
+    ``convert`` (default :func:`split_file`), its images linked."""
     truth = json.load(open(os.path.join(src, "truth.json")))
     for meta in truth["files"]:
-        split_file(meta)
+        (convert or split_file)(meta)
     os.makedirs(dst, exist_ok=True)
     json.dump(truth, open(os.path.join(dst, "truth.json"), "w"))
     for name in os.listdir(src):

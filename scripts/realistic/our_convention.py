@@ -7,21 +7,17 @@ Safe Harbor removes ages of 90 and over only). The images are linked, not copied
 usage: our_convention.py SET OUT
 """
 
-import json
 import os
 import re
 import sys
 
+sys.path.insert(
+    0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "heldout")
+)
+from split_labels import main, region
+
 TITLE = re.compile(r"^((?:Dr|Mr|Mrs|Ms|Prof|Sr|Sister)\.?)\s")
 AGE = re.compile(r"(\d{1,3})")
-
-
-def region(chars):
-    x0 = min(c["box"][0] for c in chars)
-    y0 = min(c["box"][1] for c in chars)
-    x1 = max(c["box"][0] + c["box"][2] for c in chars)
-    y1 = max(c["box"][1] + c["box"][3] for c in chars)
-    return [x0, y0, x1 - x0, y1 - y0]
 
 
 def convert(meta):
@@ -61,20 +57,5 @@ def convert(meta):
     meta["lines"] = out
 
 
-def main(src, dst):
-    with open(os.path.join(src, "truth.json")) as f:
-        truth = json.load(f)
-    for meta in truth["files"]:
-        convert(meta)
-    os.makedirs(dst, exist_ok=True)
-    with open(os.path.join(dst, "truth.json"), "w") as f:
-        json.dump(truth, f)
-    for name in os.listdir(src):
-        path = os.path.join(os.path.abspath(src), name)
-        link = os.path.join(dst, name)
-        if os.path.isdir(path) and not os.path.exists(link):
-            os.symlink(path, link)
-
-
 if __name__ == "__main__":
-    main(*sys.argv[1:3])
+    main(*sys.argv[1:3], convert=convert)
