@@ -673,10 +673,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # in "D" or "T" ("2D Gain 50 DR 60", "3T MR St 3mm").
             r"\b\d{1,6}(?-i:[a-d]|B)?(?: |(?=(?-i:[A-Z][a-z])))[A-Za-z0-9 .'-]{2,40}? "
             r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
-            r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy)\b\.?",
+            r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy|"
+            # Capitalised only: "3 mm crescent" is a shape.
+            r"(?-i:Terrace|Crescent|Grove|Gardens|Mews|Parade|Trail|Parkway|Highway))"
+            r"\b\.?",
             re.IGNORECASE,
         ),
     ),
+    # A British postcode ("LS6 2AB", "SW1A 1AA").
+    ("LOCATION", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")),
     (
         "LOCATION",
         re.compile(

@@ -1773,3 +1773,20 @@ def test_initials_that_are_a_label_are_not_a_token(detector):
         detector, line("ID:", "363164520"), [("PERSON", "OperatorsName", "Dubois^Ines")]
     )
     assert "ID:" not in hits
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("LS6", "2AB", "Leeds"), ("1353", "Ashgrove", "Terrace"), ("SW1A", "1AA")],
+)
+def test_a_british_address_is_painted(detector, words):
+    hits = alone(detector, line(*words))
+    assert set(words[:2]) <= set(hits)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("C5-1", "Abd"), ("T2", "FLAIR"), ("3", "mm", "crescent"), ("L12", "5MHz")],
+)
+def test_probes_and_shapes_are_no_address(detector, words):
+    assert not alone(detector, line(*words))
