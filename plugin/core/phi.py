@@ -491,6 +491,10 @@ _NOT_PRODUCT = frozenset(
 # the line names no institution though it holds one of its words.
 _NOT_ORG = frozenset(
     {"FORM", "CONSENT", "QUESTIONNAIRE", "ONLY", "REQUEST", "REQUISITION", "SCREENING"}
+    # A department's or a list's heading ("Department of Diagnostic Imaging",
+    # "Worklist - Today - Interventional Radiology").
+    | {"DEPARTMENT", "DEPT", "DIVISION", "WORKLIST", "ORDER", "TODAY", "ORIGINAL"}
+    | {"CHART", "SCHEDULED", "PROCEDURES", "DIAGNOSTIC", "INTERVENTIONAL"}
 )
 _TIME = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?([.,]\d+)?$")
 # A cine's elapsed time ("00:00.40", "0:12.5"): minutes, seconds and a fraction.
@@ -1061,7 +1065,11 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     "Canon Medical"), and the line is no form's heading."""
     norms = [_norm(t) for t in texts]
     if any(n in _NOT_ORG for n in norms) and not any(
-        n and n not in _NOT_ORG and not _ORG_WORDS.match(n) and not is_annotation(t)
+        n
+        and n not in _NOT_ORG
+        and not _ORG_WORDS.match(n)
+        and n.lower() not in _FUNCTION_WORDS
+        and not is_annotation(t)
         for n, t in zip(norms, texts)
     ):
         return False  # a heading only ("IMAGING CONSENT FORM"), no name in it
@@ -1727,6 +1735,10 @@ class HeaderIdentity:
         for entity, keyword, value in values:
             value = str(value)
             words = [_norm(p) for p in re.split(r"[\^ ,.]+", value) if _norm(p)]
+            if keyword == "InstitutionalDepartmentName" and all(
+                _ORG_WORDS.match(w) or w in _NOT_ORG or common_word(w) for w in words
+            ):
+                continue  # "Diagnostic Imaging": every hospital has one
             if len(words) > 1 and not keyword.endswith(("Date", "Time")):
                 self._phrases.append((entity, words))
             if keyword.endswith("Date") or keyword == "PatientBirthDate":

@@ -1790,3 +1790,20 @@ def test_a_british_address_is_painted(detector, words):
 )
 def test_probes_and_shapes_are_no_address(detector, words):
     assert not alone(detector, line(*words))
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Department of Diagnostic Imaging", "Worklist - Today - Interventional Radiology"],
+)
+def test_a_departments_heading_is_no_institution(detector, heading):
+    department = [("ORGANIZATION", "InstitutionalDepartmentName", "Diagnostic Imaging")]
+    assert not alone(detector, line(*heading.split()), department)
+
+
+@pytest.mark.parametrize(
+    "name", ["Lakeside Diagnostic Imaging", "Westbrook Department of Radiology"]
+)
+def test_an_institution_with_a_department_word_is_painted(detector, name):
+    hits = alone(detector, line(*name.split()))
+    assert name.split()[0] in hits
