@@ -425,18 +425,21 @@ def identity_values(ds: Dataset) -> list[tuple[str, str, str]]:
     return found
 
 
-def device_words(ds: Dataset) -> frozenset[str]:
+def device_words(
+    ds: Dataset, identity: list[tuple[str, str, str]] | None = None
+) -> frozenset[str]:
     """The words (upper-cased, two letters at least) of the equipment's maker and
     model in the header ("ACME Synthetic" gives ACME, SYNTHETIC), but none that
-    is also a word of a value of :func:`identity_values` (a capture tool that
-    writes the institution as its maker)."""
-    identity = {
-        w.upper()
-        for _, _, value in identity_values(ds)
-        for w in re.findall(r"[^\W_]+", value)
+    is also a word of a value of ``identity`` (:func:`identity_values`, read
+    from ``ds`` when not given): a capture tool may write the institution as its
+    maker."""
+    if identity is None:
+        identity = identity_values(ds)
+    taken = {
+        w.upper() for _, _, value in identity for w in re.findall(r"[^\W_]+", value)
     }
     words = set()
     for keyword in _DEVICE_KEYWORDS:
         value = str(ds.get(keyword, "") or "")
         words.update(w.upper() for w in re.findall(r"[^\W_]+", value))
-    return frozenset(w for w in words if len(w) >= 2 and w not in identity)
+    return frozenset(w for w in words if len(w) >= 2 and w not in taken)

@@ -1431,14 +1431,15 @@ def _product_name(text: str, start: int, end: int) -> bool:
 
 
 def _plain_apart(
-    i: int, line_idx: list[int], words: Sequence[Word], evidence: set[int]
+    i: int, order: list[int], words: Sequence[Word], evidence: set[int]
 ) -> bool:
     """Whether word ``i`` of a line that holds PHI is a plain English word
     (:func:`~.lexicon.common_word` from three letters, "old", or a word such as
     "of", "you", "with") with no PHI right before or after it: the procedure on
     a worklist's row ("Us Abdomen Complete"), the sentences of a referral
     letter. Beside the PHI, an unknown word may be a part of it the header does
-    not hold (a middle name), and is painted."""
+    not hold (a middle name), and is painted. ``order``: the line's words from
+    left to right."""
     parts = re.split(r"[/-]", words[i].text.strip(_TOKEN_PUNCT))
     if any(p.upper() in _ADDRESS_WORDS for p in parts):
         return False  # "Apt" of "Apt 24, 640 Oak Park Blvd"
@@ -1447,7 +1448,6 @@ def _plain_apart(
     ):
         return False
     w = words[i]
-    order = sorted(line_idx, key=lambda j: words[j].left)
     k = order.index(i)
     # A word beside it: no further than a word space (the next cell of a row
     # is no part of the name).
@@ -1470,16 +1470,19 @@ def _common_words(
     clinical vocabulary or a code with digits ("Portal Venous", "Form RAD-235",
     "kV120 mA363"). A name the header holds is matched there, and one after a
     label is the label's field; this is a name NER guessed from capitals alone."""
-    return all(
-        common_word(t.strip(_TOKEN_PUNCT))
-        or compound_word(t.strip(_TOKEN_PUNCT))
-        or device_word(t.strip(_TOKEN_PUNCT), devices)
-        or _code(t, allow)
-        or is_annotation(t, allow)
-        or is_annotation(t.strip(_TOKEN_PUNCT), allow)
-        for t in frag.split()
-        if t.strip(_TOKEN_PUNCT)
-    )
+
+    def ordinary(t: str, core: str) -> bool:
+        return (
+            common_word(core)
+            or compound_word(core)
+            or device_word(core, devices)
+            or _code(t, allow)
+            or is_annotation(t, allow)
+            or is_annotation(core, allow)
+        )
+
+    cores = [(t, t.strip(_TOKEN_PUNCT)) for t in frag.split()]
+    return all(ordinary(t, core) for t, core in cores if core)
 
 
 def _code(token: str, allow: Iterable[str]) -> bool:
@@ -2019,23 +2022,18 @@ class HeaderIdentity:
             j - i >= 3
             and norms[j - 2].isdigit()
             and _age_of(norms[j - 2], norms[j - 1]) is not None
+            and cls._as_good(tok, norms, i, j - 2, score)
         ):
-            # "11/26/2011" "8" "Y": an age read apart from its unit after a date.
-            part = norms[i : j - 2]
-            if cls._score(tok, "".join(part), part, whole=j - 2 - i == 1) >= score:
-                return True
+            return True  # "11/26/2011" "8" "Y": an age read apart after a date
         for lo, hi, edge in ((i, j - 1, j - 1), (i + 1, j, i)):
-            part, other = norms[lo:hi], norms[edge]
+            other = norms[edge]
             if other.isdigit():
                 # A bare number is an age only before its unit ("74 Y"), not
                 # the hour of a time read in part after a date ("... 12").
                 unit = norms[j] if edge == j - 1 and j < len(norms) else ""
                 if _age_of(other, unit) is None:
                     continue
-            if (
-                _OTHER_FIELD.match(other)
-                and cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score
-            ):
+            if _OTHER_FIELD.match(other) and cls._as_good(tok, norms, lo, hi, score):
                 return True
         return False
 
@@ -2059,10 +2057,18 @@ class HeaderIdentity:
             raw = words[edge].text.strip()
             if raw.endswith(".") or not is_annotation(raw.strip("()[]")):
                 continue
-            part = norms[lo:hi]
-            if cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score:
+            if cls._as_good(tok, norms, lo, hi, score):
                 return True
         return False
+
+    @classmethod
+    def _as_good(
+        cls, tok: _Token, norms: list[str], lo: int, hi: int, score: float
+    ) -> bool:
+        """Whether the words ``norms[lo:hi]`` alone match ``tok`` as well as
+        ``score``."""
+        part = norms[lo:hi]
+        return cls._score(tok, "".join(part), part, whole=hi - lo == 1) >= score
 
     @staticmethod
     def _score(tok: _Token, window: str, parts: Sequence[str], *, whole: bool) -> float:
@@ -2403,6 +2409,8 @@ class PhiDetector:
             evidence = set(found)  # PHI by header, pattern or NER, before context
             for key, line_idx in lines.items():
                 fields = _fields(line_idx, words, image)
+                order = sorted(line_idx, key=lambda j: words[j].left)
+                plain: bool | None = None  # plain_line of this line, once asked
                 # Bare numbers last: whether one belongs to the PHI beside it
                 # depends on the words of its line painted as context.
                 for i in sorted(
@@ -2445,19 +2453,18 @@ class PhiDetector:
                         ):
                             # "Bom 1956-08-28", "DDB 10/16/1961": the label, misread.
                             continue
-                        if _plain_apart(i, line_idx, words, evidence):
+                        if _plain_apart(i, order, words, evidence):
                             continue  # "Abdomen" of "... Ct Abdomen Complete"
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif (
-                        (w.score < unsure_below or len(_norm(w.text)) == 0)
-                        and not is_blob(w, words)
-                        and not (
-                            w.score >= _PLAIN_SURE
-                            and plain_line(
-                                [words[j].text for j in line_idx], s.allow_list
-                            )
-                        )
-                    ):
+                        w.score < unsure_below or len(_norm(w.text)) == 0
+                    ) and not is_blob(w, words):
+                        if w.score >= _PLAIN_SURE:
+                            if plain is None:
+                                texts_of_line = [words[j].text for j in line_idx]
+                                plain = plain_line(texts_of_line, s.allow_list)
+                            if plain:
+                                continue
                         mark(i, "UNREADABLE", "policy", w.score)
         line_of = {i: idx for idx in lines.values() for i in idx}
         for i, f in found.items():

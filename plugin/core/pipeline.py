@@ -162,7 +162,8 @@ def redact_dataset(
                     f"the pixel data cannot be rendered ({type(exc).__name__})"
                 ) from None
         report.frames = int(frames.shape[0])
-        identity = HeaderIdentity(header.identity_values(ds), header.device_words(ds))
+        values = header.identity_values(ds)
+        identity = HeaderIdentity(values, header.device_words(ds, values))
         with _timer(timings, "ocr"):
             words = _read_all_frames(engines.ocr, display)
         with _timer(timings, "phi"):

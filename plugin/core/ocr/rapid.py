@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import BackendUnavailableError
 from ..gaps import ink_columns, nearest_run
+from ..groups import connected_groups
 from ..model import Word
 from ..versions import dist_version
 from .base import KnownLines
@@ -675,34 +676,23 @@ def _merged_tiles(found: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
     rects = [
         (b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()) for b, _ in found
     ]
-    parent = list(range(len(found)))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def joined(i: int, j: int) -> bool:
+        if found[i][1] == found[j][1]:
+            return False
+        (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = rects[i], rects[j]
+        wide = min(ax1, bx1) - max(ax0, bx0)
+        high = min(ay1, by1) - max(ay0, by0)
+        if wide <= 0 or high <= 0:
+            return False
+        smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
+        return (
+            high >= _TILE_SAME_BAND * min(ay1 - ay0, by1 - by0)
+            or wide * high >= _TILE_INSIDE * smaller
+        )
 
-    for i, (a, ta) in enumerate(found):
-        for j in range(i):
-            if found[j][1] == ta:
-                continue
-            (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = rects[i], rects[j]
-            wide = min(ax1, bx1) - max(ax0, bx0)
-            high = min(ay1, by1) - max(ay0, by0)
-            if wide <= 0 or high <= 0:
-                continue
-            smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
-            if (
-                high >= _TILE_SAME_BAND * min(ay1 - ay0, by1 - by0)
-                or wide * high >= _TILE_INSIDE * smaller
-            ):
-                parent[root(i)] = root(j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(found)):
-        groups.setdefault(root(i), []).append(i)
     out = []
-    for members in groups.values():
+    for members in connected_groups(range(len(found)), joined):
         if len(members) == 1:
             out.append(found[members[0]][0])
             continue
