@@ -13,6 +13,7 @@ before (fail closed).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import logging
 import re
@@ -21,11 +22,14 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "MEDICAL_WORDS",
     "WORD_LISTS",
     "common_word",
     "compound_word",
+    "cut_word",
     "device_word",
     "lexicon_available",
+    "medical_word",
     "word_list",
 ]
 
@@ -37,6 +41,8 @@ WORD_LISTS = (
 
 _MIN_LETTERS = 4
 """Shorter words are left to the curated vocabulary: many are surnames too ("Lam")."""
+_CUT_MIN_LETTERS = 5
+"""A shorter start of a word ("Ang", "Pelv") is too often a name's as well."""
 
 DEVICE_NAMES = frozenset(
     {
@@ -57,6 +63,62 @@ DEVICE_NAMES = frozenset(
 """Device and software names seen burned into images: no one's name. Only names
 that are no common surname or given name ("Philips" is both a maker and a
 surname: a name needs a given name beside it, which this is not)."""
+
+
+MEDICAL_WORDS = frozenset(
+    {
+        "abdominopelvic", "abscess", "acetabular", "adnexal", "adrenal", "amniotic",
+        "anal", "aneurysm", "angiogram", "angiographic", "angiography",
+        "angioplasty", "aortic", "appendicitis", "arteriogram", "arteriography",
+        "arthrogram", "arthrography", "arthroscopy", "ascites", "atelectasis",
+        "atrial", "bilateral", "biliary", "biometry", "biparietal", "bronchial",
+        "bronchoscopy", "calcaneal", "cardiac", "cardiomegaly", "carotid",
+        "cephalometric", "cerebellar", "cervical", "cervicothoracic", "chemotherapy",
+        "cholangiogram", "cholangiography", "cholangiopancreatography", "cholecyst",
+        "cholecystitis", "choledocholithiasis", "cholelithiasis", "claustrophobic",
+        "clavicular", "coccygeal", "colitis", "colonic", "colonoscopy",
+        "contralateral", "coronary", "creatinine", "cruciate", "cystogram",
+        "cystography", "cystoscopy", "cystourethrogram", "densitometry",
+        "diverticulitis", "doppler", "duplex", "dyspnea", "dyspnoea", "dysuria",
+        "echocardiogram", "echocardiography", "elastography", "embolisation",
+        "embolism", "embolization", "endometrial", "endoscopy", "epidural",
+        "esophagram", "extracranial", "femoral", "fibroadenoma", "fibular",
+        "fistulogram", "fluoroscopic", "fluoroscopy", "gadolinium", "gallbladder",
+        "gastroscopy", "gestational", "glenohumeral", "haematoma", "haematuria",
+        "haemorrhage", "hematoma", "hematuria", "hemorrhage", "hepatic",
+        "hepatobiliary", "hepatomegaly", "hiatal", "hilar", "humeral",
+        "hydronephrosis", "hysterosalpingogram", "hysterosalpingography", "ileus",
+        "iliac", "infarct", "infraspinatus", "inguinal", "intracranial",
+        "intravenous", "iodinated", "ipsilateral", "ischaemia", "ischemia",
+        "laparoscopy", "laryngeal", "lipoma", "lumbar", "lumbosacral",
+        "lymphadenopathy", "lymphangiogram", "lymphoscintigraphy", "mammographic",
+        "mammography", "mandibular", "mastoid", "maxillary", "maxillofacial",
+        "mediastinal", "meniscal", "metacarpal", "metastases", "metastasis",
+        "metatarsal", "metformin", "mitral", "myelogram", "myelography",
+        "myocardial", "nasopharynx", "neoplasm", "nuchal", "occipitofrontal",
+        "occlusion", "oncologic", "oropharynx", "ovarian", "paediatric",
+        "pancreatic", "paraspinal", "parathyroid", "pelvic", "perianal",
+        "pericardial", "perioperative", "peritoneal", "periventricular",
+        "phalangeal", "pituitary", "placental", "pleural", "pneumothorax",
+        "popliteal", "postoperative", "preoperative", "prostatic", "pseudoaneurysm",
+        "pulmonary", "pyelogram", "radiograph", "radiographic", "radiography",
+        "radiotherapy", "rectal", "renal", "retroperitoneal", "sacral", "sacroiliac",
+        "scaphoid", "scintigraphy", "scrotal", "sellar", "sialogram", "sinonasal",
+        "sonogram", "sonographer", "sonographic", "sonography", "splenic",
+        "splenomegaly", "stenosis", "sternal", "subarachnoid", "subdural",
+        "subscapularis", "supraspinatus", "talar", "testicular", "thoracic",
+        "thoracolumbar", "thrombosis", "thyroid", "tibial", "tomographic",
+        "tomography", "tomosynthesis", "tracheal", "transabdominal", "transcranial",
+        "transesophageal", "transrectal", "transthoracic", "transvaginal",
+        "tricuspid", "ulnar", "ultrasonography", "unilateral", "ureteral",
+        "ureteric", "urethral", "urinary", "urogram", "urography", "uterine",
+        "valvular", "venogram", "venography", "ventricular", "vertebral",
+    }
+)  # fmt: skip
+"""Words of radiology requests, worklists and reports: anatomy, findings and
+procedures ("Ct Pulmonary Angiogram", "Us Pelvis Transvaginal", "Doppler"), many
+of them in no spelling dictionary. Common words, and never a name on an image
+(words that are names too, "Crown", "Portal", are left out)."""
 
 
 @functools.cache
@@ -94,8 +156,31 @@ def common_word(token: str, *, min_letters: int = _MIN_LETTERS) -> bool:
     low = token.lower()
     if len(low) < min_letters or not low.isalpha():
         return False
+    if low in MEDICAL_WORDS:
+        return True
     _, lower, proper = _load()
     return low in lower and low not in proper
+
+
+@functools.cache
+def _sorted_common() -> tuple[str, ...]:
+    _, lower, proper = _load()
+    return tuple(sorted((lower - proper) | MEDICAL_WORDS))
+
+
+def cut_word(token: str) -> bool:
+    """Whether ``token`` (letters only, :data:`_CUT_MIN_LETTERS` or more) is the
+    start of a longer common word and no word or name itself: a table cell's text
+    cut short at the cell's edge ("Witho", "Bilater", "COMPLET")."""
+    low = token.lower()
+    if len(low) < _CUT_MIN_LETTERS or not low.isalpha() or low in MEDICAL_WORDS:
+        return False
+    _, lower, proper = _load()
+    if low in lower or low in proper:
+        return False
+    common = _sorted_common()
+    k = bisect.bisect_left(common, low)
+    return k < len(common) and common[k].startswith(low)
 
 
 def compound_word(token: str) -> bool:
@@ -111,6 +196,11 @@ def compound_word(token: str) -> bool:
     return all(
         len(p) >= 3 and p.lower() in lower and p.lower() not in proper for p in parts
     )
+
+
+def medical_word(token: str) -> bool:
+    """Whether ``token`` is radiology vocabulary (:data:`MEDICAL_WORDS`)."""
+    return token.lower() in MEDICAL_WORDS
 
 
 def device_word(token: str, devices: frozenset[str] = frozenset()) -> bool:

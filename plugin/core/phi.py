@@ -37,7 +37,14 @@ from rapidfuzz.distance import Levenshtein
 from .errors import BackendUnavailableError
 from .gaps import band_deviation, char_weight, ink_columns, ink_runs, nearest_gap
 from .groups import connected_groups
-from .lexicon import common_word, compound_word, device_word, word_list
+from .lexicon import (
+    common_word,
+    compound_word,
+    cut_word,
+    device_word,
+    medical_word,
+    word_list,
+)
 from .model import Source, Word, bounds
 from .settings import Policy, RedactionSettings
 from .versions import dist_version
@@ -251,7 +258,28 @@ _VOCABULARY = frozenset(
         "RUN",
         "PHASE",
         "DOSE",
+        # A worklist's status and priority columns.
+        "COMPLETE",
+        "COMPLETED",
+        "SCHEDULED",
+        "SCHEDULE",
+        "ARRIVED",
+        "PROGRESS",
+        "CANCELLED",
+        "CANCELED",
+        "PENDING",
+        "DICTATED",
+        "VERIFIED",
+        "UNREAD",
+        "ROUTINE",
+        "URGENT",
+        "STAT",
         "MGY",
+        # The dose-length product's unit.
+        "MGY-CM",
+        "MGY*CM",
+        "MGY.CM",
+        "MGYCM",
         "DAP",
         "CTDI",
         "DLP",
@@ -533,6 +561,11 @@ _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
 _SEX_LABELS = frozenset({"SEX", "GENDER"})
 _NEUTRAL_LABELS = _SEX_LABELS | {"AGE", "REQUESTED"}
+# What a person's label names in a heading, no person ("Sonographer Worksheet").
+_HEADING_NOUNS = frozenset(
+    {"WORKSHEET", "SIGNATURE", "REPORT", "NOTES", "NOTE", "SHEET", "LOG", "SUMMARY"}
+    | {"LIST", "COMMENTS", "FORM", "CONSENT", "RECORD", "CHECKLIST", "WORKLIST"}
+)
 # Acquisition parameters read glued to their value ("kVp104", "mAs8.0").
 _GLUED_PARAMETERS = frozenset(
     {"KVP", "KV", "MAS", "MA", "FOV", "SID", "SOD", "TE", "TR", "TI", "WW", "WL", "EI"}
@@ -574,7 +607,18 @@ _SCALE_TICK = re.compile(r"^\d{1,3}(?:[.,]\d)? ?[-\u2013\u2014]$")
 _COUNTER = re.compile(
     r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE)[ #:]*\d{1,4}(?:/\d{1,4})?$"
 )
+# Seven or eight digits in three groups, the first of three ("751 706 36").
+_SPACED_ID = re.compile(r"(?=(?:\D*\d){7,8}\D*$)\d{3}(?: \d{2,4}){2}")
+# Words that end a label ("Read by:", "Phone No.:", "Pat. Surname:").
+_LABEL_TAILS = frozenset({"BY", "NO", "NR", "NUMBER", "NAME", "SURNAME", "FORENAME"})
+# The words of a label that opens a line ("Referring physician:").
+_LABEL_WORDS = 3
+# A word and a colon: a field's label ("DLP:", "Chart#:"), whatever field.
+_OTHER_LABEL = re.compile(r"^[^\W\d_][\w#./-]*[^\W\d_][#.]?:$")
 _SPLIT = re.compile(r"[:=/,;()\[\]]+")
+# A CT dose report's scan range, superior and inferior table positions in mm
+# ("S-31.366-I399.968", "I12.5-S345.0"; an "I" may be read "1"): no phone number.
+_SCAN_RANGE = re.compile(r"^[SI]-?\d{1,4}\.\d{1,3}-[SI1]-?\d{1,4}\.\d{1,3}$")
 # Punctuation around a word of a name ("Tilt:", "Doe,").
 _TOKEN_PUNCT = ":;,.()[]\"'"
 # A header number of at most this many digits matches only as written.
@@ -693,7 +737,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:s?tr[ao]sse|s?traße|str\.|weg|gasse|platz|"
             r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
             r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
-            r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}",
+            r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}|"
+            # The number after the street, as most of Europe writes it
+            # ("Lindenstraße 22", "Via Roma 1662", "Calle de la Paz 12").
+            r"\b[A-Za-zäöüß]{2,}(?:s?tr[ao]sse|s?traße|str\.|weg|gasse|platz|allee|"
+            r"damm|laan|straat|gatan|vej|katu),? \d{1,5}[a-z]?\b|"
+            r"\b(?-i:Via|Viale|Corso|Piazza|Calle|Avenida|Plaza|Paseo|Rua|Ulica|ul\.) "
+            r"[A-Za-zäöüéèàçñ' -]{2,30}? \d{1,5}[a-z]?\b",
             re.IGNORECASE,
         ),
     ),
@@ -1060,7 +1110,7 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
 
 def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     """Whether a line's words name an institution ("Lakeside Imaging"): one of
-    them is an institution's word, not followed by a model number ("Orion Medical
+    them is an institution's word, capitalised, not followed by a model number ("Orion Medical
     3000", "Helix Imaging H5") nor after a device maker's name ("GE Healthcare",
     "Canon Medical"), and the line is no form's heading."""
     norms = [_norm(t) for t in texts]
@@ -1075,6 +1125,8 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
         return False  # a heading only ("IMAGING CONSENT FORM"), no name in it
     return any(
         _ORG_WORDS.match(n)
+        # "... for imaging as you see fit": a sentence's word, not a name's.
+        and not texts[k].strip(_TOKEN_PUNCT).islower()
         and not (k + 1 < len(texts) and _MODEL_NUMBER.match(texts[k + 1].strip()))
         and not (
             n in _MAKER_ORG_WORDS
@@ -1439,16 +1491,25 @@ def _plain_apart(
     a worklist's row ("Us Abdomen Complete"), the sentences of a referral
     letter. Beside the PHI, an unknown word may be a part of it the header does
     not hold (a middle name), and is painted. ``order``: the line's words from
-    left to right."""
+    left to right.
+
+    The last word of a detected line may be a common word cut short at the edge
+    of its table cell ("Mri Brain With And Witho"), after a plain word of the same
+    cell."""
     parts = re.split(r"[/-]", words[i].text.strip(_TOKEN_PUNCT))
     if any(p.upper() in _ADDRESS_WORDS for p in parts):
         return False  # "Apt" of "Apt 24, 640 Oak Park Blvd"
-    if not all(
-        common_word(p, min_letters=3) or p.lower() in _FUNCTION_WORDS for p in parts
-    ):
-        return False
     w = words[i]
     k = order.index(i)
+    if not all(_plain_word(p) for p in parts) and not (
+        all(_plain_word(p) for p in parts[:-1])
+        and cut_word(parts[-1])
+        and w.line_end
+        and k > 0
+        and words[order[k - 1]].line == w.line
+        and _plain_word(words[order[k - 1]].text.strip(_TOKEN_PUNCT))
+    ):
+        return False
     # A word beside it: no further than a word space (the next cell of a row
     # is no part of the name).
     beside = [
@@ -1459,6 +1520,62 @@ def _plain_apart(
         <= w.height
     ]
     return not any(j in evidence for j in beside)
+
+
+def _other_label(text: str, allow: Iterable[str]) -> bool:
+    """Whether ``text`` is a word of vocabulary or plain English and a colon, the
+    label of a field ("DLP:", "Total:"); not the end of the label before it
+    ("Read by:", "Phone No.:", "Pat. Surname:"), nor a name ("Tech: Okafor:")."""
+    core = text.strip().rstrip(":")
+    return (
+        _OTHER_LABEL.match(text.strip()) is not None
+        and _norm(core) not in _LABEL_TAILS
+        and (is_annotation(core, allow) or common_word(core))
+    )
+
+
+def _opening_label(
+    i: int, order: list[int], words: Sequence[Word], evidence: set[int]
+) -> bool:
+    """Whether word ``i`` belongs to the label that opens its line, a colon ending
+    it, with the PHI after it: "Hame phone: 555-895-0179" ("Home" misread),
+    "Chart#: 00347725". ``order``: the line's words from left to right."""
+    k = order.index(i)
+    colon = next(
+        (
+            c
+            for c in range(k, min(len(order), k + _LABEL_WORDS))
+            if words[order[c]].text.strip().endswith(":")
+        ),
+        None,
+    )
+    if colon is None or not _OTHER_LABEL.match(words[order[colon]].text.strip()):
+        return False
+    opening = order[: colon + 1]
+    return (
+        colon < _LABEL_WORDS
+        and all(
+            _OTHER_LABEL.match(words[j].text.strip().rstrip(":") + ":") for j in opening
+        )
+        and not any(j in evidence for j in opening)
+        and not any(words[j].text.strip().endswith(":") for j in order[:k])
+        and all(words[j].line == words[i].line for j in order[k : colon + 1])
+    )
+
+
+def _spaced_id(value: str) -> bool:
+    """Whether ``value`` is an identifier of 7 or 8 digits written in groups
+    ("751 706 36"), not a scale's numbers ("100 120 140": evenly spaced)."""
+    if not _SPACED_ID.fullmatch(value.strip()):
+        return False
+    groups = [int(g) for g in value.split()]
+    steps = {b - a for a, b in itertools.pairwise(groups)}
+    return len(steps) > 1
+
+
+def _plain_word(token: str) -> bool:
+    """A common word from three letters, or a word such as "of", "you", "with"."""
+    return common_word(token, min_letters=3) or token.lower() in _FUNCTION_WORDS
 
 
 def _common_words(
@@ -1483,6 +1600,20 @@ def _common_words(
 
     cores = [(t, t.strip(_TOKEN_PUNCT)) for t in frag.split()]
     return all(ordinary(t, core) for t, core in cores if core)
+
+
+def _clinical_words(frag: str, allow: Iterable[str]) -> bool:
+    """Whether ``frag`` is radiology's words (:func:`~.lexicon.medical_word`), with
+    annotation vocabulary, codes and words such as "of", "with" between them:
+    "Ct Pulmonary Angiogram", "Us Pelvis Transvaginal"."""
+    cores = [c for c in (t.strip(_TOKEN_PUNCT) for t in frag.split()) if c]
+    return any(medical_word(c) for c in cores) and all(
+        medical_word(c)
+        or c.lower() in _FUNCTION_WORDS
+        or is_annotation(c, allow)
+        or _code(c, allow)
+        for c in cores
+    )
 
 
 def _code(token: str, allow: Iterable[str]) -> bool:
@@ -1615,7 +1746,7 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
-    if _COUNTER.match(up):
+    if _COUNTER.match(up) or _SCAN_RANGE.match(up):
         return True
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:
@@ -2206,6 +2337,11 @@ class PhiDetector:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     label_at = k
                     continue
+                if keyed is not None and _other_label(words[i].text, s.allow_list):
+                    # "Exam DLP: 1649.73 mGy-cm": another field's label ends the
+                    # field of the one before.
+                    keyed, numbers_follow = None, False
+                    continue
                 if k > 0 and (
                     words[i].line != words[line_idx[k - 1]].line and label_at != k - 1
                 ):
@@ -2248,6 +2384,10 @@ class PhiDetector:
                     continue
                 numbers_follow = False
                 text_i = words[i].text
+                if keyed == "PERSON" and _norm(text_i) in _HEADING_NOUNS:
+                    # "Sonographer Worksheet", "Patient signature": a heading.
+                    keyed = None
+                    continue
                 # A person's name right after the label is painted though its
                 # words are annotation vocabulary elsewhere ("Tech: MR", "Name:
                 # Sid Heart"); a title before it ("Ref: Dr. Okafor") and the "by"
@@ -2314,7 +2454,11 @@ class PhiDetector:
                 # "-11 HU SD:" alone on their lines. Beside other PHI, or on a
                 # record's row, such words are a name ("Raven Birch 44120981").
                 line = lines[key_of[covered[0]]]
-                if not on_record_row(covered[0]) and not any(j in found for j in line):
+                if _clinical_words(frag, s.allow_list) or (
+                    not on_record_row(covered[0]) and not any(j in found for j in line)
+                ):
+                    # Radiology's words are no name even there ("Ct Pulmonary
+                    # Angiogram" on a worklist's row).
                     continue
             if (
                 source == "pattern"
@@ -2328,6 +2472,15 @@ class PhiDetector:
                 if is_label[i] and not (entity == "LOCATION" and k > 0):
                     # (Within an address, "Dr" is the street's "Drive".)
                     continue
+                if _SCAN_RANGE.match(words[i].text.strip().upper()):
+                    continue
+                if (
+                    entity == "PERSON"
+                    and k == 0
+                    and len(covered) > 1
+                    and _norm(words[i].text) in _TITLES
+                ):
+                    continue  # "Mrs" of "Mrs Carte": a title, no part of the name
                 if source == "ner" and (
                     is_annotation(words[i].text, s.allow_list)
                     or (
@@ -2453,8 +2606,12 @@ class PhiDetector:
                         ):
                             # "Bom 1956-08-28", "DDB 10/16/1961": the label, misread.
                             continue
+                        if nxt in found and _norm(w.text) in _TITLES:
+                            continue  # "Mrs" before a name: the title
                         if _plain_apart(i, order, words, evidence):
                             continue  # "Abdomen" of "... Ct Abdomen Complete"
+                        if _opening_label(i, order, words, evidence):
+                            continue  # "Hame" of "Hame phone: 555-895-0179"
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif (
                         w.score < unsure_below or len(_norm(w.text)) == 0
@@ -2548,6 +2705,8 @@ class PhiDetector:
                     start += _after_date(value)
                     value = (digits if numbers else text)[start:end]
                 if entity == "PHONE_NUMBER" and len(re.sub(r"\D", "", value)) < 9:
+                    if _spaced_id(value):
+                        out.append((start, end, "ID", "pattern", 0.8))
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
                     continue
