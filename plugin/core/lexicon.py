@@ -30,6 +30,7 @@ __all__ = [
     "device_word",
     "lexicon_available",
     "medical_word",
+    "ordinary_word",
     "word_list",
 ]
 
@@ -166,6 +167,16 @@ def common_word(token: str, *, min_letters: int = _MIN_LETTERS) -> bool:
 def _sorted_common() -> tuple[str, ...]:
     _, lower, proper = _load()
     return tuple(sorted((lower - proper) | MEDICAL_WORDS))
+
+
+def ordinary_word(token: str) -> bool:
+    """Whether the dictionary holds ``token`` (three letters or more) in lower
+    case, as an ordinary word, whether or not it is a name too ("man", "will";
+    not "Sorensen")."""
+    low = token.lower()
+    return (
+        len(low) >= 3 and low.isalpha() and (low in _load()[1] or low in MEDICAL_WORDS)
+    )
 
 
 def cut_word(token: str) -> bool:

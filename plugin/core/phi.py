@@ -43,6 +43,7 @@ from .lexicon import (
     cut_word,
     device_word,
     medical_word,
+    ordinary_word,
     word_list,
 )
 from .model import Source, Word, bounds
@@ -494,7 +495,9 @@ _LABELS: dict[str, str] = {
     ),
     **dict.fromkeys(["EMAIL", "E-MAIL", "MAIL"], "EMAIL_ADDRESS"),
     **dict.fromkeys(["ADDR", "ADDRESS"], "LOCATION"),
-    **dict.fromkeys(["INST", "INSTITUTION", "HOSPITAL", "SITE"], "ORGANIZATION"),
+    **dict.fromkeys(
+        ["INST", "INSTITUTION", "HOSPITAL", "HOSP", "SITE"], "ORGANIZATION"
+    ),
 }
 _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
@@ -609,6 +612,8 @@ _COUNTER = re.compile(
 )
 # Seven or eight digits in three groups, the first of three ("751 706 36").
 _SPACED_ID = re.compile(r"(?=(?:\D*\d){7,8}\D*$)\d{3}(?: \d{2,4}){2}")
+# The number of what a label names ("Hosp. no.", "Patient No.").
+_NUMBER_TAILS = frozenset({"NO", "NR", "NUMBER", "NUM"})
 # Words that end a label ("Read by:", "Phone No.:", "Pat. Surname:").
 _LABEL_TAILS = frozenset({"BY", "NO", "NR", "NUMBER", "NAME", "SURNAME", "FORENAME"})
 # The words of a label that opens a line ("Referring physician:").
@@ -1501,15 +1506,26 @@ def _plain_apart(
         return False  # "Apt" of "Apt 24, 640 Oak Park Blvd"
     w = words[i]
     k = order.index(i)
-    if not all(_plain_word(p) for p in parts) and not (
-        all(_plain_word(p) for p in parts[:-1])
+    # On a line with capitals, a word written in lower case that the dictionary
+    # holds so is plain, though it is a name too ("man", "will").
+    cased = any(c.isupper() for j in order for c in words[j].text)
+
+    def plain(p: str) -> bool:
+        return _plain_word(p) or (cased and p.islower() and ordinary_word(p))
+
+    if len(parts) > 1 and len(parts[0]) == 1 and parts[0].isalpha():
+        parts = parts[1:]  # "d-dimer", "x-ray", "T-score"
+    if not all(plain(p) for p in parts) and not (
+        all(plain(p) for p in parts[:-1])
         and cut_word(parts[-1])
         and w.line_end
         and k > 0
         and words[order[k - 1]].line == w.line
-        and _plain_word(words[order[k - 1]].text.strip(_TOKEN_PUNCT))
+        and plain(words[order[k - 1]].text.strip(_TOKEN_PUNCT))
     ):
         return False
+    if all(len(p) >= 3 and p.islower() and p in _FUNCTION_WORDS for p in parts):
+        return True  # "who" of "Mrs Halvorsen, who presents": no name's part
     # A word beside it: no further than a word space (the next cell of a row
     # is no part of the name).
     beside = [
@@ -2333,6 +2349,14 @@ class PhiDetector:
             org_line = _org_line([words[i].text for i in line_idx], identity.devices)
             for k, i in enumerate(line_idx):
                 entity = label_entity(words[i].text)
+                if (
+                    entity is None
+                    and label_at == k - 1
+                    and _norm(words[i].text) in _NUMBER_TAILS
+                ):
+                    # "Hosp. no.", "Patient No.": the number of what the label
+                    # before names, an identifier.
+                    entity = "ID"
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     label_at = k

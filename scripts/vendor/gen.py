@@ -71,7 +71,7 @@ SCENES: dict[str, tuple[Any, dict[str, Any]]] = {
     "vr3d": (scenes_screen.vr3d, {}),
     "request_form": (scenes_screen.request_form, {}),
     "us_strip": (scenes_video.us_strip, {}),
-    "us_obstetric": (scenes_video.us_obstetric, dict(min_age=18, sex="F")),
+    "us_obstetric": (scenes_video.us_obstetric, dict(min_age=18, max_age=44, sex="F")),
     "echo_cine": (scenes_video.echo_cine, {}),
     "endoscopy": (scenes_video.endoscopy, {}),
 }
@@ -114,6 +114,12 @@ def make_one(job: tuple[int, int, str, str, bool]) -> dict[str, Any]:
     cv, spec = ctx.canvas, ctx.spec
     assert cv is not None and spec is not None
     labels, lines = cv.finish(draw_text=draw_text)
+    if cv.overlaps or cv.clipped:
+        print(
+            f"warning: file {idx} ({scene}): {cv.overlaps} overlapping label pixels "
+            f"{sorted(cv.overlap_with)[:4]}, {cv.clipped} clipped chars {sorted(cv.clipped_lines)[:4]}",
+            file=sys.stderr,
+        )
     _post_noise(cv.img, spec, np.random.default_rng([seed, idx, 2]))
     for k, ln in enumerate(lines):
         ln["id"] = k

@@ -654,7 +654,8 @@ def identity(rng: np.random.Generator, min_age: int = 18, max_age: int = 96, sex
         days=int(rng.integers(0, 365)), seconds=int(rng.integers(0, 12 * 3600))
     )
     # skew towards ages people are actually imaged at; a few nonagenarians
-    age = int(rng.integers(90, max_age + 1)) if chance(rng, 0.07) else int(rng.integers(min_age, min(max_age, 89) + 1))
+    old = max_age >= 90 and chance(rng, 0.07)
+    age = int(rng.integers(90, max_age + 1)) if old else int(rng.integers(min_age, min(max_age, 89) + 1))
     dob = study.date() - dt.timedelta(days=int(age * 365.25 + rng.integers(1, 360)))
     inst = pick(rng, _INSTITUTIONS[loc])
     dental = pick(rng, _DENTAL[loc])

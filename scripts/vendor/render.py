@@ -191,7 +191,8 @@ class Style:
 
     @property
     def f(self) -> Font:
-        return get_font(self.font, self.size)
+        """The font used (the real bold face when bold asks for one)."""
+        return get_font(_BOLD.get(self.font, self.font) if self.bold else self.font, self.size)
 
 
 @dataclasses.dataclass
@@ -236,6 +237,8 @@ class Canvas:
         self.lines: list[Line] = []
         self.overlaps = 0  # pixels where a character overwrote another line's label
         self.clipped = 0  # characters with ink outside the image
+        self.overlap_with: set[tuple[str, str]] = set()
+        self.clipped_lines: set[str] = set()
 
     # ------------------------------------------------------------------ layout
     @staticmethod
@@ -248,7 +251,13 @@ class Canvas:
             if supports(style.font, folded) and (style.font in HERSHEY or style.font == "bitmap"):
                 text = folded
             else:
-                style = style.with_(font=_FALLBACK.get(style.font, "sans"))
+                # another font, no taller than the one asked for (so line spacing
+                # computed from the asked-for font still holds)
+                height = style.f.height
+                fb = style.with_(font=_FALLBACK.get(style.font, "sans"))
+                while fb.size > 8 and fb.f.height > height:
+                    fb = fb.with_(size=fb.size - 1)
+                style = fb
         if style.bold:
             if style.font in _BOLD:
                 style = style.with_(font=_BOLD[style.font], bold=0)
@@ -340,11 +349,13 @@ class Canvas:
         out_lines = []
         k = 0
         rects = []
+        owner: dict[int, str] = {}
         for line_id, ln in enumerate(self.lines):
             st = ln.style
             first_of_line = k + 1
             for c in ln.chars:
                 k += 1
+                owner[k] = ln.text
                 fill = c["mask"]
                 if st.bold:
                     fill = fill.copy()
@@ -376,13 +387,18 @@ class Canvas:
                 ya, xa = max(0, y0), max(0, x0)
                 if y1 <= ya or x1 <= xa:
                     self.clipped += 1
+                    self.clipped_lines.add(ln.text)
                     continue
-                if ya > y0 or xa > x0 or y1 < y0 + h or x1 < x0 + w:
-                    self.clipped += int(np.count_nonzero(ink)) > 0 and int(sub_outside(ink, y0, x0, ya, xa, y1, x1)) > 0
+                if sub_outside(ink, y0, x0, ya, xa, y1, x1):
+                    self.clipped += 1
+                    self.clipped_lines.add(ln.text)
                 sub = ink[ya - y0 : y1 - y0, xa - x0 : x1 - x0]
                 for f in ln.frames:
                     dst = labels[f, ya:y1, xa:x1]
-                    self.overlaps += int(np.count_nonzero(sub & (dst > 0) & (dst < first_of_line)))
+                    hit = sub & (dst > 0) & (dst < first_of_line)
+                    if hit.any():
+                        self.overlaps += int(np.count_nonzero(hit))
+                        self.overlap_with.add((owner[int(dst[hit][0])], ln.text))
                     dst[sub] = k
                 rects.append((line_id, c["char"], k, ya, xa, y1, x1))
         # boxes from the final labels (a later character may overwrite a pixel)

@@ -40,9 +40,9 @@ _PHI_KEYWORDS = {
 class Ctx:
     """One file being made: random source, identity, header, canvas and spec."""
 
-    def __init__(self, rng: np.random.Generator, min_age: int = 18, sex: str = "") -> None:
+    def __init__(self, rng: np.random.Generator, min_age: int = 18, max_age: int = 96, sex: str = "") -> None:
         self.rng = rng
-        self.id = people.identity(rng, min_age=min_age, sex=sex)
+        self.id = people.identity(rng, min_age=min_age, max_age=max_age, sex=sex)
         self.header: dict[str, Any] = {}
         self.in_header: set[str] = set()
         self.canvas: Canvas | None = None
@@ -198,7 +198,7 @@ class Ctx:
             return cv.text(x, y, f"{label}  {value}", st, frames=frames)
         if label:
             lab = cv.text(x, y, label, st, frames=frames)
-            x = lab.right + (gap if gap is not None else max(4, st.size // 2))
+            x = lab.right + (gap if gap is not None else max(6, int(st.size * 0.6)))
         return cv.text(
             x, y, value, vst or st, phi=entity is not None, entity=entity, header=header, frames=frames
         )

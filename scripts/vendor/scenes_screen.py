@@ -167,7 +167,7 @@ def nm_pet(ctx: Ctx) -> None:
     hb = int(rows * 0.1)
     npan = 1 if nf > 1 else ctx.randint(2, 3)
     pw = int(cols * (0.42 if nf > 1 else 0.72 / npan))
-    ph = min(rows - hb - 60, int(pw * 2.1))
+    ph = min(rows - hb - 120, int(pw * 2.1))
     pw = min(pw, int(ph / 2.1) + 40)
     x0s = [int(cols * 0.06) + k * (pw + int(cols * 0.03)) for k in range(npan)]
     py = hb + 20
@@ -233,11 +233,11 @@ def nm_pet(ctx: Ctx) -> None:
         for f in range(nf):
             cv.text(m, rows - m - lh, f"{int(360 * f / nf)}°", st, frames=[f])
     yq = py + ph // 2 + 6 + 3 * lh
-    ctx.pair(cv, bx - 10, yq, "Acc:", i.ids["acc"], st.with_(size=max(11, size - 2)), entity="ID", header=True)
+    rs = st.with_(size=max(11, size - 2))
+    ctx.pair_right(cv, cols - m, yq, "Acc:", i.ids["acc"], rs, entity="ID", header=True)
     if ctx.p(0.6):
-        rs = st.with_(size=max(11, size - 2))
-        lab = cv.text(bx - 10, yq + lh, "Ref:", rs)
-        ctx.person(cv, lab.right + 4, yq + lh, i.referring, "FAMILY G", rs, header=ctx.h("ref"), title=False)
+        nm = ctx.person(cv, cols - m, yq + lh, i.referring, "FAMILY G", rs, header=ctx.h("ref"), title=False, align="right")
+        cv.text(nm.x - rs.size // 2, yq + lh, "Ref:", rs, align="right")
     if ctx.p(0.6):
         lab = cv.text(cols * 0.45, rows - m - lh, ctx.pick(["Reviewed by:", "Reported:", "Read by"]), st)
         ctx.person(cv, lab.right + size // 2, rows - m - lh, i.radiologist, ctx.pick(["given_family", "G. Family"]), st, header=ctx.h("radiologist"))
@@ -316,7 +316,10 @@ def oct_report(ctx: Ctx) -> None:
     m = 16
     cv.text(m, (hb - sw.f.height) // 2, ctx.pick(["Macular Cube 512x128", "Macula Thickness: Macular Cube 200x200", "Retina Map", "3D Macula Report"]), sw)
     cv.text(cols - m, (hb - sw.f.height) // 2, i.institution, sw, phi=True, entity="ORGANIZATION", header=ctx.h("inst"), align="right")
-    y = hb + 12
+    addr = ctx.p(0.5)
+    if addr:
+        cv.text(cols - m, hb + 4, ", ".join(i.inst_address), st.with_(size=max(11, size - 3)), phi=True, entity="LOCATION", header=ctx.h("inst_addr"), align="right")
+    y = hb + 12 + (lh // 2 if ctx.p(0.5) else 0)
     col2 = cols * 0.36
     ctx.pair(cv, m, y, L["name"], i.patient.form(ctx.pick(["FAMILY, Given", "Family, Given", "given_family"])), st, entity="PERSON", header=True)
     ctx.pair(cv, col2, y, L["exam"], i.date(), st, entity="DATE_TIME", header=True)
@@ -328,12 +331,12 @@ def oct_report(ctx: Ctx) -> None:
     lab = cv.text(col2, y, ctx.pick(["Technician:", "Operator:"]), st)
     ctx.person(cv, lab.right + size // 2, y, i.operator, ctx.pick(["given_family", "initials", "Family"]), st, header=ctx.h("operator"), title=False)
     y += lh
-    ctx.pair(cv, m, y, L["sex"], {"F": ctx.pick(["Female", "F"]), "M": ctx.pick(["Male", "M"])}[i.patient.sex], st)
+    sx = ctx.pair(cv, m, y, L["sex"], {"F": ctx.pick(["Female", "F"]), "M": ctx.pick(["Male", "M"])}[i.patient.sex], st)
+    ctx.pair(cv, sx.right + 3 * size, y, "Signal Strength:", f"{ctx.randint(5, 10)}/10", st)
     lab = cv.text(col2, y, L["physician"], st)
     ctx.person(cv, lab.right + size // 2, y, i.referring, ctx.pick(["given_family", "FAMILY, Given", "G. Family"]), st, header=ctx.h("ref"))
     y += lh
-    cv.text(cols - m, hb + 10, eye, ctx.style(["sans-bold", "cond-bold"], size * 3, blue, aliased=False), align="right")
-    ctx.pair(cv, cols * 0.62, hb + 12, "Signal Strength:", f"{ctx.randint(5, 10)}/10", st)
+    cv.text(cols - m, hb + 10 + (lh if addr else 0), eye, ctx.style(["sans-bold", "cond-bold"], size * 3, blue, aliased=False), align="right")
     # panels
     top = y + 10
     s = int(min(rows * 0.42, cols * 0.28))
@@ -349,7 +352,8 @@ def oct_report(ctx: Ctx) -> None:
             cv2.circle(cv.img[f], (gx, gy), rad, pt.c((60, 60, 60)), 1, cv2.LINE_AA)
     small = st.with_(size=max(11, size - 2))
     cv.text(gx, gy - small.f.height / 2, str(ctx.randint(220, 320)), small, align="center")
-    for dx, dy in ((0, -0.4), (0.4, 0), (0, 0.4), (-0.4, 0), (0, -0.8), (0.8, 0), (0, 0.8), (-0.8, 0)):
+    ring = [(0, -0.4), (0.4, 0), (0, 0.4), (-0.4, 0)] + ([(0, -0.8), (0.8, 0), (0, 0.8), (-0.8, 0)] if ctx.p(0.4) else [])
+    for dx, dy in ring:
         cv.text(gx + dx * rr, gy + dy * rr - small.f.height / 2, str(ctx.randint(240, 350)), small, align="center")
     for lab, (dx, dy) in (("S", (0, -1.25)), ("I", (0, 1.1)), ("N" if eye == "OD" else "T", (-1.2, -0.1)), ("T" if eye == "OD" else "N", (1.1, -0.1))):
         cv.text(gx + dx * rr, gy + dy * rr, lab, small, align="center")
@@ -358,7 +362,6 @@ def oct_report(ctx: Ctx) -> None:
     rows_t = [
         ("Central Subfield Thickness (µm)", str(ctx.randint(220, 320))),
         ("Cube Volume (mm³)", f"{ctx.uniform(8.5, 11.5):.1f}"),
-        ("Cube Average Thickness (µm)", str(ctx.randint(240, 300))),
         ("ILM-RPE", ctx.pick(["Normal", "Borderline", "Outside normal limits"])),
     ]
     vx = m + max(cv.measure(lab, st)[0] for lab, _ in rows_t) + 30
@@ -433,6 +436,15 @@ def dexa_report(ctx: Ctx) -> None:
     cv.text(cols / 2, y, ctx.pick(["Bone Densitometry Report", "DXA Results Summary", "Lumbar Spine Bone Density"]), big, align="center")
     y += int(big.f.height * 1.5)
     c2 = cols * 0.52
+    portrait = rows > cols
+    if portrait and ctx.p(0.6):
+        # report letter: addressed to the referrer's practice
+        cv.text(m, y, ctx.pick(["To:", "Report to:"]), st)
+        ctx.person(cv, m + 6 * size, y, i.referring, "given_family", st, header=ctx.h("ref"))
+        practice = people.LOCALES[i.locale]["address"](ctx.rng)
+        for k, line in enumerate(practice):
+            cv.text(m + 6 * size, y + (k + 1) * lh, line, st, phi=True, entity="LOCATION")
+        y += (len(practice) + 1) * lh + lh // 2
     rows_l = [
         (L["name"], i.patient.form(ctx.pick(["FAMILY, Given", "Family, Given", "given_middle_family"])), "PERSON", True),
         (L["pid"], i.ids["pid"], "ID", ctx.h("pid")),
@@ -463,7 +475,7 @@ def dexa_report(ctx: Ctx) -> None:
     ctx.person(cv, lab.right + size // 2, y, i.operator, ctx.pick(["initials", "given_family"]), st, header=ctx.h("operator"), title=False)
     y += int(lh * 1.6)
     # spine image
-    iw, ih = int(cols * 0.38), int(rows * 0.3)
+    iw, ih = int(cols * 0.38), int(rows * (0.3 if portrait else 0.22))
     spine = (40 + 25 * fractal(ctx.rng, ih, iw, iw / 5)).astype(np.float32)
     for k in range(4):
         vy = int(ih * (0.08 + 0.22 * k))
@@ -485,14 +497,17 @@ def dexa_report(ctx: Ctx) -> None:
     ax = st.with_(size=max(11, size - 3))
     for k, a in enumerate(range(20, 101, 20)):
         cv.text(gx0 + gw * k / 4, gy0 + gh + 4, str(a), ax, align="center")
-    for k, v in enumerate(("1.4", "1.2", "1.0", "0.8", "0.6")):
-        cv.text(gx0 - 6, gy0 + gh * k / 4 - ax.f.height / 2, v, ax, align="right")
+    for k, v in enumerate(("1.4", "1.0", "0.6")):
+        cv.text(gx0 - 6, gy0 + gh * k / 2 - ax.f.height / 2, v, ax, align="right")
     cv.text(gx0 + gw / 2, gy0 + gh + 4 + ax.f.height, "Age", ax, align="center")
     px = gx0 + gw * min(1, max(0, (i.age - 20) / 80))
     py_ = gy0 + gh * ctx.uniform(0.3, 0.8)
     pt.line((px - 6, py_ - 6), (px + 6, py_ + 6), (0, 0, 0), 2)
     pt.line((px - 6, py_ + 6), (px + 6, py_ - 6), (0, 0, 0), 2)
     y = ystart + ih + int(lh * 2.2)
+    fy = rows - m
+    strip = portrait and ctx.p(0.6)
+    ft = fy - (3 * lh + 10 if strip else 2 * lh + 16)  # top of the footer zone
     # table
     heads = ["Region", "BMD (g/cm²)", "T-score", "Z-score"]
     cw = (cols - 2 * m) / len(heads)
@@ -501,32 +516,40 @@ def dexa_report(ctx: Ctx) -> None:
         cv.text(m + k * cw + 4, y, hname, sb)
     y += lh
     t_total = 0.0
-    for reg in ("L1", "L2", "L3", "L4", "Total"):
+    for reg in ("L1-L4", "L2-L4", "Femoral neck", "Total hip"):
         tsc = ctx.uniform(-3.5, 0.8)
-        t_total += tsc
+        if y + lh > ft:
+            break
+        t_total += tsc * 5 / 4
         vals = [reg, f"{ctx.uniform(0.6, 1.2):.3f}", f"{tsc:.1f}", f"{tsc + ctx.uniform(0, 1.2):.1f}"]
         for k, v in enumerate(vals):
-            cv.text(m + k * cw + 4, y, v, sb if reg == "Total" else st)
+            cv.text(m + k * cw + 4, y, v, sb if reg == "L1-L4" else st)
         pt.line((m, y + lh - 3), (cols - m, y + lh - 3), (190, 190, 190), 1)
         y += lh
     y += lh // 2
     cls = "Osteoporosis" if t_total / 5 < -2.5 else ("Osteopenia" if t_total / 5 < -1 else "Normal")
-    ctx.pair(cv, m, y, "WHO Classification:", cls, sb)
-    y += lh
-    ctx.pair(cv, m, y, "FRAX 10-yr major osteoporotic fracture:", f"{ctx.uniform(4, 30):.1f}%", st)
-    y += lh
-    for line in ctx.pick([["Comparison with previous study not available."], ["Follow-up DXA recommended in 2 years.", "Consider vitamin D and calcium supplementation."]]):
-        cv.text(m, y, line, st)
+    summary = [
+        ("WHO Classification:", cls, sb),
+        ("FRAX 10-yr major osteoporotic fracture:", f"{ctx.uniform(4, 30):.1f}%", st),
+    ]
+    for lab, val, sty in summary:
+        if y + lh <= ft:
+            ctx.pair(cv, m, y, lab, val, sty)
+            y += lh
+    if ctx.p(0.6) and y + lh <= ft:
+        lab = cv.text(m, y, ctx.pick(["Compared with scan of", "Previous study:"]), st)
+        pr = cv.text(lab.right + size // 2, y, i.date(i.prior, i.other_date_style()), st, phi=True, entity="DATE_TIME")
+        cv.text(pr.right + size, y, f"change {ctx.uniform(-6, 3):+.1f}%", st)
         y += lh
-    fy = rows - m
-    if ctx.p(0.7) and y + lh < fy - lh:
+    if y + lh <= ft:
+        cv.text(m, y, ctx.pick(["Follow-up DXA recommended in 2 years.", "Consider vitamin D and calcium supplementation."]), st)
+        y += lh
+    if ctx.p(0.7):
         lab = cv.text(m, fy - 2 * lh, ctx.pick(["Reported by:", "Reviewed by:"]), st)
         ctx.person(cv, lab.right + size // 2, fy - 2 * lh, i.radiologist, ctx.pick(["given_family", "G. Family"]), st, header=ctx.h("radiologist"))
     pt.line((m, fy - 2 * lh - 12), (cols - m, fy - 2 * lh - 12), (0, 0, 0), 1)
-    ctx.id_strip(cv, m, fy - 2 * lh - 6 - lh, st) if ctx.p(0.5) else None
-    if ctx.p(0.5):
-        lab = cv.text(cols * 0.55, fy - 2 * lh, ctx.pick(["Prior scan:", "Previous:"]), st)
-        cv.text(lab.right + size // 2, fy - 2 * lh, i.date(i.prior, i.other_date_style()), st, phi=True, entity="DATE_TIME")
+    if strip:
+        ctx.id_strip(cv, m, fy - 3 * lh - 6, st)
     cv.text(m, fy - lh, f"{maker} {model}", st)
     cv.text(cols / 2, fy - lh, ctx.pick(["Page 1 of 1", "Page 1 of 2", "1/2"]), st, align="center")
     cv.text(cols - m, fy - lh, ctx.dt_text(i.study + dt.timedelta(hours=ctx.randint(1, 48)), i.other_date_style()), st, phi=True, entity="DATE_TIME", align="right")
@@ -636,10 +659,9 @@ def ecg(ctx: Ctx) -> None:
     fy = rows - int(10 * pmm)
     cv.text(m, fy, f"25mm/s  10mm/mV  {ctx.pick(['0.05-150 Hz', '0.15-40 Hz', '0.5-100 Hz'])}  {ctx.pick(['50', '60'])}~", st)
     cv.text(cols * 0.5, fy, model, st, align="center")
-    if ctx.p(0.6):
-        cv.text(cols - m, fy, i.institution, st, phi=True, entity="ORGANIZATION", header=ctx.h("inst"), align="right")
-    else:
-        cv.text(cols - m, fy, "Page 1 of 1", st, align="right")
+    cv.text(cols - m, fy, i.institution, st, phi=True, entity="ORGANIZATION", header=ctx.h("inst"), align="right")
+    if ctx.p(0.5):
+        cv.text(cols - m, fy + lh, ", ".join(i.inst_address), st, phi=True, entity="LOCATION", header=ctx.h("inst_addr"), align="right")
 
 
 # ---------------------------------------------------------------------------
@@ -713,7 +735,7 @@ def ehr_window(ctx: Ctx) -> None:
         ctx.pair(cv, mr.right + 24, y2, "NHS No:", i.ids["nhs"], bst, entity="ID", header=ctx.h("nhs"))
     elif "ssn" in i.ids and ctx.p(0.5):
         ctx.pair(cv, mr.right + 24, y2, "SSN:", i.ids["ssn"], bst, entity="ID")
-    ax = max(nm.right + 40, cols * 0.5)
+    ax = max(nm.right + 40, cols * 0.5, max(ln.right for ln in cv.lines if ln.y == y2) + 40)
     red = pt.c((200, 20, 20)) if theme == "blue" else pt.c((255, 210, 80))
     ctx.pair(cv, ax, by + 10, "Allergies:", ctx.pick(["Penicillin, Latex", "NKDA", "Iodinated contrast (urticaria)", "Codeine; Sulfa"]), bst.with_(color=red, bold=1))
     lab = cv.text(ax, y2, ctx.pick(["Attending:", "Consultant:", "GP:"]), bst)
@@ -731,7 +753,7 @@ def ehr_window(ctx: Ctx) -> None:
     ny = ty + lh + 10
     nav_w = int(cols * 0.14)
     pt.rect(0, ny - 4, nav_w, rows - 26, (242, 244, 247))
-    for item in ("Worklist", "Patient Search", "Encounters", "Medications", "Problems", "Results", "Scanned Docs"):
+    for item in ("Worklist", "Encounters", "Medications", "Problems", "Scanned Docs"):
         if ny + lh > rows - 40:
             break
         cv.text(12, ny, item, st)
@@ -740,7 +762,9 @@ def ehr_window(ctx: Ctx) -> None:
     tx = nav_w + 16
     tw = int(cols * 0.56)
     yy = ty + lh + 10
-    heads = ["Date", "Type", "Department", "Provider", "Status"]
+    facility = ctx.p(0.5)
+    sites = [i.institution, people.pick(ctx.rng, ["Northside Clinic", "Riverside Surgery", "St Jude's Day Unit", "Mercy Outpatients"])]
+    heads = ["Date", "Type", "Facility" if facility else "Department", "Provider", "Status"]
     widths = [0.2, 0.26, 0.18, 0.22, 0.14]
     pt.rect(tx, yy, tx + tw, yy + lh, (205, 210, 220))
     xx = tx
@@ -762,7 +786,7 @@ def ehr_window(ctx: Ctx) -> None:
         cells = [
             (ctx.dt_text(stamp, i.short_date_style(), "hm") if ctx.p(0.5) else i.date(stamp.date(), i.short_date_style()), "DATE_TIME", r == 0),
             (ctx.pick(_VISITS), None, False),
-            (ctx.pick(_DEPTS), None, False),
+            (ctx.pick(sites), "ORGANIZATION", False) if facility else (ctx.pick(_DEPTS), None, False),
             (who.form(ctx.pick(["Family, Given", "FAMILY G", "G. Family"])), "PERSON", (who is i.referring and ctx.h("ref")) or (who is i.radiologist and ctx.h("radiologist")) or (who is i.operator and ctx.h("operator"))),
             (ctx.pick(["Final", "Prelim", "Scheduled", "Signed", "Cancelled"]), None, False),
         ]
@@ -1000,6 +1024,17 @@ def request_form(ctx: Ctx) -> None:
     ctx.pair(cv, m, y, "eGFR:", str(ctx.randint(35, 110)), pst, vst=fst)
     ctx.pair(cv, c2, y, "Weight:", f"{ctx.randint(45, 120)} kg", pst, vst=fst)
     y += int(lh * 1.3)
+    if ctx.p(0.6) and y + 6 * lh < rows * 0.6:
+        y = section("GENERAL PRACTITIONER", y)
+        gp = people.person(ctx.rng)
+        gp.title = ctx.pick(["Dr", "Dr."])
+        lab = cv.text(m, y, "GP:", pst)
+        ctx.person(cv, lab.right + size, y, gp, "given_family", fst, header=False)
+        ctx.pair(cv, c2, y, L["tel"], people.LOCALES[i.locale]["phone"](ctx.rng), pst, vst=fst, entity="PHONE_NUMBER")
+        y += lh
+        lab = cv.text(m, y, "Practice:", pst)
+        cv.text(lab.right + size, y, ", ".join(people.LOCALES[i.locale]["address"](ctx.rng)), fst, phi=True, entity="LOCATION")
+        y += int(lh * 1.3)
     y = section("REFERRER", y)
     lab = cv.text(m, y, "Requesting clinician:", pst)
     ctx.person(cv, lab.right + size, y, i.referring, ctx.pick(["given_family", "G. Family", "FAMILY G"]), fst, header=ctx.h("ref"))
@@ -1022,7 +1057,7 @@ def request_form(ctx: Ctx) -> None:
         appt = i.study + dt.timedelta(days=ctx.randint(0, 1))
         ctx.pair(cv, m, y, "Appointment:", ctx.dt_text(appt, i.other_date_style(), "hm"), pst, vst=fst, entity="DATE_TIME", header=True)
         y += int(lh * 1.5)
-    if y + 4 * lh < rows - m - lh:
+    if y + 4 * lh < rows - m - lh and ctx.p(0.4):
         y = section("SAFETY CHECKLIST", y)
         for q in ("Pacemaker / ICD?", "Metal fragments in eyes?", "Previous surgery in last 6 weeks?", "Claustrophobia?", "Contrast reaction before?", "Diabetic on metformin?"):
             if y + lh > rows - m - lh:

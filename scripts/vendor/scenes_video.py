@@ -76,13 +76,15 @@ def _banner(ctx: Ctx, cv: Canvas, st, bh: int, *, per_frame_clock: bool) -> None
     i = ctx.id
     m = 8
     cols = cv.cols
+    gap = 2 * st.size
     ctx.pair(cv, m, 4, None, i.institution, st, entity="ORGANIZATION", header=ctx.h("inst"))
-    ctx.person(cv, cols * 0.36, 4, i.patient, ctx.name_form(), st, header=True, title=False)
-    idl = ctx.pair(cv, cols * 0.36, 4 + bh // 2, ctx.pick(["ID:", i.labels["pid"]]), i.ids["pid"], st, entity="ID", header=ctx.h("pid"))
+    y2 = 4 + bh // 2
+    ln = ctx.person(cv, m, y2, i.patient, ctx.name_form(), st, header=True, title=False)
+    ln = ctx.pair(cv, ln.right + gap, y2, ctx.pick(["ID:", i.labels["pid"]]), i.ids["pid"], st, entity="ID", header=ctx.h("pid"))
     if ctx.p(0.5):
-        ctx.pair(cv, m, 4 + bh // 2, i.labels["dob"], i.date(i.dob, i.short_date_style()), st, entity="DATE_TIME", header=True)
+        ctx.pair(cv, ln.right + gap, y2, i.labels["dob"], i.date(i.dob, i.short_date_style()), st, entity="DATE_TIME", header=True)
     elif ctx.p(0.5):
-        ctx.pair(cv, idl.right + 2 * st.size, 4 + bh // 2, "Acc:", i.ids["acc"], st, entity="ID", header=True)
+        ctx.pair(cv, ln.right + gap, y2, "Acc:", i.ids["acc"], st, entity="ID", header=True)
     if per_frame_clock:
         for f in range(cv.nframes):
             t = i.study + dt.timedelta(seconds=f)
@@ -129,11 +131,13 @@ def us_strip(ctx: Ctx) -> None:
     st = ctx.style(OVERLAY + CONSOLE, size, colr)
     sw = st.with_(color=(255.0, 255.0, 255.0))
     lh = int(st.f.height * 1.25)
-    _banner(ctx, cv, sw, bh, per_frame_clock=nf > 1 and ctx.p(0.5))
+    _banner(ctx, cv, sw, bh, per_frame_clock=nf > 1 and ctx.p(0.7))
     probe = ctx.pick(["C5-1", "L12-3", "C1-6-D", "9L-D", "SC6-1", "L18-5"])
-    cv.text(cols - 8, 4 + bh // 2, f"{probe}  {preset}", sw, align="right")
-    cv.text(cols * 0.62, 4 + bh // 2, f"MI {ctx.uniform(0.4, 1.4):.1f}  TIs {ctx.uniform(0.1, 1.2):.1f}", sw, align="right")
     params = [
+        probe,
+        preset,
+        f"MI {ctx.uniform(0.4, 1.4):.1f}",
+        f"TIs {ctx.uniform(0.1, 1.2):.1f}",
         ctx.pick(["B", "2D", "B-Mode"]),
         f"Frq {ctx.uniform(2, 14):.1f}",
         f"Gn {ctx.randint(30, 80)}",
@@ -144,7 +148,7 @@ def us_strip(ctx: Ctx) -> None:
         ctx.pick(["FA 3", "Persist 2", "THI", "SCI"]),
     ]
     y = bh + 12
-    for s in params:
+    for s in params[: ctx.randint(7, len(params))]:
         cv.text(10, y, s, st)
         y += lh
     # depth scale on the right
@@ -212,7 +216,7 @@ def us_obstetric(ctx: Ctx) -> None:
     st = sw.with_(color=colr)
     lh = int(st.f.height * 1.3)
     _banner(ctx, cv, sw, bh, per_frame_clock=False)
-    cv.text(cols * 0.62, 4 + bh // 2, f"{ctx.pick(['RAB6-D', 'C1-5-D', 'eM6C', 'CA1-7A'])}  OB 2/3", sw, align="right")
+    cv.text(10, bh + 8, f"{ctx.pick(['RAB6-D', 'C1-5-D', 'eM6C', 'CA1-7A'])}  OB 2/3", sw)
     # biometry table on a translucent box
     lmp = i.study.date() - dt.timedelta(days=ctx.randint(140, 200))
     ga_days = (i.study.date() - lmp).days
@@ -330,10 +334,9 @@ def echo_cine(ctx: Ctx) -> None:
     sw = ctx.style(OVERLAY + UI, size, (255.0, 255.0, 255.0))
     st = sw.with_(color=colr)
     lh = int(st.f.height * 1.25)
-    _banner(ctx, cv, sw, bh, per_frame_clock=ctx.p(0.6))
-    cv.text(cols * 0.72, 4 + bh // 2, f"{ctx.pick(['S5-1', 'X5-1', 'M5Sc-D', '4V1c'])}  Adult Echo", sw, align="right")
+    _banner(ctx, cv, sw, bh, per_frame_clock=ctx.p(0.75))
     y = bh + 8
-    for s in (f"TIS {ctx.uniform(0.2, 1.2):.1f}  MI {ctx.uniform(0.6, 1.5):.1f}", f"{ctx.randint(40, 80)} Hz  {ctx.randint(14, 20)} cm", f"2D {ctx.randint(40, 70)}%"):
+    for s in (f"{ctx.pick(['S5-1', 'X5-1', 'M5Sc-D', '4V1c'])}  Adult Echo", f"TIS {ctx.uniform(0.2, 1.2):.1f}  MI {ctx.uniform(0.6, 1.5):.1f}", f"{ctx.randint(40, 80)} Hz  {ctx.randint(14, 20)} cm", f"2D {ctx.randint(40, 70)}%"):
         cv.text(8, y, s, st)
         y += lh
     if doppler:
@@ -409,12 +412,20 @@ def endoscopy(ctx: Ctx) -> None:
     y += lh
     ctx.pair(cv, m, y, ctx.pick(["D.O.B.", "DOB", L["dob"]]), i.date(i.dob, i.short_date_style()), st, entity="DATE_TIME", header=True)
     y += int(lh * 1.5)
-    cv.text(m, y, i.date(None, i.short_date_style()), st, phi=True, entity="DATE_TIME", header=True)
-    y += lh
-    for f in range(nf):
-        t = (i.study + dt.timedelta(seconds=3 * f)).time()
-        cv.text(m, y, people.fmt_time(t, "hms"), st, frames=[f])
-    y += int(lh * 1.5)
+    if ctx.p(0.5):
+        # date and running time on one line: the whole line is PHI
+        for f in range(nf):
+            t = i.study + dt.timedelta(seconds=3 * f)
+            cv.text(m, y, ctx.dt_text(t, i.short_date_style(), "hms"), st, phi=True, entity="DATE_TIME", header=True, frames=[f])
+        y += int(lh * 1.5)
+    else:
+        # stacked: the time alone on its own line is not PHI
+        cv.text(m, y, i.date(None, i.short_date_style()), st, phi=True, entity="DATE_TIME", header=True)
+        y += lh
+        for f in range(nf):
+            t = (i.study + dt.timedelta(seconds=3 * f)).time()
+            cv.text(m, y, people.fmt_time(t, "hms"), st, frames=[f])
+        y += int(lh * 1.5)
     for s in (f"Eh:{ctx.pick(['A', 'B'])}{ctx.randint(1, 8)} Ce:{ctx.randint(1, 8)}", f"CVP:{ctx.randint(1, 20)}", ctx.pick(["NBI", "WLI", "BLI", "i-scan 1"])):
         cv.text(m, y, s, st)
         y += lh

@@ -7,6 +7,8 @@ Grayscale canvases hold stored values in display sense (larger = brighter).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import cv2
 import numpy as np
 from dcmwrite import Spec
@@ -369,12 +371,6 @@ def cr_flashcard(ctx: Ctx) -> None:
     cv2.line(img, (int(w * 0.8), int(h * 0.16)), (int(w * 0.54), int(h * 0.2)), 0.72, max(2, h // 90))
     img = cv2.GaussianBlur(img, (0, 0), 1.5)
     full = np.clip(_up(img, rows, cols) + _noise(ctx, (rows, cols), 0.012), 0, 1)
-    # flash card: a bright rectangle in a top corner, typed dark text
-    left = ctx.p(0.5)
-    cw, ch = int(cols * ctx.uniform(0.3, 0.38)), int(rows * ctx.uniform(0.1, 0.13))
-    cx0 = int(cols * 0.03) if left else cols - int(cols * 0.03) - cw
-    cy0 = int(rows * 0.025)
-    full[cy0 : cy0 + ch, cx0 : cx0 + cw] = 0.9 + _noise(ctx, (ch, cw), 0.01)
     bits = ctx.pick([10, 12])
     top = (1 << bits) - 1
     cv = Canvas(rows, cols)
@@ -382,23 +378,41 @@ def cr_flashcard(ctx: Ctx) -> None:
     ctx.canvas = cv
     ctx.spec = Spec("CR", "CR", "MONOCHROME1" if ctx.p(0.7) else "MONOCHROME2", bits, 16, window=(top * 0.5, top * 0.95), scene="cr_flashcard")
     ctx.fill_header(study="CHEST PA", series="PA", manufacturer=ctx.pick(["FUJIFILM Corporation", "Agfa", "KODAK"]), model=ctx.pick(["FCR 5000", "CR 30-X", "DirectView CR 975"]))
+    # flash card: a bright rectangle in a top corner with typed dark text
     ink = float(top) * 0.08
     size = ctx.randint(22, 30)
     st = ctx.style(["cmtt", "mono", "times", "cmr", "serif", "mono-bold"], size, ink, aliased=ctx.p(0.5))
-    lh = int(st.f.height * 1.1)
-    x, y = cx0 + 14, cy0 + 10
+    lh = int(st.f.height * 1.25)
     L = i.labels
+    name = i.patient.form(ctx.pick(["FAMILY, Given", "FAMILY GIVEN", "Family, Given"]))
+    dob = (L["dob"], i.date(i.dob, i.other_date_style()))
+    pid = (ctx.pick(["Hosp No", "No.", L["pid"]]), i.ids["pid"])
+    ref = ctx.p(0.6)
+    gap = max(6, int(size * 0.6))
+    widths = [
+        cv.measure(i.institution.upper(), st)[0],
+        cv.measure(name, st)[0],
+        sum(cv.measure(t, st)[0] for t in dob) + gap,
+        sum(cv.measure(t, st)[0] for t in pid) + gap,
+        cv.measure(i.date(None) + "  " + (i.referring.title + " " + i.referring.family if ref else ""), st)[0] + size,
+    ]
+    cw, ch = max(widths) + 28, 5 * lh + 20
+    left = ctx.p(0.5)
+    cx0 = int(cols * 0.03) if left else cols - int(cols * 0.03) - cw
+    cy0 = int(rows * 0.025)
+    cv.img[0, cy0 : cy0 + ch, cx0 : cx0 + cw] = (0.9 + _noise(ctx, (ch, cw), 0.01)) * top
+    x, y = cx0 + 14, cy0 + 10
     cv.text(x, y, i.institution.upper(), st, phi=True, entity="ORGANIZATION", header=ctx.h("inst"))
     y += lh
-    ctx.person(cv, x, y, i.patient, ctx.pick(["FAMILY, Given", "FAMILY GIVEN", "Family, Given"]), st, header=True, title=False)
+    cv.text(x, y, name, st, phi=True, entity="PERSON", header=True)
     y += lh
-    d = ctx.pair(cv, x, y, L["dob"], i.date(i.dob, i.other_date_style()), st, entity="DATE_TIME", header=True)
-    ctx.pair(cv, d.right + size, y, ctx.pick(["Hosp No", "No.", L["pid"]]), i.ids["pid"], st, entity="ID", header=ctx.h("pid"))
+    ctx.pair(cv, x, y, dob[0], dob[1], st, entity="DATE_TIME", header=True)
     y += lh
-    if y + lh < cy0 + ch:
-        dd = cv.text(x, y, i.date(None), st, phi=True, entity="DATE_TIME", header=True)
-        if ctx.p(0.6):
-            ctx.person(cv, dd.right + size, y, i.referring, "FAMILY", st, header=ctx.h("ref"))
+    ctx.pair(cv, x, y, pid[0], pid[1], st, entity="ID", header=ctx.h("pid"))
+    y += lh
+    dd = cv.text(x, y, i.date(None), st, phi=True, entity="DATE_TIME", header=True)
+    if ref:
+        ctx.person(cv, dd.right + size, y, i.referring, "FAMILY", st, header=ctx.h("ref"))
     # lead marker with the radiographer's initials
     white = float(top)
     mk = ctx.style(["sans-bold", "hershey-duplex", "cond-bold"], ctx.randint(44, 60), white, aliased=False)
@@ -600,7 +614,12 @@ def xa_cine(ctx: Ctx) -> None:
     if ctx.p(0.8):
         cv.text(xr, y, i.institution, st, phi=True, entity="ORGANIZATION", header=ctx.h("inst"), align="right")
         y += lh
-    cv.text(xr, y, ctx.dt_text(), st, phi=True, entity="DATE_TIME", header=True, align="right")
+    if ctx.p(0.4):
+        for f in range(nf):
+            t = i.study + dt.timedelta(milliseconds=int(f * ctx.spec.frame_time))
+            cv.text(xr, y, ctx.dt_text(t, time_style="hms"), st, phi=True, entity="DATE_TIME", header=True, frames=[f], align="right")
+    else:
+        cv.text(xr, y, ctx.dt_text(), st, phi=True, entity="DATE_TIME", header=True, align="right")
     y += lh
     if rf:
         cv.text(xr, y, f"Table {ctx.randint(-20, 20)} cm", st, align="right")
@@ -618,7 +637,7 @@ def xa_cine(ctx: Ctx) -> None:
     cv.text(xr, yb, ctx.pick(["FL", "CINE", "DSA", "ACQ"]), st, align="right")
     # shown on part of the clip only
     tag = ctx.pick(["INJ", "CONTRAST", "REC", "STORE"])
-    cv.text(n // 2, m, tag, st.with_(bold=1), frames=list(range(f0, nf)), align="center")
+    cv.text(n // 2, n - m - lh, tag, st.with_(bold=1), frames=list(range(f0, nf)), align="center")
     if ctx.p(0.5):
         k = ctx.randint(1, nf - 1)
         ctx.person(cv, m, yb - lh, i.radiologist, ctx.pick(["FAMILY G", "G. Family", "given_family"]), st, header=ctx.h("radiologist"), frames=list(range(k)))

@@ -1128,6 +1128,44 @@ def test_small_text_on_a_large_radiograph_is_found(engines):
     assert not painted(exposure)
 
 
+def test_a_scanned_letters_sloping_lines_are_read_line_by_line(engines):
+    # A letter scanned a degree askew, large enough to be detected in tiles.
+    # The two tiles' boxes of a line were joined into the rectangle square to
+    # the image around it, which took in the lines above and below: the
+    # recogniser read garbage, and whole sentences were painted as doubt.
+    rows, cols = 1500, 1100
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, rows, cols)
+    ds.PatientName = "Halvorsen^Ingrid"
+    font = ImageFont.truetype("DejaVuSerif.ttf", 18)
+    lines = [
+        (
+            "Past history includes hypertension and type 2 diabetes, well controlled on"
+            " metformin, no allergy."
+        ),
+        (
+            "Thank you for seeing Mrs Halvorsen, who presents with shortness of breath"
+            " and pain in the chest."
+        ),
+        (
+            "I would be grateful for your opinion and for imaging as you see fit. Please"
+            " send the report."
+        ),
+    ]
+    img = Image.new("L", (cols, rows), 245)
+    d = ImageDraw.Draw(img)
+    for k, text in enumerate(lines):
+        d.text((70, 440 + 28 * k), text, fill=20, font=font)
+    img = img.rotate(1.0, resample=Image.BICUBIC, fillcolor=245)
+    pixels.write_frames(ds, np.asarray(img)[None])
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.message
+    boxes = [b for b in result.report.boxes if 400 < b.top + b.height // 2 < 560]
+    # The name is painted, on its line only (the slope lifts a line's right end
+    # 16 pixels): the sentences around it are read and kept.
+    assert {b.entity_type for b in boxes} == {"PERSON"}, boxes
+    assert all(b.height < 40 and 440 < b.top + b.height // 2 < 500 for b in boxes)
+
+
 def test_tiles_cover_an_image_with_overlap():
     from plugin.core.ocr.rapid import _TILE, _TILE_OVERLAP, _tiles
 

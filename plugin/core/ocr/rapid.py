@@ -68,11 +68,10 @@ _GAP_MARGIN = 2
 _TILE_ABOVE = 1280
 _TILE = 1024
 _TILE_OVERLAP = 256
-# Two boxes of neighbouring tiles are one line when they overlap sideways and
-# by this share of the lower one's height; one inside another (this share of
-# the smaller's area) is the same line seen twice.
-_TILE_SAME_BAND = 0.5
-_TILE_INSIDE = 0.8
+# Two boxes of neighbouring tiles are one line when they overlap by this share
+# of the smaller one's area (a line seen twice, or a piece of it cut at a tile's
+# edge).
+_TILE_SAME_LINE = 0.5
 
 
 def is_available() -> bool:
@@ -428,14 +427,16 @@ class RapidOcrEngine:
                     right = max(right, line_right)
                 else:
                     right, clean_right, (_, reach_right) = cuts[k]
-                # Height is the line's: the detector covers ascenders and descenders.
+                # Height is the line's, where the word lies along it: the detector
+                # covers ascenders and descenders.
+                w_top, w_bottom = _y_extent_along(line_box, scale, left, right)
                 words.append(
                     Word(
                         str(text),
                         left + dx,
-                        top + dy,
+                        w_top + dy,
                         max(1, right - left),
-                        bottom - top,
+                        w_bottom - w_top,
                         float(score),
                         line_no,
                         clean_left,
@@ -670,40 +671,42 @@ def _merged_tiles(found: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
     """The boxes of all tiles (box, tile number) as the boxes of one image.
 
     A line seen by two tiles comes back twice, or cut in two where a tile ends:
-    boxes of different tiles on one band that overlap are joined into the
-    rectangle around them. Boxes of one tile stay apart, as the detector gave
-    them. Sorted top to bottom, then left to right, as the detector sorts."""
-    rects = [
-        (b[:, 0].min(), b[:, 1].min(), b[:, 0].max(), b[:, 1].max()) for b, _ in found
-    ]
+    boxes of different tiles that overlap by :data:`_TILE_SAME_LINE` of the
+    smaller one are joined into the smallest rectangle around them, turned as
+    they are. A scanned letter's lines slope: the rectangles square to the image
+    around two of its lines overlap, the lines do not, and the rectangle square
+    to the image around a sloping line takes in the lines above and below. Boxes
+    of one tile stay apart, as the detector gave them. Sorted top to bottom, then
+    left to right, as the detector sorts."""
+    quads = [np.asarray(b, np.float32).reshape(-1, 2) for b, _ in found]
+    areas = [max(float(cv2.contourArea(q)), 1.0) for q in quads]
 
     def joined(i: int, j: int) -> bool:
         if found[i][1] == found[j][1]:
             return False
-        (ax0, ay0, ax1, ay1), (bx0, by0, bx1, by1) = rects[i], rects[j]
-        wide = min(ax1, bx1) - max(ax0, bx0)
-        high = min(ay1, by1) - max(ay0, by0)
-        if wide <= 0 or high <= 0:
-            return False
-        smaller = min((ax1 - ax0) * (ay1 - ay0), (bx1 - bx0) * (by1 - by0))
-        return (
-            high >= _TILE_SAME_BAND * min(ay1 - ay0, by1 - by0)
-            or wide * high >= _TILE_INSIDE * smaller
-        )
+        common, _ = cv2.intersectConvexConvex(quads[i], quads[j])
+        return float(common) >= _TILE_SAME_LINE * min(areas[i], areas[j])
 
     out = []
     for members in connected_groups(range(len(found)), joined):
         if len(members) == 1:
             out.append(found[members[0]][0])
             continue
-        x0 = min(rects[i][0] for i in members)
-        y0 = min(rects[i][1] for i in members)
-        x1 = max(rects[i][2] for i in members)
-        y1 = max(rects[i][3] for i in members)
-        out.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], np.float32))
+        points = np.concatenate([found[i][0] for i in members]).astype(np.float32)
+        out.append(_upright_quad(cv2.boxPoints(cv2.minAreaRect(points))))
     return sorted(
         out, key=lambda b: (round(float(b[:, 1].min())), float(b[:, 0].min()))
     )
+
+
+def _upright_quad(points: np.ndarray) -> np.ndarray:
+    """The four corners of a rectangle in the detector's order: top left, top
+    right, bottom right, bottom left (for a line near horizontal)."""
+    points = np.round(points, 3)  # boxPoints' float noise ("699.9999")
+    by_x = points[np.argsort(points[:, 0], kind="stable")]
+    left = by_x[:2][np.argsort(by_x[:2, 1], kind="stable")]
+    right = by_x[2:][np.argsort(by_x[2:, 1], kind="stable")]
+    return np.array([left[0], right[0], right[1], left[1]], np.float32)
 
 
 def _letters(text: str) -> str:
@@ -727,3 +730,25 @@ def _x_extent(box: Any, scale: float) -> tuple[int, int]:
 def _y_extent(box: Any, scale: float) -> tuple[int, int]:
     ys = np.asarray(box, dtype=float)[:, 1] / scale
     return int(np.floor(ys.min())), int(np.ceil(ys.max()))
+
+
+def _y_extent_along(box: Any, scale: float, left: int, right: int) -> tuple[int, int]:
+    """The rows a sloping line's box (a quadrilateral: top left, top right, bottom
+    right, bottom left) covers between columns ``left`` and ``right``: a word at
+    one end of a scanned letter's line, not the whole line's band, which takes
+    in the lines above and below. A level box gives its own rows."""
+    q = np.asarray(box, dtype=float) / scale
+    top, bottom = _y_extent(box, scale)
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = q
+    if x1 - x0 < 1 or x2 - x3 < 1:
+        return top, bottom
+
+    def at(xa: float, ya: float, xb: float, yb: float, x: float) -> float:
+        return ya + (yb - ya) * (min(max(x, xa), xb) - xa) / (xb - xa)
+
+    upper = min(at(x0, y0, x1, y1, left), at(x0, y0, x1, y1, right))
+    lower = max(at(x3, y3, x2, y2, left), at(x3, y3, x2, y2, right))
+    return (
+        max(top, int(np.floor(upper))),
+        min(bottom, max(int(np.ceil(lower)), int(np.floor(upper)) + 1)),
+    )
