@@ -1115,9 +1115,9 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
 
 def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     """Whether a line's words name an institution ("Lakeside Imaging"): one of
-    them is an institution's word, capitalised, not followed by a model number ("Orion Medical
-    3000", "Helix Imaging H5") nor after a device maker's name ("GE Healthcare",
-    "Canon Medical"), and the line is no form's heading."""
+    them is an institution's word, capitalised, not followed by a model number
+    ("Orion Medical 3000", "Helix Imaging H5") nor after a device maker's name
+    ("GE Healthcare", "Canon Medical"), and the line is no form's heading."""
     norms = [_norm(t) for t in texts]
     if any(n in _NOT_ORG for n in norms) and not any(
         n

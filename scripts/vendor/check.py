@@ -58,7 +58,9 @@ def display(ds, frame: int = 0) -> np.ndarray:
         return (apply_color_lut(a, ds) / 257).astype(np.uint8)
     if a.ndim == 3:
         return a.astype(np.uint8)
-    v = a.astype(np.float32) * float(ds.get("RescaleSlope", 1)) + float(ds.get("RescaleIntercept", 0))
+    v = a.astype(np.float32) * float(ds.get("RescaleSlope", 1)) + float(
+        ds.get("RescaleIntercept", 0)
+    )
     if "WindowCenter" in ds:
         c, w = float(ds.WindowCenter), float(ds.WindowWidth)
     else:
@@ -73,10 +75,12 @@ def check_file(root: Path, meta: dict, stats: dict) -> list[str]:
     problems = []
     ds = pydicom.dcmread(root / meta["path"])
     lum = luminance(ds)
-    labels = np.load((root / meta["path"]).with_suffix("").with_suffix(".truth.npz"))["labels"]
+    labels = np.load((root / meta["path"]).with_suffix("").with_suffix(".truth.npz"))[
+        "labels"
+    ]
     if labels.shape != lum.shape:
         return [f"shape {labels.shape} != {lum.shape}"]
-    n, h, w = labels.shape
+    _n, h, w = labels.shape
     seen = set()
     for ln in meta["lines"]:
         for c in ln["chars"]:
@@ -85,8 +89,15 @@ def check_file(root: Path, meta: dict, stats: dict) -> list[str]:
             f0 = c["frames"][0]
             sub = labels[f0, t : t + bh, l : l + bw] == c["label"]
             if not sub.any() or sub[0].sum() == 0 or sub[:, 0].sum() == 0:
-                problems.append(f"box of {c['char']!r} (line {ln['id']}) does not hug its label")
-            t0, l0, t1, l1 = max(0, t - 1), max(0, l - 1), min(h, t + bh + 1), min(w, l + bw + 1)
+                problems.append(
+                    f"box of {c['char']!r} (line {ln['id']}) does not hug its label"
+                )
+            t0, l0, t1, l1 = (
+                max(0, t - 1),
+                max(0, l - 1),
+                min(h, t + bh + 1),
+                min(w, l + bw + 1),
+            )
             worst = 1.0
             for f in c["frames"]:
                 lab = labels[f, t0:t1, l0:l1]
@@ -102,21 +113,34 @@ def check_file(root: Path, meta: dict, stats: dict) -> list[str]:
                 stats["invisible_lines"].add((meta["path"], ln["id"], ln["text"]))
     present = set(np.unique(labels).tolist()) - {0}
     if present != seen:
-        problems.append(f"labels in npz but not in truth: {sorted(present - seen)[:5]}, missing: {sorted(seen - present)[:5]}")
+        problems.append(
+            f"labels in npz but not in truth: {sorted(present - seen)[:5]}, missing: {sorted(seen - present)[:5]}"
+        )
     return problems
 
 
 def twin_diff(root: Path, meta: dict, twin_root: Path) -> str:
     a = pydicom.dcmread(root / meta["path"]).pixel_array.astype(np.float64)
     b = pydicom.dcmread(twin_root / meta["path"]).pixel_array.astype(np.float64)
-    labels = np.load((root / meta["path"]).with_suffix("").with_suffix(".truth.npz"))["labels"]
+    labels = np.load((root / meta["path"]).with_suffix("").with_suffix(".truth.npz"))[
+        "labels"
+    ]
     diff = np.abs(a - b)
     if diff.size == labels.size * 3:
         diff = diff.reshape(*labels.shape, 3).max(-1)
     diff = diff.reshape(labels.shape)
-    near = np.stack([cv2.dilate((fr > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0 for fr in labels])
+    near = np.stack(
+        [
+            cv2.dilate((fr > 0).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+            for fr in labels
+        ]
+    )
     jpeg = meta["transfer_syntax"].endswith(".50")
-    scale = 255.0 if diff.max() <= 255 and meta["bits_stored"] == 8 else float((1 << meta["bits_stored"]) - 1)
+    scale = (
+        255.0
+        if diff.max() <= 255 and meta["bits_stored"] == 8
+        else float((1 << meta["bits_stored"]) - 1)
+    )
     out = diff[~near] / scale
     changed = float((out > (0.05 if jpeg else 0)).mean())
     inside = float((diff[labels > 0] > 0).mean()) if (labels > 0).any() else 0.0
@@ -126,8 +150,15 @@ def twin_diff(root: Path, meta: dict, twin_root: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out")
-    ap.add_argument("--twins", type=int, default=0, help="re-make N files without text and diff them")
-    ap.add_argument("--previews", help="write a PNG of each file's first (and middle) frame here")
+    ap.add_argument(
+        "--twins",
+        type=int,
+        default=0,
+        help="re-make N files without text and diff them",
+    )
+    ap.add_argument(
+        "--previews", help="write a PNG of each file's first (and middle) frame here"
+    )
     args = ap.parse_args(argv)
     root = Path(args.out)
     truth = json.loads((root / "truth.json").read_text())
@@ -145,7 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             bad += 1
             print(meta["path"], *probs[:3], sep="\n  ")
         scenes[meta["scene"]] += 1
-        photos[(meta["photometric"], meta["bits_stored"], meta["signed"], meta["transfer_syntax"].endswith(".50"))] += 1
+        photos[
+            (
+                meta["photometric"],
+                meta["bits_stored"],
+                meta["signed"],
+                meta["transfer_syntax"].endswith(".50"),
+            )
+        ] += 1
         mf += meta["frames"] > 1
         for ln in meta["lines"]:
             ent[(ln["phi"], ln["entity_type"])] += 1
@@ -157,12 +195,16 @@ def main(argv: list[str] | None = None) -> int:
             stem = meta["path"].replace("/", "_")[:-4]
             Image.fromarray(display(ds, 0)).save(p / f"{stem}.png")
             if meta["frames"] > 1:
-                Image.fromarray(display(ds, meta["frames"] - 1)).save(p / f"{stem}_last.png")
+                Image.fromarray(display(ds, meta["frames"] - 1)).save(
+                    p / f"{stem}_last.png"
+                )
     n_lines = sum(ent.values())
     n_phi = sum(v for (phi, _), v in ent.items() if phi)
     print(f"files {len(truth['files'])}, with problems {bad}, multi-frame {mf}")
     print(f"lines {n_lines}, PHI {n_phi} ({n_phi / max(1, n_lines):.1%})")
-    for (phi, e), v in sorted(ent.items(), key=lambda kv: (not kv[0][0], str(kv[0][1]))):
+    for (phi, e), v in sorted(
+        ent.items(), key=lambda kv: (not kv[0][0], str(kv[0][1]))
+    ):
         print(f"  {'PHI' if phi else 'non-PHI':8} {e!s:14} {v}")
     print("kinds", dict(kinds))
     print("scenes", dict(sorted(scenes.items())))
@@ -179,10 +221,17 @@ def main(argv: list[str] | None = None) -> int:
         sys.path.insert(0, str(Path(__file__).parent))
         import gen
 
-        # one file per pixel format / frame count, so every writer path is diffed
+        # one file per scene and pixel format, so every writer path is diffed
         by_kind: dict = {}
         for m in truth["files"]:
-            key = (m["photometric"], m["transfer_syntax"], m["frames"] > 1, m["bits_stored"])
+            key = (
+                m["scene"],
+                m["photometric"],
+                m["transfer_syntax"],
+                m["frames"] > 1,
+                m["bits_stored"],
+                m["signed"],
+            )
             by_kind.setdefault(key, m)
         picks = list(by_kind.values())[: args.twins]
         with tempfile.TemporaryDirectory() as tmp:

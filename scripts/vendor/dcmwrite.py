@@ -41,9 +41,6 @@ SOP = {
     "RF": "1.2.840.10008.5.1.4.1.1.12.2",
     "NM": "1.2.840.10008.5.1.4.1.1.20",
     "ES": "1.2.840.10008.5.1.4.1.1.77.1.1",
-    "ES-VIDEO": "1.2.840.10008.5.1.4.1.1.77.1.1.1",
-    "OP": "1.2.840.10008.5.1.4.1.1.77.1.5.1",
-    "XC": "1.2.840.10008.5.1.4.1.1.77.1.4",
 }
 _FRAME_TIME = 0x00181063
 
@@ -167,13 +164,25 @@ def write(
     ds.SamplesPerPixel = 3 if colour else 1
     ds.PhotometricInterpretation = spec.photometric
     ds.Rows, ds.Columns = rows, cols
-    ds.BitsAllocated = 8 if (colour or spec.photometric == "PALETTE COLOR") else spec.bits_allocated
-    ds.BitsStored = 8 if (colour or spec.photometric == "PALETTE COLOR") else spec.bits_stored
+    ds.BitsAllocated = (
+        8 if (colour or spec.photometric == "PALETTE COLOR") else spec.bits_allocated
+    )
+    ds.BitsStored = (
+        8 if (colour or spec.photometric == "PALETTE COLOR") else spec.bits_stored
+    )
     ds.HighBit = ds.BitsStored - 1
     ds.PixelRepresentation = 1 if spec.signed else 0
     if colour:
         ds.PlanarConfiguration = 0
-    if frames > 1 or spec.sop in ("US-MF", "XA", "RF", "SC-MF-BYTE", "SC-MF-WORD", "SC-MF-RGB", "NM", "ES-VIDEO"):
+    if frames > 1 or spec.sop in (
+        "US-MF",
+        "XA",
+        "RF",
+        "SC-MF-BYTE",
+        "SC-MF-WORD",
+        "SC-MF-RGB",
+        "NM",
+    ):
         ds.NumberOfFrames = frames
         if spec.sop == "NM":
             ds.FrameIncrementPointer = [0x00540010, 0x00540020]
@@ -185,7 +194,7 @@ def write(
             ds.FrameIncrementPointer = _FRAME_TIME
             ds.FrameTime = f"{spec.frame_time:.1f}"
             if spec.sop in ("US-MF", "XA", "RF"):
-                ds.CineRate = int(round(1000.0 / spec.frame_time))
+                ds.CineRate = round(1000.0 / spec.frame_time)
     if spec.photometric in ("MONOCHROME1", "MONOCHROME2") and spec.window:
         c, w = spec.window
         if spec.photometric == "MONOCHROME1":
@@ -202,7 +211,9 @@ def write(
         lut = np.asarray(spec.palette, np.uint16)
         for i, c in enumerate(("Red", "Green", "Blue")):
             setattr(ds, f"{c}PaletteColorLookupTableDescriptor", [256, 0, 16])
-            setattr(ds, f"{c}PaletteColorLookupTableData", lut[:, i].astype("<u2").tobytes())
+            setattr(
+                ds, f"{c}PaletteColorLookupTableData", lut[:, i].astype("<u2").tobytes()
+            )
     if spec.jpeg:
         ds.PixelData = encapsulate(_jpeg_frames(px, spec))
         ds["PixelData"].VR = "OB"
@@ -214,17 +225,17 @@ def write(
         ds["PixelData"].VR = "OW" if ds.BitsAllocated > 8 else "OB"
     path.parent.mkdir(parents=True, exist_ok=True)
     ds.save_as(path, enforce_file_format=True)
-    return dict(
-        modality=spec.modality,
-        photometric=spec.photometric,
-        bits_allocated=int(ds.BitsAllocated),
-        bits_stored=int(ds.BitsStored),
-        signed=bool(spec.signed),
-        transfer_syntax=spec.transfer_syntax,
-        frames=int(frames),
-        rows=int(rows),
-        cols=int(cols),
-    )
+    return {
+        "modality": spec.modality,
+        "photometric": spec.photometric,
+        "bits_allocated": int(ds.BitsAllocated),
+        "bits_stored": int(ds.BitsStored),
+        "signed": bool(spec.signed),
+        "transfer_syntax": spec.transfer_syntax,
+        "frames": int(frames),
+        "rows": int(rows),
+        "cols": int(cols),
+    }
 
 
 def read_back(path: Path) -> np.ndarray:

@@ -74,26 +74,41 @@ def ascii_fold(text: str) -> str:
     German umlauts, accents dropped otherwise)."""
     table = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"}
     table.update({"ß": "ss", "ø": "o", "Ø": "O", "å": "a", "Å": "A", "ł": "l"})
-    table.update({"ı": "i", "µ": "u", "²": "2", "³": "3", "°": " deg", "±": "+/-", "·": "."})
+    table.update(
+        {"ı": "i", "µ": "u", "²": "2", "³": "3", "°": " deg", "±": "+/-", "·": "."}
+    )
     text = "".join(table.get(c, c) for c in text)
     nfkd = unicodedata.normalize("NFKD", text)
     return "".join(c for c in nfkd if not unicodedata.combining(c))
 
 
+@functools.cache
+def _cmap(name: str) -> frozenset[int]:
+    """Code points that a TrueType font really has glyphs for."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    path = _TTF[name][0]
+    if path == "pil:default":
+        data = io.BytesIO(ImageFont.load_default(size=12).font_bytes)
+        return frozenset(TTFont(data).getBestCmap())
+    if path.startswith("mpl:"):
+        path = os.path.join(_mpl_dir(), path[4:])
+    return frozenset(TTFont(path).getBestCmap())
+
+
 def supports(name: str, text: str) -> bool:
     """Whether font ``name`` can draw every character of ``text``."""
-    rule = _TTF[name][1] if name in _TTF else "ascii"
-    if name == "aileron":
-        rule = "latin1"
-    if rule is None:
-        return True
-    if rule == "latin1":
-        return all(ord(c) < 256 for c in text)
-    if not text.isascii():
-        return False
-    if rule == "ascii-tex":
-        return not any(c in "<>_{}|\\\"" for c in text)
-    return True
+    if name not in _TTF:  # Hershey and Pillow's bitmap font: ASCII only
+        return text.isascii()
+    rule = _TTF[name][1]
+    if rule is not None:  # TeX fonts: OT1 glyphs behind ASCII code points
+        if not text.isascii():
+            return False
+        return rule == "ascii" or not any(c in '<>_{}|\\"' for c in text)
+    cmap = _cmap(name)
+    return all(c.isspace() or ord(c) in cmap for c in text)
 
 
 class Font:
@@ -101,7 +116,9 @@ class Font:
 
     def __init__(self, name: str, size: int) -> None:
         self.name, self.size = name, size
-        self.kind = "hershey" if name in HERSHEY else "bitmap" if name == "bitmap" else "ft"
+        self.kind = (
+            "hershey" if name in HERSHEY else "bitmap" if name == "bitmap" else "ft"
+        )
         if self.kind == "ft":
             path = _TTF[name][0]
             if path == "pil:default":
@@ -132,7 +149,9 @@ class Font:
             return float(self.pil.getlength(text, mode="1" if aliased else "L"))
         return float(self.pil.getlength(text))
 
-    def glyph(self, ch: str, aliased: bool, stroke: int, thick: int) -> tuple[np.ndarray, int, int]:
+    def glyph(
+        self, ch: str, aliased: bool, stroke: int, thick: int
+    ) -> tuple[np.ndarray, int, int]:
         """Coverage (0..1) of one character and its offset from the pen position
         (pen = left of the advance box, top of the line)."""
         return _glyph(self.name, self.size, ch, aliased, stroke, thick)
@@ -165,7 +184,15 @@ def _glyph(name: str, size: int, ch: str, aliased: bool, stroke: int, thick: int
     draw = ImageDraw.Draw(img)
     if aliased:
         draw.fontmode = "1"
-    draw.text((2 - l, 2 - t), ch, font=pil, fill=255, anchor="la", stroke_width=stroke, stroke_fill=255)
+    draw.text(
+        (2 - l, 2 - t),
+        ch,
+        font=pil,
+        fill=255,
+        anchor="la",
+        stroke_width=stroke,
+        stroke_fill=255,
+    )
     return np.asarray(img, np.float32) / 255.0, l - 2, t - 2
 
 
@@ -192,7 +219,9 @@ class Style:
     @property
     def f(self) -> Font:
         """The font used (the real bold face when bold asks for one)."""
-        return get_font(_BOLD.get(self.font, self.font) if self.bold else self.font, self.size)
+        return get_font(
+            _BOLD.get(self.font, self.font) if self.bold else self.font, self.size
+        )
 
 
 @dataclasses.dataclass
@@ -215,7 +244,9 @@ class Line:
         return self.right - self.x
 
 
-def sub_outside(ink: np.ndarray, y0: int, x0: int, ya: int, xa: int, y1: int, x1: int) -> int:
+def sub_outside(
+    ink: np.ndarray, y0: int, x0: int, ya: int, xa: int, y1: int, x1: int
+) -> int:
     """Ink pixels of a mask placed at (y0, x0) that fall outside [ya:y1, xa:x1]."""
     inside = ink[ya - y0 : y1 - y0, xa - x0 : x1 - x0]
     return int(np.count_nonzero(ink)) - int(np.count_nonzero(inside))
@@ -229,7 +260,9 @@ def _dilate(m: np.ndarray, r: int) -> np.ndarray:
 class Canvas:
     """Image frames plus queued text with per-character labels."""
 
-    def __init__(self, rows: int, cols: int, frames: int = 1, channels: int = 1, fill: Any = 0.0) -> None:
+    def __init__(
+        self, rows: int, cols: int, frames: int = 1, channels: int = 1, fill: Any = 0.0
+    ) -> None:
         shape = (frames, rows, cols) + ((3,) if channels == 3 else ())
         self.img = np.empty(shape, np.float32)
         self.img[...] = fill
@@ -248,7 +281,9 @@ class Canvas:
         the real bold face where there is one, and is dropped below 14 px."""
         if not supports(style.font, text):
             folded = ascii_fold(text)
-            if supports(style.font, folded) and (style.font in HERSHEY or style.font == "bitmap"):
+            if supports(style.font, folded) and (
+                style.font in HERSHEY or style.font == "bitmap"
+            ):
                 text = folded
             else:
                 # another font, no taller than the one asked for (so line spacing
@@ -268,7 +303,7 @@ class Canvas:
     def measure(self, text: str, style: Style) -> tuple[int, int]:
         text, style = self.resolve(text, style)
         f = style.f
-        return int(round(f.advance(text, style.thick, style.aliased))) + style.bold, f.height
+        return round(f.advance(text, style.thick, style.aliased)) + style.bold, f.height
 
     def text(
         self,
@@ -292,14 +327,14 @@ class Canvas:
             x -= width
         elif align == "center":
             x -= width / 2
-        x, y = int(round(x)), int(round(y))
+        x, y = round(x), round(y)
         chars = []
         for i, ch in enumerate(text):
             if ch.isspace():
                 continue
-            pen = x + int(round(font.advance(text[:i], style.thick, style.aliased)))
+            pen = x + round(font.advance(text[:i], style.thick, style.aliased))
             mask, ox, oy = font.glyph(ch, style.aliased, 0, style.thick)
-            chars.append(dict(char=ch, pen=pen, mask=mask, ox=ox, oy=oy))
+            chars.append({"char": ch, "pen": pen, "mask": mask, "ox": ox, "oy": oy})
         kind = ("header" if header else "other") if phi else "annotation"
         line = Line(
             text=text,
@@ -319,7 +354,9 @@ class Canvas:
         return line
 
     # ------------------------------------------------------------------ raster
-    def _blend(self, frames: list[int], y0: int, x0: int, alpha: np.ndarray, color: Any) -> None:
+    def _blend(
+        self, frames: list[int], y0: int, x0: int, alpha: np.ndarray, color: Any
+    ) -> None:
         h, w = alpha.shape
         y1, x1 = min(self.rows, y0 + h), min(self.cols, x0 + w)
         ya, xa = max(0, y0), max(0, x0)
@@ -335,17 +372,20 @@ class Canvas:
                 region += (col - region) * a
 
     def finish(self, draw_text: bool = True) -> tuple[np.ndarray, list[dict]]:
-        """Rasterise the queued text. Returns (labels, truth lines)."""
+        """Rasterise the queued text. Returns (labels, truth lines). Without
+        ``draw_text`` only the glyphs are left out (boxes behind lines stay), which
+        makes a twin that differs from the real image exactly on the labels."""
         labels = np.zeros((self.nframes, self.rows, self.cols), np.uint16)
-        # boxes first, so that no box ever covers a character
-        if draw_text:
-            for ln in self.lines:
-                st = ln.style
-                if st.box is None:
-                    continue
-                p = st.box_pad
-                h, w = ln.bottom - ln.y + 2 * p, ln.right - ln.x + 2 * p
-                self._blend(ln.frames, ln.y - p, ln.x - p, np.full((h, w), st.box_alpha, np.float32), st.box)
+        # boxes first, so that no box ever covers a character; a box is background
+        # (unlabelled) and is drawn even when the glyphs are not
+        for ln in self.lines:
+            st = ln.style
+            if st.box is None:
+                continue
+            p = st.box_pad
+            h, w = ln.bottom - ln.y + 2 * p, ln.right - ln.x + 2 * p
+            alpha = np.full((h, w), st.box_alpha, np.float32)
+            self._blend(ln.frames, ln.y - p, ln.x - p, alpha, st.box)
         out_lines = []
         k = 0
         rects = []
@@ -409,8 +449,15 @@ class Canvas:
             if not sub.any():
                 continue
             ys, xs = np.nonzero(sub)
-            box = [int(xa + xs.min()), int(ya + ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)]
-            per_line.setdefault(line_id, []).append(dict(label=k, char=ch, frames=list(ln.frames), box=box))
+            box = [
+                int(xa + xs.min()),
+                int(ya + ys.min()),
+                int(xs.max() - xs.min() + 1),
+                int(ys.max() - ys.min() + 1),
+            ]
+            per_line.setdefault(line_id, []).append(
+                {"label": k, "char": ch, "frames": list(ln.frames), "box": box}
+            )
         for line_id, ln in enumerate(self.lines):
             chars = per_line.get(line_id, [])
             if not chars:
@@ -420,15 +467,15 @@ class Canvas:
             r = max(c["box"][0] + c["box"][2] for c in chars)
             b = max(c["box"][1] + c["box"][3] for c in chars)
             out_lines.append(
-                dict(
-                    text=ln.text,
-                    phi=ln.phi,
-                    entity_type=ln.entity,
-                    kind=ln.kind,
-                    frames=list(ln.frames),
-                    region=[l, t, r - l, b - t],
-                    chars=chars,
-                )
+                {
+                    "text": ln.text,
+                    "phi": ln.phi,
+                    "entity_type": ln.entity,
+                    "kind": ln.kind,
+                    "frames": list(ln.frames),
+                    "region": [l, t, r - l, b - t],
+                    "chars": chars,
+                }
             )
         return labels, out_lines
 
@@ -437,7 +484,9 @@ class Canvas:
 # graphics helpers used by scenes (all draw straight into canvas.img)
 
 
-def smooth_noise(rng: np.random.Generator, rows: int, cols: int, cell: float) -> np.ndarray:
+def smooth_noise(
+    rng: np.random.Generator, rows: int, cols: int, cell: float
+) -> np.ndarray:
     """Smooth random field in 0..1 (bicubic upscaling of a coarse grid)."""
     gh, gw = max(2, int(rows / cell) + 2), max(2, int(cols / cell) + 2)
     g = rng.random((gh, gw)).astype(np.float32)
@@ -445,7 +494,9 @@ def smooth_noise(rng: np.random.Generator, rows: int, cols: int, cell: float) ->
     return np.clip(up, 0, 1)
 
 
-def fractal(rng: np.random.Generator, rows: int, cols: int, base: float, octaves: int = 4) -> np.ndarray:
+def fractal(
+    rng: np.random.Generator, rows: int, cols: int, base: float, octaves: int = 4
+) -> np.ndarray:
     acc = np.zeros((rows, cols), np.float32)
     amp, tot = 1.0, 0.0
     for o in range(octaves):
@@ -455,10 +506,20 @@ def fractal(rng: np.random.Generator, rows: int, cols: int, base: float, octaves
     return acc / tot
 
 
-def ellipse_mask(rows: int, cols: int, cy: float, cx: float, ry: float, rx: float) -> np.ndarray:
+def ellipse_mask(
+    rows: int, cols: int, cy: float, cx: float, ry: float, rx: float
+) -> np.ndarray:
     yy, xx = np.ogrid[:rows, :cols]
     return ((yy - cy) / ry) ** 2 + ((xx - cx) / rx) ** 2 <= 1.0
 
 
 def arrow(img2d: np.ndarray, p0, p1, value, thick: int = 2) -> None:
-    cv2.arrowedLine(img2d, tuple(map(int, p0)), tuple(map(int, p1)), value, thick, cv2.LINE_AA, tipLength=0.25)
+    cv2.arrowedLine(
+        img2d,
+        tuple(map(int, p0)),
+        tuple(map(int, p1)),
+        value,
+        thick,
+        cv2.LINE_AA,
+        tipLength=0.25,
+    )

@@ -13,10 +13,30 @@ from people import chance, pick
 from render import Canvas, Line, Style
 
 # font families by the kind of screen that draws them
-CONSOLE = ["mono", "mono-bold", "cond", "hershey-simplex", "hershey-plain", "hershey-duplex", "bitmap", "cmtt", "sans"]
+CONSOLE = [
+    "mono",
+    "mono-bold",
+    "cond",
+    "hershey-simplex",
+    "hershey-plain",
+    "hershey-duplex",
+    "bitmap",
+    "cmtt",
+    "sans",
+]
 UI = ["sans", "cond", "aileron", "cmss", "sans-bold", "cond-bold"]
 PRINT = ["serif", "times", "sans", "cmr", "serif-cond", "aileron", "cond"]
-OVERLAY = ["sans", "cond", "mono", "hershey-simplex", "hershey-duplex", "aileron", "sans-bold", "cond-bold", "hershey-complex-small"]
+OVERLAY = [
+    "sans",
+    "cond",
+    "mono",
+    "hershey-simplex",
+    "hershey-duplex",
+    "aileron",
+    "sans-bold",
+    "cond-bold",
+    "hershey-complex-small",
+]
 
 # what is PHI in the header (and hence which strings must be gone after redaction)
 _PHI_KEYWORDS = {
@@ -40,7 +60,13 @@ _PHI_KEYWORDS = {
 class Ctx:
     """One file being made: random source, identity, header, canvas and spec."""
 
-    def __init__(self, rng: np.random.Generator, min_age: int = 18, max_age: int = 96, sex: str = "") -> None:
+    def __init__(
+        self,
+        rng: np.random.Generator,
+        min_age: int = 18,
+        max_age: int = 96,
+        sex: str = "",
+    ) -> None:
         self.rng = rng
         self.id = people.identity(rng, min_age=min_age, max_age=max_age, sex=sex)
         self.header: dict[str, Any] = {}
@@ -135,7 +161,11 @@ class Ctx:
             self.put("PatientAddress", ", ".join(i.patient_address))
             self.in_header.add("patient_addr")
         if self.p(0.1):
-            phone = i.patient_phone if len(i.patient_phone) <= 16 else i.patient_phone.replace(" ", "")
+            phone = (
+                i.patient_phone
+                if len(i.patient_phone) <= 16
+                else i.patient_phone.replace(" ", "")
+            )
             self.put("PatientTelephoneNumbers", phone[:16])
             self.in_header.add("patient_phone")
 
@@ -156,7 +186,9 @@ class Ctx:
                 for part in s.split("^"):
                     if len(part) >= 3:
                         found.append(part)
-        other = " ".join(str(v).upper() for k, v in self.header.items() if k not in _PHI_KEYWORDS)
+        other = " ".join(
+            str(v).upper() for k, v in self.header.items() if k not in _PHI_KEYWORDS
+        )
         out = []
         for s in found:
             if len(s) >= 3 and s.upper() not in other and s not in out:
@@ -200,7 +232,14 @@ class Ctx:
             lab = cv.text(x, y, label, st, frames=frames)
             x = lab.right + (gap if gap is not None else max(6, int(st.size * 0.6)))
         return cv.text(
-            x, y, value, vst or st, phi=entity is not None, entity=entity, header=header, frames=frames
+            x,
+            y,
+            value,
+            vst or st,
+            phi=entity is not None,
+            entity=entity,
+            header=header,
+            frames=frames,
         )
 
     def pair_right(
@@ -217,9 +256,21 @@ class Ctx:
         frames: list[int] | None = None,
     ) -> Line:
         """Right-aligned pair: value ends at ``xr``, label to its left."""
-        v = cv.text(xr, y, value, st, phi=entity is not None, entity=entity, header=header, frames=frames, align="right")
+        v = cv.text(
+            xr,
+            y,
+            value,
+            st,
+            phi=entity is not None,
+            entity=entity,
+            header=header,
+            frames=frames,
+            align="right",
+        )
         if label:
-            cv.text(v.x - max(4, st.size // 2), y, label, st, frames=frames, align="right")
+            cv.text(
+                v.x - max(4, st.size // 2), y, label, st, frames=frames, align="right"
+            )
         return v
 
     def person(
@@ -239,32 +290,96 @@ class Ctx:
         """A name, its title (if any) drawn as a separate non-PHI line before it."""
         name = who.form(form)
         if align == "right":
-            ln = cv.text(x, y, name, st, phi=True, entity="PERSON", header=header, frames=frames, align="right")
+            ln = cv.text(
+                x,
+                y,
+                name,
+                st,
+                phi=True,
+                entity="PERSON",
+                header=header,
+                frames=frames,
+                align="right",
+            )
             if title and who.title:
-                t = cv.text(ln.x - max(4, st.size // 3), y, who.title, st, frames=frames, align="right")
+                t = cv.text(
+                    ln.x - max(4, st.size // 3),
+                    y,
+                    who.title,
+                    st,
+                    frames=frames,
+                    align="right",
+                )
                 ln.group_x = t.x
             return ln
         if title and who.title:
             t = cv.text(x, y, who.title, st, frames=frames)
             x = t.right + max(4, st.size // 3)
-        return cv.text(x, y, name, st, phi=True, entity="PERSON", header=header, frames=frames)
+        return cv.text(
+            x, y, name, st, phi=True, entity="PERSON", header=header, frames=frames
+        )
 
-    def id_strip(self, cv: Canvas, x: float, y: float, st: Style, *, frames: list[int] | None = None) -> Line:
+    def id_strip(
+        self,
+        cv: Canvas,
+        x: float,
+        y: float,
+        st: Style,
+        *,
+        frames: list[int] | None = None,
+    ) -> Line:
         """Page-footer identification: name, DOB and ID on one row (as separate
         lines), as printed at the foot of report pages."""
         i = self.id
-        ln = self.person(cv, x, y, i.patient, self.pick(["FAMILY, Given", "Family, Given", "FAMILY G"]), st, header=True, title=False, frames=frames)
+        ln = self.person(
+            cv,
+            x,
+            y,
+            i.patient,
+            self.pick(["FAMILY, Given", "Family, Given", "FAMILY G"]),
+            st,
+            header=True,
+            title=False,
+            frames=frames,
+        )
         gap = max(12, st.size * 2)
-        ln = self.pair(cv, ln.right + gap, y, i.labels["dob"], i.date(i.dob, i.short_date_style()), st, entity="DATE_TIME", header=True, frames=frames)
-        return self.pair(cv, ln.right + gap, y, i.labels["pid"], i.ids["pid"], st, entity="ID", header=self.h("pid"), frames=frames)
+        ln = self.pair(
+            cv,
+            ln.right + gap,
+            y,
+            i.labels["dob"],
+            i.date(i.dob, i.short_date_style()),
+            st,
+            entity="DATE_TIME",
+            header=True,
+            frames=frames,
+        )
+        return self.pair(
+            cv,
+            ln.right + gap,
+            y,
+            i.labels["pid"],
+            i.ids["pid"],
+            st,
+            entity="ID",
+            header=self.h("pid"),
+            frames=frames,
+        )
 
     def name_form(self) -> str:
         return self.pick(people.NAME_STYLES)
 
-    def dt_text(self, when: dt.datetime | None = None, date_style: str | None = None, time_style: str | None = None) -> str:
+    def dt_text(
+        self,
+        when: dt.datetime | None = None,
+        date_style: str | None = None,
+        time_style: str | None = None,
+    ) -> str:
         when = when or self.id.study
         d = people.fmt_date(when.date(), date_style or self.id.date_style)
-        t = people.fmt_time(when.time(), time_style or self.pick(["hms", "hm", "hms", "12h"]))
+        t = people.fmt_time(
+            when.time(), time_style or self.pick(["hms", "hm", "hms", "12h"])
+        )
         return f"{d} {t}"
 
     def age_line(self) -> tuple[str, str | None]:

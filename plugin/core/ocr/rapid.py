@@ -634,10 +634,11 @@ def _gap_cut(
     or x where the gap is narrower. Two, not one: a glyph's faintest anti-aliased
     column is below the ink threshold, and the box would touch it.
     """
-    ys = np.asarray(line_box, dtype=float)[:, 1]
     lo = int((min(a, b) - 3) * scale)
     hi = int(np.ceil((max(a, b) + 3) * scale))
-    ink = ink_columns(prepared, int(ys.min()), int(np.ceil(ys.max())), lo, hi)
+    # The line's rows there (a sloping line's band takes in the lines around it).
+    top, bottom = _y_extent_along(line_box, 1.0, lo, hi)
+    ink = ink_columns(prepared, top, bottom, lo, hi)
     middle = (a + b) // 2
     if ink is None:
         return middle, False, (None, None)
