@@ -501,7 +501,10 @@ _LABELS: dict[str, str] = {
 }
 _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
-    r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY)$"
+    r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY|"
+    # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
+    r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
+    r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS)$"
 )
 # An institution's words that also follow a device maker's name ("GE
 # Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
@@ -533,7 +536,9 @@ _TIMER_TEXT = r"0?0:\d{2}[.,]\d{1,3}"
 _TIMER = re.compile(rf"^{_TIMER_TEXT}$")
 # An age ("46 Y", "046Y", "67y", "3M", "(54Y)"): not PHI under 90 years (HIPAA Safe
 # Harbor keeps ages; from 90 on they identify and are painted).
-_AGE = re.compile(r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YO|J|M|MO|W|WK|D)\)?$")
+_AGE = re.compile(
+    r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YEARS?|YO|J|JAHRE|ANS|AÑOS|ANOS|JAAR|ANNI|M|MO|W|WK|D)\)?$"
+)
 _AGE_MAX = 89
 # A word beside a header date or ID that is no part of it (its letters and digits):
 # a sex ("F"), a word ("Born"), an age ("74", "046Y").
@@ -650,6 +655,21 @@ _ROW_REACH = 40.0
 _NER_MIN_LETTERS = 4
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
+_FOREIGN_MONTHS = "|".join(
+    [
+        *("janvier", "février", "fevrier", "mars", "avril", "mai", "juin"),
+        *("juillet", "août", "aout", "septembre", "octobre", "novembre"),
+        *("décembre", "decembre", "janv", "févr", "fevr", "avr", "juil", "déc"),
+        *("januar", "jänner", "februar", "märz", "maerz", "juni", "juli"),
+        *("oktober", "dezember", "jän", "mär", "okt", "dez"),
+        *("januari", "februari", "maart", "mei", "augustus", "mrt"),
+        *("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio"),
+        *("agosto", "septiembre", "setiembre", "octubre", "noviembre"),
+        *("diciembre", "abr"),
+        *("gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio"),
+        *("settembre", "ottobre", "dicembre"),
+    ]
+)
 _DATE_PATTERNS = [
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
     re.compile(
@@ -661,8 +681,20 @@ _DATE_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
+    # French, German, Dutch, Spanish and Italian months ("12 août 2016", "12.
+    # Dezember 2018", "3 mrt. 2021").
+    re.compile(
+        rf"\b\d{{1,2}}\.? ?(?:{_FOREIGN_MONTHS})\.?,? \d{{2,4}}\b"
+        rf"|\b(?:{_FOREIGN_MONTHS})\.? \d{{1,2}},? \d{{4}}\b",
+        re.IGNORECASE,
+    ),
 ]
 _CAPS_LAST_FIRST = re.compile(r"\b[A-Z][A-Z'-]+,\s[A-Z][A-Z'-]+\b")
+_CAPS = "A-ZÀ-ÖØ-Þ"
+_CAPS_LAST_INITIAL = re.compile(
+    rf"\b[{_CAPS}][{_CAPS}'-]+(?: [{_CAPS}][{_CAPS}'-]+)? [{_CAPS}]\b(?![.'-]\w)"
+)
+_SHORT_INITIALLED = re.compile(r"\b[A-Z]\. ?[A-Z][a-z]\b")
 # A whole date with its four-digit year: never the start of a phone number.
 _FULL_DATE = re.compile(
     r"(?<!\d)(?:\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2}"
@@ -698,6 +730,13 @@ _FINDINGS = frozenset(
 _CREDENTIAL_NAME = re.compile(
     r"(?:(?<=\bRT[ \t])|(?<=\bRN[ \t]))[A-Z][a-z'-]+ ?[A-Z]\.(?!\w)"
 )
+# A postcode and its town: Dutch ("1015 DV Amsterdam"); French, German or Spanish
+# after a comma (", 75011 Paris"). The town is no common word, the letters no
+# vocabulary ("1500 MR Scanner", ", 12345 Images").
+_POSTCODE_TOWN = re.compile(
+    r"\b\d{4} ?(?P<letters>[A-Z]{2}) (?P<town>[A-Z][a-z]{2,})"
+    r"|(?<=, )\d{5} (?P<town5>[A-ZÉ][a-zéèàçäöüß]+)(?:[ -][A-Z][a-z]+)?"
+)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
     # A "+" read as a word of its own ("+ 1 905 541 9382") is part of the number.
@@ -705,7 +744,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.IGNORECASE)),
     ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
-    ("PERSON", re.compile(r"\b[A-Z]\. ?[A-Z][a-z'-]{2,}\b")),
+    # Its capital "I" may be read "l" ("P. lyer").
+    ("PERSON", re.compile(r"\b[A-Z]\. ?(?:[A-Z]|l(?=[a-z]))[a-z'-]{2,}\b")),
+    # On a record's row only (see PhiDetector.classify): a short surname after
+    # its initial ("L. Vo"), a surname in capitals and an initial ("IYER P",
+    # "TEN BRINK J", "PEÑA R").
+    ("PERSON", _SHORT_INITIALLED),
+    ("PERSON", _CAPS_LAST_INITIAL),
     # A technologist's credential, then a first name and an initial ("RT Maria
     # F."): the screen's way to name its operator. Without the credential, "Lesion
     # A." would be one too.
@@ -733,8 +778,29 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.IGNORECASE,
         ),
     ),
+    # Streets whose last word is an ordinary word too, after a capitalised name:
+    # "57 Seaview Park", "70 Ashgrove Lawn", "1840 Quarry Hill".
+    (
+        "LOCATION",
+        re.compile(
+            r"\b\d{1,5}[a-d]? [A-Z][a-z]+(?: [A-Z][a-z]+)? "
+            r"(?:Lawn|Park|Close|Rise|Green|Walk|Row|Hill|Heights)\b"
+        ),
+    ),
     # A British postcode ("LS6 2AB", "SW1A 1AA").
     ("LOCATION", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")),
+    # A Dutch postcode and its town ("1015 DV Amsterdam"), an Irish Eircode
+    # ("D6W F2K7", "T12 AB34": its second half has letters and digits), a
+    # French, German or Spanish postcode and its town after a comma (", 75011
+    # Paris").
+    ("LOCATION", _POSTCODE_TOWN),
+    (
+        "LOCATION",
+        re.compile(
+            r"\b(?:[ACDEFHKNPRTVWXY]\d{2}|D6W) (?=[0-9A-Z]*\d)(?=[0-9A-Z]*[A-Z])"
+            r"[0-9A-Z]{4}\b"
+        ),
+    ),
     (
         "LOCATION",
         re.compile(
@@ -742,13 +808,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:s?tr[ao]sse|s?traße|str\.|weg|gasse|platz|"
             r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
             r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
-            r"plaza|ul\.|ulica) [A-Za-zäöüéèàç' -]{2,30}|"
+            r"plaza|ul\.|ulica|impasse|allée|allee|quai|cours|route|passage) "
+            r"[A-Za-zäöüéèàç' -]{2,30}|"
             # The number after the street, as most of Europe writes it
             # ("Lindenstraße 22", "Via Roma 1662", "Calle de la Paz 12").
             r"\b[A-Za-zäöüß]{2,}(?:s?tr[ao]sse|s?traße|str\.|weg|gasse|platz|allee|"
-            r"damm|laan|straat|gatan|vej|katu),? \d{1,5}[a-z]?\b|"
-            r"\b(?-i:Via|Viale|Corso|Piazza|Calle|Avenida|Plaza|Paseo|Rua|Ulica|ul\.) "
-            r"[A-Za-zäöüéèàçñ' -]{2,30}? \d{1,5}[a-z]?\b",
+            r"damm|laan|straat|gracht|kade|plein|singel|dijk|gatan|vej|katu),? "
+            r"\d{1,5}[a-z]?\b|"
+            r"\b(?-i:Via|Viale|Corso|Piazza|Calle|Avenida|Avda\.|Plaza|Paseo|Rua|Carrer|"
+            r"Ulica|ul\.) [A-Za-zäöüéèàçñóíú' -]{2,30}? \d{1,5}[a-z]?\b",
             re.IGNORECASE,
         ),
     ),
@@ -1117,17 +1185,22 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     """Whether a line's words name an institution ("Lakeside Imaging"): one of
     them is an institution's word, capitalised, not followed by a model number
     ("Orion Medical 3000", "Helix Imaging H5") nor after a device maker's name
-    ("GE Healthcare", "Canon Medical"), and the line is no form's heading."""
+    ("GE Healthcare", "Canon Medical"), and a word of the line is a name: no
+    heading, tab or department's name."""
     norms = [_norm(t) for t in texts]
-    if any(n in _NOT_ORG for n in norms) and not any(
-        n
+    names = [
+        t
+        for n, t in zip(norms, texts)
+        if n
         and n not in _NOT_ORG
         and not _ORG_WORDS.match(n)
         and n.lower() not in _FUNCTION_WORDS
         and not is_annotation(t)
-        for n, t in zip(norms, texts)
-    ):
-        return False  # a heading only ("IMAGING CONSENT FORM"), no name in it
+    ]
+    if not names or all(medical_word(t.strip(_TOKEN_PUNCT)) for t in names):
+        # A heading ("IMAGING CONSENT FORM"), a tab ("Imaging"), a department
+        # ("Cardiac Surgery", "Breast Imaging"): no name in it.
+        return False
     return any(
         _ORG_WORDS.match(n)
         # "... for imaging as you see fit": a sentence's word, not a name's.
@@ -1576,6 +1649,31 @@ def _opening_label(
         and not any(j in evidence for j in opening)
         and not any(words[j].text.strip().endswith(":") for j in order[:k])
         and all(words[j].line == words[i].line for j in order[k : colon + 1])
+    )
+
+
+def _postcode_town(value: str) -> bool:
+    """Whether a match of :data:`_POSTCODE_TOWN` is one: its town no common word,
+    its letters no vocabulary."""
+    m = _POSTCODE_TOWN.fullmatch(value)
+    if m is None:
+        return False
+    town = m.group("town") or m.group("town5")
+    letters = m.group("letters")
+    return not common_word(town) and not (letters and letters in _VOCABULARY)
+
+
+def _surname_like(value: str, allow: Iterable[str]) -> bool:
+    """Whether the words of ``value`` but its initial could be a surname: no
+    vocabulary, no English word, no radiology ("IYER P", not "KNEE L")."""
+    parts = [p for p in re.split(r"[\s.]+", value) if len(p) > 1]
+    return bool(parts) and not any(
+        is_annotation(p, allow)
+        or common_word(p, min_letters=2)
+        or medical_word(p)
+        or p.lower() in _FUNCTION_WORDS
+        for part in parts
+        for p in part.split("-")
     )
 
 
@@ -2346,7 +2444,14 @@ class PhiDetector:
             aged = False  # the word before was the label "Age:"
             label_at: int | None = None  # where the last label stands in the line
             after_separator = False
-            org_line = _org_line([words[i].text for i in line_idx], identity.devices)
+            # An institution is named in one cell of a row: a tab beside others
+            # ("Summary | Orders | Imaging | Notes") names none.
+            cells: dict[int, list[str]] = {}
+            for i in line_idx:
+                cells.setdefault(words[i].line, []).append(words[i].text)
+            org_cells = {
+                c for c, texts in cells.items() if _org_line(texts, identity.devices)
+            }
             for k, i in enumerate(line_idx):
                 entity = label_entity(words[i].text)
                 if (
@@ -2408,8 +2513,19 @@ class PhiDetector:
                     continue
                 numbers_follow = False
                 text_i = words[i].text
-                if keyed == "PERSON" and _norm(text_i) in _HEADING_NOUNS:
-                    # "Sonographer Worksheet", "Patient signature": a heading.
+                if keyed == "PERSON" and (
+                    _norm(text_i) in _HEADING_NOUNS
+                    or (
+                        label_at == k - 1
+                        and not words[line_idx[k - 1]].text.strip().endswith(":")
+                        and not text_i.strip().endswith(":")
+                        and _norm(text_i) not in _LABEL_TAILS
+                        and common_word(text_i.strip(_TOKEN_PUNCT))
+                    )
+                ):
+                    # "Sonographer Worksheet", "Patient signature": a heading;
+                    # "Patient Orders Reports": a menu (no colon, then an English
+                    # word that is no name).
                     keyed = None
                     continue
                 # A person's name right after the label is painted though its
@@ -2436,7 +2552,7 @@ class PhiDetector:
                     continue
                 if keyed is not None:
                     mark(i, keyed, "pattern", 0.8)
-                elif org_line:
+                elif words[i].line in org_cells:
                     mark(i, "ORGANIZATION", "pattern", 0.7)
             parts: list[str] = []
             for i in line_idx:
@@ -2491,6 +2607,21 @@ class PhiDetector:
             ):
                 # "SHAPIRO, HORATIO" is a person on a record's row (with its ID
                 # or a date), not "CYST, SIMPLE" on a finding's.
+                continue
+            if (
+                source == "pattern"
+                and entity == "PERSON"
+                and (
+                    _CAPS_LAST_INITIAL.fullmatch(text[start:end])
+                    or _SHORT_INITIALLED.fullmatch(text[start:end])
+                )
+                and not (
+                    on_record_row(covered[0])
+                    and _surname_like(text[start:end], s.allow_list)
+                )
+            ):
+                # "IYER P", "L. Vo" in an encounter list; not "KNEE L", "CT
+                # HEAD W", nor "A. In".
                 continue
             for k, i in enumerate(covered):
                 if is_label[i] and not (entity == "LOCATION" and k > 0):
@@ -2733,6 +2864,8 @@ class PhiDetector:
                         out.append((start, end, "ID", "pattern", 0.8))
                     continue
                 if entity == "ID" and not re.search(r"\d{5,}", value):
+                    continue
+                if pattern is _POSTCODE_TOWN and not _postcode_town(value):
                     continue
                 if pattern is _CREDENTIAL_NAME and _finding_word(value.split()[0]):
                     continue  # "RT Lesion A.": a finding on the right

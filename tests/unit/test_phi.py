@@ -1918,3 +1918,99 @@ def test_a_house_number_after_its_street_is_an_address(detector, words):
 )
 def test_a_word_and_a_number_are_no_street(detector, words):
     assert not alone(detector, line(*words))
+
+
+# --- The vendor set (a fourth generator, seed 1) ---------------------------------
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("21", "juli", "2023"),
+        ("12", "août", "2016"),
+        ("12.", "Dezember", "2018"),
+        ("3", "mrt.", "2021"),
+        ("mai", "12,", "2020"),
+    ],
+)
+def test_a_date_with_a_foreign_month_is_painted(detector, words):
+    assert set(words) <= set(alone(detector, line(*words)))
+
+
+def test_an_energy_is_no_foreign_date(detector):
+    assert not alone(detector, line("2", "Energy", "40"))
+
+
+@pytest.mark.parametrize("words", [("94", "years"), ("Age:", "91", "Jahre")])
+def test_an_age_of_ninety_written_out_is_painted(detector, words):
+    assert words[-2] in alone(detector, line(*words))
+
+
+def test_an_age_under_ninety_written_out_is_kept(detector):
+    assert not alone(detector, line("(74", "ans)"))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("Prinsengracht", "25,", "1015", "DV", "Amsterdam"),
+        ("19", "impasse", "des", "Tilleuls,", "75011", "Paris"),
+        ("Cork", "T12", "AB34"),
+        ("57", "Seaview", "Park"),
+        ("70", "Ashgrove", "Lawn,"),
+    ],
+)
+def test_european_addresses_are_painted(detector, words):
+    hits = alone(detector, line(*words))
+    assert set(words[-3:]) - {"Cork"} <= set(hits)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("1500", "MR", "Scanner"),
+        ("L12", "5MHz"),
+        ("T12", "FLAIR"),
+        ("Image", "2", "of", "3", "Close"),
+    ],
+)
+def test_numbers_and_words_are_no_postcode(detector, words):
+    hits = alone(detector, line(*words))
+    assert not {"MR", "Scanner", "5MHz", "FLAIR", "Close"} & set(hits)
+
+
+@pytest.mark.parametrize(
+    "name", ["Riverside Surgery", "CHU Saint-Aubert", "Northside Clinic"]
+)
+def test_a_practice_or_a_foreign_hospital_is_an_institution(detector, name):
+    assert set(name.split()) <= set(alone(detector, line(*name.split())))
+
+
+@pytest.mark.parametrize("text", ["Cardiac Surgery", "Breast Imaging", "Imaging"])
+def test_a_department_names_no_institution(detector, text):
+    assert not alone(detector, line(*text.split()))
+
+
+def test_a_tab_beside_other_tabs_names_no_institution(detector):
+    words, image = _row([(t,) for t in ("Summary", "Orders", "Imaging", "Notes")])
+    assert not alone(detector, words, image=image)
+
+
+def test_a_menu_after_the_word_patient_names_no_one(detector):
+    menu = "File Edit View Patient Orders Reports Tools Help"
+    assert not alone(detector, line(*menu.split()))
+    assert "Walker" in alone(detector, line("Patient", "Walker"))
+
+
+@pytest.mark.parametrize(
+    "provider", [("IYER", "P"), ("L.", "Vo"), ("P.", "lyer"), ("PEÑA", "R")]
+)
+def test_a_provider_in_an_encounter_list_is_painted(detector, provider):
+    words, image = _row(
+        [("20/09/19",), ("CT", "Abdomen"), ("Northside", "Clinic"), provider]
+    )
+    assert set(provider) <= set(alone(detector, words, image=image))
+
+
+@pytest.mark.parametrize("words", [("KNEE", "L"), ("CT", "HEAD", "W"), ("A.", "In")])
+def test_capitals_and_a_letter_are_no_provider(detector, words):
+    row, image = _row([("20/09/19",), words])
+    assert not set(words) & set(alone(detector, row, image=image))
