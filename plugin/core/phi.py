@@ -259,6 +259,14 @@ _VOCABULARY = frozenset(
         "RUN",
         "PHASE",
         "DOSE",
+        # An age's unit, written out ("(74 ans)", "56 años").
+        "YRS",
+        "ANS",
+        "JAHRE",
+        "AÑOS",
+        "ANOS",
+        "JAAR",
+        "ANNI",
         # A worklist's status and priority columns.
         "COMPLETE",
         "COMPLETED",
@@ -425,6 +433,39 @@ _LABELS: dict[str, str] = {
     **dict.fromkeys(
         ["NAME", "PATIENT", "PAT", "PT", "PATIENTNAME", "NOM", "NAAM"], "PERSON"
     ),
+    # The same fields in French, German, Dutch and Spanish, and British forms'.
+    **dict.fromkeys(
+        [
+            *("FORENAME", "FORENAMES", "FORENAME(S)", "SURNAME", "PRENOM"),
+            *("VORNAME", "NACHNAME", "VOORNAAM", "ACHTERNAAM", "NOMBRE"),
+            *("APELLIDO", "APELLIDOS", "MEDECIN", "PRESCRIPTEUR", "RADIOLOGUE"),
+            *("MANIP", "MANIPULATEUR", "TECNICO", "MEDICO", "ARZT", "ARZTIN"),
+            *("UNTERSUCHER", "ZUWEISER", "ARTS", "VERWIJZER", "REFERRER"),
+            *("CLINICIAN", "CONSULTANT", "PROVIDER", "REPORTER", "KIN"),
+        ],
+        "PERSON",
+    ),
+    **dict.fromkeys(
+        [
+            *("IPP", "DOSSIER", "PATNR", "PAT.NR", "ONDERZOEKNR", "ACCT"),
+            *("ACCT#", "NIR", "DNI", "BSN", "FALLNR", "FALLNUMMER", "AUFTRAG"),
+            *("PATIENTENNUMMER", "HISTORIA", "NHC", "N°"),
+        ],
+        "ID",
+    ),
+    **dict.fromkeys(
+        [
+            *("NE", "NEE", "NE(E)", "NAISSANCE", "GEBDATUM", "GEB.DATUM"),
+            *("GEBURTSDATUM", "NAC", "FNAC", "NACIMIENTO", "GEBOORTEDATUM"),
+            *("DATUM", "FECHA", "HEURE", "ZEIT", "UHRZEIT", "TIJD", "HORA"),
+        ],
+        "DATE_TIME",
+    ),
+    **dict.fromkeys(
+        ["TELEFON", "TELEFONO", "TELEPHONE", "PORTABLE", "HANDY", "GSM"],
+        "PHONE_NUMBER",
+    ),
+    "COURRIEL": "EMAIL_ADDRESS",
     **dict.fromkeys(
         [
             "DR",
@@ -567,8 +608,10 @@ _FUNCTION_WORDS = frozenset(
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 # Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
-_SEX_LABELS = frozenset({"SEX", "GENDER"})
-_NEUTRAL_LABELS = _SEX_LABELS | {"AGE", "REQUESTED"}
+_SEX_LABELS = frozenset({"SEX", "GENDER", "SEXE", "SEXO", "GESCHLECHT", "GESLACHT"})
+_NEUTRAL_LABELS = _SEX_LABELS | {
+    *("AGE", "REQUESTED", "EDAD", "ALTER", "LEEFTIJD"),
+}
 # What a person's label names in a heading, no person ("Sonographer Worksheet").
 _HEADING_NOUNS = frozenset(
     {"WORKSHEET", "SIGNATURE", "REPORT", "NOTES", "NOTE", "SHEET", "LOG", "SUMMARY"}
@@ -620,7 +663,9 @@ _SPACED_ID = re.compile(r"(?=(?:\D*\d){7,8}\D*$)\d{3}(?: \d{2,4}){2}")
 # The number of what a label names ("Hosp. no.", "Patient No.").
 _NUMBER_TAILS = frozenset({"NO", "NR", "NUMBER", "NUM"})
 # Words that end a label ("Read by:", "Phone No.:", "Pat. Surname:").
-_LABEL_TAILS = frozenset({"BY", "NO", "NR", "NUMBER", "NAME", "SURNAME", "FORENAME"})
+_LABEL_TAILS = frozenset(
+    {"BY", "NO", "NR", "NUMBER", "NAME", "SURNAME", "FORENAME", "LE"}
+)
 # The words of a label that opens a line ("Referring physician:").
 _LABEL_WORDS = 3
 # A word and a colon: a field's label ("DLP:", "Chart#:"), whatever field.
@@ -883,6 +928,39 @@ _LABEL_LIKE = re.compile(r"^[A-Za-z]{1,6}[:#]$")
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
+
+
+def _with_their_colons(words: Sequence[Word]) -> list[Word]:
+    """``words`` with a colon read as a word of its own joined to the word before
+    it: "Né(e) le :", "IPP :" (French puts a space before the colon) are labels
+    as "le:" and "IPP:" are."""
+    out = list(words)
+    for w in words:
+        if w.text.strip() not in (":", "："):
+            continue
+        before = [
+            k
+            for k, v in enumerate(out)
+            if v.line == w.line
+            and v is not w
+            and v.right <= w.left + 1
+            and w.left - v.right <= w.height
+            and v.text.strip()[-1:].isalnum()
+        ]
+        if not before:
+            continue
+        k = max(before, key=lambda n: out[n].right)
+        v = out[k]
+        out[k] = dataclasses.replace(
+            v,
+            text=v.text.rstrip() + ":",
+            width=w.right - v.left,
+            clean_right=w.clean_right,
+            reach_right=w.reach_right,
+            line_end=w.line_end,
+        )
+        out.remove(w)
+    return out
 
 
 def split_glued_labels(
@@ -1215,14 +1293,26 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     )
 
 
+def _folded(text: str) -> str:
+    """``text`` without its accents ("MÉDECIN" is MEDECIN)."""
+    return "".join(
+        c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+    )
+
+
 def label_entity(text: str) -> str | None:
     """The entity type a field label announces, or None if ``text`` is no label."""
-    whole = text.strip().upper()
+    whole = _folded(text.strip().upper())
     up = whole.rstrip(":#.").strip()
     if whole in _LABELS:
         return _LABELS[whole]
     if up in _LABELS:
         return _LABELS[up]
+    if "-" in up and re.fullmatch(r"[A-Z.-]+", up):
+        # "Pat.-ID", "E-Mail": the label's last part says what it is.
+        last = up.rsplit("-", 1)[1].strip(".")
+        if last in _LABELS and len(last) > 1:
+            return _LABELS[last]
     if "." in up and re.fullmatch(r"[A-Z. ]+", up):
         # Abbreviated with dots: "D.O.B.", "Acc.No", "Ref.Phys" (not "MRN.4821",
         # "Phys.Okafor", "pat.okafor@gmail.com").
@@ -1609,6 +1699,11 @@ def _plain_apart(
         <= w.height
     ]
     return not any(j in evidence for j in beside)
+
+
+def _label_tail(text: str) -> bool:
+    """The last word of a label, with its colon ("le:" of "Né(e) le :")."""
+    return text.strip().endswith(":") and _norm(text) in _LABEL_TAILS
 
 
 def _other_label(text: str, allow: Iterable[str]) -> bool:
@@ -2416,6 +2511,7 @@ class PhiDetector:
             ),
             image=image,
         )
+        words = _with_their_colons(words)
         lines = _text_lines(words)
         found: dict[int, Finding] = {}
 
@@ -2462,6 +2558,14 @@ class PhiDetector:
                     # "Hosp. no.", "Patient No.": the number of what the label
                     # before names, an identifier.
                     entity = "ID"
+                if (
+                    entity is None
+                    and keyed is not None
+                    and label_at == k - 1
+                    and _label_tail(words[i].text)
+                ):
+                    label_at = k  # "Né(e) le :": the label goes on to its colon
+                    continue
                 if entity is not None:
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     label_at = k
@@ -2549,6 +2653,9 @@ class PhiDetector:
                 if keyed in _NUMBER_LABELS and common_word(text_i.strip(_TOKEN_PUNCT)):
                     # "Procedure" after "Time" in a table's heading: an ID, a
                     # date or a phone number is no English word.
+                    continue
+                if keyed == "DATE_TIME" and _age_read_apart(i, line_idx, words):
+                    keyed = None  # "Né(e) le : 31 mai 1945 (74 ans)": the age
                     continue
                 if keyed is not None:
                     mark(i, keyed, "pattern", 0.8)
@@ -2743,7 +2850,11 @@ class PhiDetector:
                     ):
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                         continue
-                    if is_label[i] or is_annotation(w.text, s.allow_list):
+                    if (
+                        is_label[i]
+                        or is_annotation(w.text, s.allow_list)
+                        or _label_tail(w.text)
+                    ):
                         continue
                     if is_annotation(w.text.strip("()[]"), s.allow_list):
                         continue  # "(MR)" after a name: the modality

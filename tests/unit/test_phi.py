@@ -2014,3 +2014,33 @@ def test_a_provider_in_an_encounter_list_is_painted(detector, provider):
 def test_capitals_and_a_letter_are_no_provider(detector, words):
     row, image = _row([("20/09/19",), words])
     assert not set(words) & set(alone(detector, row, image=image))
+
+
+@pytest.mark.parametrize(
+    ("words", "value"),
+    [
+        (
+            ("Né(e)", "le", ":", "31", "mai", "1945", "(74", "ans)"),
+            {"31", "mai", "1945"},
+        ),
+        (("N°", "dossier", ":", "48726560"), {"48726560"}),
+        (("IPP", ":", "1234567"), {"1234567"}),
+        (("Courriel", ":", "lefevre.loic@gmx.de"), {"lefevre.loic@gmx.de"}),
+        (("F.", "nac.:", "12/03/1950"), {"12/03/1950"}),
+        (("Pat.-ID:", "4455667"), {"4455667"}),
+        (("Médecin", ":", "Martin", "Dubois"), {"Martin", "Dubois"}),
+        (("Sexe", ":", "M"), set()),
+        (("Edad:", "56", "años"), set()),
+    ],
+)
+def test_labels_in_other_languages_are_kept_and_their_values_painted(
+    detector, words, value
+):
+    # French puts a space before the colon: OCR reads it as a word of its own.
+    hits = {t.rstrip(":") for t in alone(detector, line(*words))}
+    assert hits == value
+
+
+def test_a_name_particle_after_a_label_is_painted(detector):
+    hits = alone(detector, line("Name:", "Le", "Van", "Thanh"))
+    assert {"Le", "Van", "Thanh"} <= set(hits)
