@@ -590,6 +590,9 @@ _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
 # A title before a name after a person's label, and the "by" of "Read by".
 _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
 # Words of an address, part of it on its line ("Apt 24", "Suite 300").
+# A flat's words in an address ("Apt 5C", "Flat 1,", "Suite 300"), and its number.
+_FLAT_WORDS = frozenset({"APT", "APARTMENT", "FLAT", "SUITE", "STE", "UNIT"})
+_FLAT_NUMBER = re.compile(r"^[#]?\d{1,4}[A-Za-z]?[,.]?$|^[A-Z]\d{0,3}[,.]?$")
 _ADDRESS_WORDS = frozenset(
     {"APT", "APARTMENT", "SUITE", "STE", "UNIT", "FLOOR", "FL", "BLDG", "BUILDING"}
     | {"ROOM", "RM", "BOX", "LOT", "STREET", "ROAD", "AVENUE", "LANE", "DRIVE"}
@@ -700,6 +703,9 @@ _ROW_REACH = 40.0
 _NER_MIN_LETTERS = 4
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
+# A year ends at a word's end, or where a time read glued to it starts
+# ("21 juli 202318:29:26").
+_YEAR_END = r"(?:\b|(?=\d{1,2}:\d{2}))"
 _FOREIGN_MONTHS = "|".join(
     [
         *("janvier", "février", "fevrier", "mars", "avril", "mai", "juin"),
@@ -718,7 +724,9 @@ _FOREIGN_MONTHS = "|".join(
 _DATE_PATTERNS = [
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
     re.compile(
-        r"\b\d{{1,2}}[ -]?(?:{})[A-Z]*[-\s,.]*\d{{2,4}}\b".format("|".join(_MONTHS)),
+        r"\b\d{{1,2}}[ -]?(?:{})[A-Z]*[-\s,.]*\d{{2,4}}{}".format(
+            "|".join(_MONTHS), _YEAR_END
+        ),
         re.IGNORECASE,
     ),
     re.compile(
@@ -729,7 +737,7 @@ _DATE_PATTERNS = [
     # French, German, Dutch, Spanish and Italian months ("12 août 2016", "12.
     # Dezember 2018", "3 mrt. 2021").
     re.compile(
-        rf"\b\d{{1,2}}\.? ?(?:{_FOREIGN_MONTHS})\.?,? \d{{2,4}}\b"
+        rf"\b\d{{1,2}}\.? ?(?:{_FOREIGN_MONTHS})\.?,? \d{{2,4}}{_YEAR_END}"
         rf"|\b(?:{_FOREIGN_MONTHS})\.? \d{{1,2}},? \d{{4}}\b",
         re.IGNORECASE,
     ),
@@ -2756,6 +2764,21 @@ class PhiDetector:
                     # the span the English model found.
                     continue
                 mark(i, entity, source, score)
+
+        # "Flat 1, 77 Church Street", "5847 E 14th St Apt 5C": a flat's word and
+        # its number belong to the address on their line.
+        for line_idx in lines.values():
+            if not any(
+                found.get(i) and found[i].entity_type == "LOCATION" for i in line_idx
+            ):
+                continue
+            order = sorted(line_idx, key=lambda j: words[j].left)
+            for k, i in enumerate(order):
+                if _norm(words[i].text) not in _FLAT_WORDS:
+                    continue
+                mark(i, "LOCATION", "pattern", 0.8)
+                if k + 1 < len(order) and _FLAT_NUMBER.match(words[order[k + 1]].text):
+                    mark(order[k + 1], "LOCATION", "pattern", 0.8)
 
         # A detected line's end, where the detector may have stopped short of the
         # ink, with what lies before it on its line of text as context: "Name:

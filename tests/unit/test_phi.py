@@ -2044,3 +2044,23 @@ def test_labels_in_other_languages_are_kept_and_their_values_painted(
 def test_a_name_particle_after_a_label_is_painted(detector):
     hits = alone(detector, line("Name:", "Le", "Van", "Thanh"))
     assert {"Le", "Van", "Thanh"} <= set(hits)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("5847", "E", "14th", "St", "Apt", "5C"),
+        ("Flat", "1,", "77", "Church", "Street"),
+    ],
+)
+def test_a_flat_and_its_number_are_part_of_the_address(detector, words):
+    assert set(alone(detector, line(*words))) == set(words)
+
+
+def test_unit_without_an_address_is_kept(detector):
+    assert not alone(detector, line("Unit", "4", "image", "quality"))
+
+
+def test_a_date_read_glued_to_its_time_is_painted(detector):
+    words = ("Printed:", "21", "juli", "202318:29:26")
+    assert set(words[1:]) <= set(alone(detector, line(*words)))
