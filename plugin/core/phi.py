@@ -259,6 +259,52 @@ _VOCABULARY = frozenset(
         "RUN",
         "PHASE",
         "DOSE",
+        # ECG leads.
+        "II",
+        "III",
+        "AVR",
+        "AVL",
+        "AVF",
+        "V1",
+        "V2",
+        "V3",
+        "V4",
+        "V5",
+        "V6",
+        # Obstetric and echocardiographic measurements.
+        "LMP",
+        "EDD",
+        "AUA",
+        "EFW",
+        "CRL",
+        "BPD",
+        "OFD",
+        "HC",
+        "AC",
+        "FL",
+        "GA",
+        "LVIDD",
+        "LVIDS",
+        "IVSD",
+        "LVPWD",
+        "EF",
+        "FS",
+        # A report's state, and a contact's relation to the patient.
+        "FINAL",
+        "PRELIM",
+        "PRELIMINARY",
+        "SIGNED",
+        "AMENDED",
+        "PARTNER",
+        "MOTHER",
+        "FATHER",
+        "SPOUSE",
+        "WIFE",
+        "HUSBAND",
+        "DAUGHTER",
+        "SISTER",
+        "BROTHER",
+        "GUARDIAN",
         # An age's unit, written out ("(74 ans)", "56 años").
         "YRS",
         "ANS",
@@ -455,7 +501,7 @@ _LABELS: dict[str, str] = {
     ),
     **dict.fromkeys(
         [
-            *("NE", "NEE", "NE(E)", "NAISSANCE", "GEBDATUM", "GEB.DATUM"),
+            *("NE", "NEE", "NE(E)", "NE(E)LE", "NAISSANCE", "GEBDATUM", "GEB.DATUM"),
             *("GEBURTSDATUM", "NAC", "FNAC", "NACIMIENTO", "GEBOORTEDATUM"),
             *("DATUM", "FECHA", "HEURE", "ZEIT", "UHRZEIT", "TIJD", "HORA"),
         ],
@@ -590,6 +636,13 @@ _NAME_WORD = re.compile(r"^[A-Za-z][A-Za-z'.,^-]*$")
 # A title before a name after a person's label, and the "by" of "Read by".
 _TITLES = frozenset({"DR", "PROF", "MR", "MRS", "MS"})
 # Words of an address, part of it on its line ("Apt 24", "Suite 300").
+# Titles before a name ("Mr", "Miss", "Prof.", "Frau"), and a capitalised word of
+# the name after one ("O'Sullivan,", "McKay", "Faith").
+_TITLE_WORDS = frozenset(
+    {"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "MME", "MLLE", "HERR", "FRAU"}
+    | {"MEVR", "DHR", "SRA", "SR"}
+)
+_TITLED_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ](?:[a-zß-ÿ'’-]|[A-Z](?=[a-z]))*[a-zß-ÿ][.,]?$")
 # A flat's words in an address ("Apt 5C", "Flat 1,", "Suite 300"), and its number.
 _FLAT_WORDS = frozenset({"APT", "APARTMENT", "FLAT", "SUITE", "STE", "UNIT"})
 _FLAT_NUMBER = re.compile(r"^[#]?\d{1,4}[A-Za-z]?[,.]?$|^[A-Z]\d{0,3}[,.]?$")
@@ -1709,6 +1762,15 @@ def _plain_apart(
     return not any(j in evidence for j in beside)
 
 
+def _title(text: str) -> bool:
+    """Whether ``text`` is a title before a name ("Mrs", "Prof.", "Frau"): "Mr"
+    and "Ms" written so, not "MR" (the modality) nor "MS" (the disease)."""
+    norm = _norm(text)
+    if norm in ("MR", "MS"):
+        return text.strip().rstrip(".") in ("Mr", "Ms")
+    return norm in _TITLE_WORDS
+
+
 def _label_tail(text: str) -> bool:
     """The last word of a label, with its colon ("le:" of "Né(e) le :")."""
     return text.strip().endswith(":") and _norm(text) in _LABEL_TAILS
@@ -1947,6 +2009,8 @@ def _norm(text: str) -> str:
 def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     """True for clinical annotation vocabulary that must not be painted."""
     up = text.strip().upper().strip(".")
+    if len(up) > 2 and up[0] in "([" and up[-1] in ")]":
+        up = up[1:-1]  # "(partner)", "[CT]"
     if not any(c.isalnum() for c in up):
         # Punctuation only (scale ticks, separators) carries no identity. A letter of
         # any script (a misread "福") is text, not punctuation.
@@ -2192,6 +2256,8 @@ class HeaderIdentity:
         seen = [_norm(t) for t in line]
         best: tuple[str, int] | None = None
         shown_whole = False
+        # "6/9" of a frame counter is no start of the postcode "69003".
+        counted = re.search(r"\d[/:]\d", last) is not None
         for entity, phrase in self._phrases:
             if not end:
                 continue
@@ -2210,7 +2276,11 @@ class HeaderIdentity:
                     fuzz.ratio(end, p) >= threshold
                     and (matched or (len(p) > 1 and p not in _TITLES))
                 )
-                or (p.startswith(end) and (len(end) >= 2 or matched))
+                or (
+                    p.startswith(end)
+                    and (len(end) >= 2 or matched)
+                    and not (counted and p.isdigit())
+                )
             ]
             if not own:
                 continue
@@ -2225,7 +2295,12 @@ class HeaderIdentity:
             shown_whole = shown_whole or not tail
             if tail and (best is None or tail > best[1]):
                 best = (entity, tail)
-        if best is None and not shown_whole and not self._ends_a_value(seen, threshold):
+        if (
+            best is None
+            and not shown_whole
+            and not counted
+            and not self._ends_a_value(seen, threshold)
+        ):
             # One long value begun at the line end: "3336" of the ID "33365968";
             # not the year that ends a date read whole ("7 Jul 2013").
             best = self.unread_rest(end)
@@ -2702,6 +2777,15 @@ class PhiDetector:
             frag = text[start : end + (text[end : end + 1] == ":")]
             if (
                 source == "ner"
+                and entity == "LOCATION"
+                and all(
+                    _plain_word(t.strip(_TOKEN_PUNCT)) or is_annotation(t, s.allow_list)
+                    for t in frag.split()
+                )
+            ):
+                continue  # "Requesting", "leg.": no place ("Bath" is a name)
+            if (
+                source == "ner"
                 and entity == "PERSON"
                 and _common_words(frag, s.allow_list, identity.devices)
             ):
@@ -2764,6 +2848,25 @@ class PhiDetector:
                     # the span the English model found.
                     continue
                 mark(i, entity, source, score)
+
+        # "Miss Faith Long", "Mr O'Sullivan, a 79 year old": the capitalised words
+        # after a title, to a comma, are a name (the title is not).
+        for line_idx in lines.values():
+            order = sorted(line_idx, key=lambda j: words[j].left)
+            for k, i in enumerate(order):
+                if not _title(words[i].text):
+                    continue
+                for j in order[k + 1 : k + 1 + _NAME_WORDS]:
+                    text_j = words[j].text.strip()
+                    if (
+                        not _TITLED_NAME.match(text_j)
+                        or _norm(text_j) in _TITLE_WORDS
+                        or medical_word(text_j.strip(_TOKEN_PUNCT))
+                    ):
+                        break
+                    mark(j, "PERSON", "pattern", 0.8)
+                    if text_j.endswith(","):
+                        break
 
         # "Flat 1, 77 Church Street", "5847 E 14th St Apt 5C": a flat's word and
         # its number belong to the address on their line.
@@ -2895,8 +2998,8 @@ class PhiDetector:
                         ):
                             # "Bom 1956-08-28", "DDB 10/16/1961": the label, misread.
                             continue
-                        if nxt in found and _norm(w.text) in _TITLES:
-                            continue  # "Mrs" before a name: the title
+                        if _title(w.text):
+                            continue  # "Mrs", "Prof." before a name: the title
                         if _plain_apart(i, order, words, evidence):
                             continue  # "Abdomen" of "... Ct Abdomen Complete"
                         if _opening_label(i, order, words, evidence):

@@ -2064,3 +2064,52 @@ def test_unit_without_an_address_is_kept(detector):
 def test_a_date_read_glued_to_its_time_is_painted(detector):
     words = ("Printed:", "21", "juli", "202318:29:26")
     assert set(words[1:]) <= set(alone(detector, line(*words)))
+
+
+@pytest.mark.parametrize(
+    ("words", "name"),
+    [
+        (("Miss", "Faith", "Long"), {"Faith", "Long"}),
+        (("Ms", "Grace", "Long"), {"Grace", "Long"}),
+        (("Prof.", "Dr.", "Hans", "Müller"), {"Hans", "Müller"}),
+        (("Mrs", "Krüger,", "a", "26", "year", "old", "woman"), {"Krüger,"}),
+    ],
+)
+def test_the_capitalised_words_after_a_title_are_a_name(detector, words, name):
+    # English words that are names too ("Faith", "Long"); the title is kept.
+    assert set(alone(detector, line(*words))) == name
+
+
+@pytest.mark.parametrize(
+    "words", [("MR", "KNEE"), ("MS", "Lesion", "Protocol"), ("1500", "MR", "Scanner")]
+)
+def test_a_modality_or_a_disease_is_no_title(detector, words):
+    assert not alone(detector, line(*words))
+
+
+def test_english_words_are_no_place(detector):
+    sentence = "Low back pain radiating to L leg."
+    assert not alone(detector, line(*sentence.split()))
+    assert not alone(detector, line("Requesting", "clinician:"))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("I", "II", "III", "aVR", "aVL", "aVF", "V1", "V5"),
+        ("EDD(LMP)", "LVIDd", "Final", "Prelim"),
+    ],
+)
+def test_ecg_leads_and_obstetric_measures_are_vocabulary(detector, words):
+    assert not alone(detector, line(*words, score=0.3))
+
+
+def test_a_relation_after_a_name_is_kept(detector):
+    hits = alone(detector, line("Next", "of", "kin:", "Rodrigo", "López", "(partner)"))
+    assert set(hits) == {"Rodrigo", "López"}
+
+
+def test_a_frame_counter_is_no_start_of_a_postcode(detector):
+    address = [("LOCATION", "InstitutionAddress", "98 rue des Lilas, 69003 Lyon")]
+    assert not alone(detector, line("6/9"), address)
+    assert "69003" in alone(detector, line("69003", "Lyon"), address)
