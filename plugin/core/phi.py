@@ -479,7 +479,7 @@ _LABELS: dict[str, str] = {
             *("FORENAME", "FORENAMES", "FORENAME(S)", "SURNAME", "PRENOM"),
             *("VORNAME", "NACHNAME", "VOORNAAM", "ACHTERNAAM", "NOMBRE"),
             *("APELLIDO", "APELLIDOS", "MEDECIN", "PRESCRIPTEUR", "RADIOLOGUE"),
-            *("MANIP", "MANIPULATEUR", "TECNICO", "MEDICO", "ARZT", "ARZTIN"),
+            *("MANIP", "MANIPULATEUR", "TECNICO", "ARZT", "ARZTIN", "SOLICITANTE"),
             *("UNTERSUCHER", "ZUWEISER", "ARTS", "VERWIJZER", "REFERRER"),
             *("CLINICIAN", "CONSULTANT", "PROVIDER", "REPORTER", "KIN"),
         ],
@@ -585,7 +585,8 @@ _ORG_WORDS = re.compile(
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY|"
     # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
-    r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS)$"
+    r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
+    r"UNIVERSITARIO|SANATORIUM)$"
 )
 # An institution's words that also follow a device maker's name ("GE
 # Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
@@ -771,7 +772,7 @@ _FOREIGN_MONTHS = "|".join(
 _DATE_PATTERNS = [
     re.compile(r"\b\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\b"),
     re.compile(
-        r"\b\d{{1,2}}[ -]?(?:{})[A-Z]*[-\s,.]*\d{{2,4}}{}".format(
+        r"\b\d{{1,2}}\.?[ -]?(?:{})[A-Z]*[-\s,.]*\d{{2,4}}{}".format(
             "|".join(_MONTHS), _YEAR_END
         ),
         re.IGNORECASE,
@@ -784,7 +785,8 @@ _DATE_PATTERNS = [
     # French, German, Dutch, Spanish and Italian months ("12 août 2016", "12.
     # Dezember 2018", "3 mrt. 2021").
     re.compile(
-        rf"\b\d{{1,2}}\.? ?(?:{_FOREIGN_MONTHS})\.?,? \d{{2,4}}{_YEAR_END}"
+        rf"\b\d{{1,2}}\.? ?(?:de )?(?:{_FOREIGN_MONTHS})\.?,? (?:de )?\d{{2,4}}"
+        rf"{_YEAR_END}"
         rf"|\b(?:{_FOREIGN_MONTHS})\.? \d{{1,2}},? \d{{4}}\b",
         re.IGNORECASE,
     ),
@@ -858,6 +860,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (only
     # on a record's row: see PhiDetector.classify).
     ("PERSON", _CAPS_LAST_FIRST),
+    # An Australian town, state and postcode: "Toowong QLD 4066".
+    (
+        "LOCATION",
+        re.compile(r"\b[A-Z][a-z]+,? (?:NSW|VIC|QLD|SA|WA|TAS|NT|ACT) \d{4}\b"),
+    ),
     # A US town, state and ZIP code: "Salem, MA 01970".
     (
         "LOCATION",
@@ -1329,6 +1336,8 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
         and not _ORG_WORDS.match(n)
         and n.lower() not in _FUNCTION_WORDS
         and not is_annotation(t)
+        and not t.strip().endswith(":")
+        and label_entity(t) is None
     ]
     if not names or all(medical_word(t.strip(_TOKEN_PUNCT)) for t in names):
         # A heading ("IMAGING CONSENT FORM"), a tab ("Imaging"), a department
@@ -1977,15 +1986,27 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
 
 def _initials(value: str) -> list[str]:
     """The initials a person's name (DICOM ``Family^Given^Middle``) is signed
-    with on a screen: given, middle, family ("PAJ" of "Johansson^Pieter^A") and
-    family, given. None that is annotation vocabulary ("CR", "OB") or a field's
+    with on a screen: given, middle, family ("PAJ" of "Johansson^Pieter^A"),
+    given and family, family and given. None that is annotation vocabulary ("CR", "OB") or a field's
     label ("ID" of "Dubois^Ines")."""
     comps = [c.strip() for c in value.split("^")[:3]]
     if len(comps) < 2 or not comps[0] or not comps[1]:
         return []
     family, given = comps[0], comps[1]
     middle = comps[2] if len(comps) > 2 else ""
-    forms = [given[0] + middle[:1] + family[0], family[0] + given[0]]
+    # A family name of several words ("St. John", "DA SILVA", "ten Brink"):
+    # signed by its last word, or by the initials of its words.
+    parts = [p for p in re.split(r"[\s-]+", family) if p.strip(".")]
+    last, all_parts = parts[-1][0], "".join(p[0] for p in parts)
+    forms = [
+        given[0] + middle[:1] + family[0],
+        family[0] + given[0],
+        given[0] + family[0],  # without the middle name ("HY" of Young^Hannah^L)
+        given[0] + last,  # "RJ" of St. John^Ren
+        given[0] + all_parts,
+    ]
+    if len(parts) > 1:
+        forms.append(all_parts.upper())  # "DS" of DA SILVA^THOMAS
     return [
         f
         for f in dict.fromkeys(forms)

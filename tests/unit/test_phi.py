@@ -2113,3 +2113,33 @@ def test_a_frame_counter_is_no_start_of_a_postcode(detector):
     address = [("LOCATION", "InstitutionAddress", "98 rue des Lilas, 69003 Lyon")]
     assert not alone(detector, line("6/9"), address)
     assert "69003" in alone(detector, line("69003", "Lyon"), address)
+
+
+@pytest.mark.parametrize(
+    ("person", "signed"),
+    [
+        ("Young^Hannah^Linnea", "HY"),  # given and family, the middle name left out
+        ("Hill^Seán^Hiroshi", "SH"),
+        ("St. John^Ren^Kenji", "RJ"),  # the family name's last word
+        ("DA SILVA^THOMAS", "DS"),  # the family name's words
+    ],
+)
+def test_more_ways_to_sign_with_initials_are_painted(detector, person, signed):
+    hits = alone(detector, line(signed), [("PERSON", "OperatorsName", person)])
+    assert hits[signed].source == "header"
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("03.", "Feb", "2021"),
+        ("21.", "April", "2020"),
+        ("13", "de", "febrero", "de", "2023"),
+        ("Toowong", "QLD", "4066"),
+        ("Mercy", "Outpatients"),
+        ("MVZ", "Kardiologie", "Sued"),
+        ("Centro", "Médico", "Los", "Almendros"),
+    ],
+)
+def test_more_dates_places_and_practices_are_painted(detector, words):
+    assert set(words) <= set(alone(detector, line(*words)))
