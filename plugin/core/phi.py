@@ -1774,6 +1774,17 @@ def _title(text: str) -> bool:
     return norm in _TITLE_WORDS
 
 
+def _generic_label(k: int, line: Sequence[Word]) -> bool:
+    """Whether word ``k`` of ``line`` is an institution's generic word used as a
+    field's label: "Hospital:", "Hospital No: 12345678"."""
+    text = line[k].text.strip()
+    if not _ORG_WORDS.match(_norm(text)) or label_entity(text) is None:
+        return False
+    after = [w for w in line if w.left >= line[k].right]
+    nxt = min(after, key=lambda w: w.left).text if after else ""
+    return text.endswith(":") or _norm(nxt) in _NUMBER_TAILS
+
+
 def _label_tail(text: str) -> bool:
     """The last word of a label, with its colon ("le:" of "Né(e) le :")."""
     return text.strip().endswith(":") and _norm(text) in _LABEL_TAILS
@@ -2287,14 +2298,13 @@ class HeaderIdentity:
                 for p in phrase
                 # An initial or a title alone is no start of a value (a
                 # worklist's sex "M" of "Yamamoto^Emi^M^Dr").
-                if (
-                    fuzz.ratio(end, p) >= threshold
-                    and (matched or (len(p) > 1 and p not in _TITLES))
-                )
-                or (
-                    p.startswith(end)
-                    and (len(end) >= 2 or matched)
-                    and not (counted and p.isdigit())
+                if not (counted and p.isdigit())
+                and (
+                    (
+                        fuzz.ratio(end, p) >= threshold
+                        and (matched or (len(p) > 1 and p not in _TITLES))
+                    )
+                    or (p.startswith(end) and (len(end) >= 2 or matched))
                 )
             ]
             if not own:
@@ -2627,6 +2637,8 @@ class PhiDetector:
             line_words = [words[i] for i in line_idx]
             matches = identity.match_line(line_words, s.fuzzy_threshold)
             for k, (ent, score) in matches.items():
+                if _generic_label(k, line_words):
+                    continue  # "Hospital No:", "Hospital:" of "Northfield Hospital"
                 mark(line_idx[k], ent, "header", score)
             for k, entity in identity.phrase_words(
                 [w.text for w in line_words], s.fuzzy_threshold
@@ -2715,6 +2727,8 @@ class PhiDetector:
                     continue
                 numbers_follow = False
                 text_i = words[i].text
+                if keyed == "PERSON" and _title(text_i):
+                    continue  # "Consultant: Prof. Dr. Ana Ruiz": the titles
                 if keyed == "PERSON" and (
                     _norm(text_i) in _HEADING_NOUNS
                     or (
@@ -2722,7 +2736,7 @@ class PhiDetector:
                         and not words[line_idx[k - 1]].text.strip().endswith(":")
                         and not text_i.strip().endswith(":")
                         and _norm(text_i) not in _LABEL_TAILS
-                        and common_word(text_i.strip(_TOKEN_PUNCT))
+                        and _plain_word(text_i.strip(_TOKEN_PUNCT))
                     )
                 ):
                     # "Sonographer Worksheet", "Patient signature": a heading;

@@ -2143,3 +2143,27 @@ def test_more_ways_to_sign_with_initials_are_painted(detector, person, signed):
 )
 def test_more_dates_places_and_practices_are_painted(detector, words):
     assert set(words) <= set(alone(detector, line(*words)))
+
+
+def test_a_counter_is_no_house_number_of_the_header(detector):
+    address = [("LOCATION", "InstitutionAddress", "Lindenallee 45, 80331 München")]
+    assert not alone(detector, line("4/5"), address)
+    assert "45" in alone(detector, line("Lindenallee", "45"), address)
+
+
+def test_a_note_after_a_persons_label_is_no_name(detector):
+    note = "Pt reviewed in clinic. Symptoms improving."
+    assert not alone(detector, line(*note.split()))
+
+
+def test_titles_after_a_label_are_kept(detector):
+    hits = alone(detector, line("Consultant:", "Prof.", "Dr.", "Ana", "Ruiz"))
+    assert set(hits) == {"Ana", "Ruiz"}
+
+
+def test_the_institutions_word_as_a_label_is_kept(detector):
+    hospital = [("ORGANIZATION", "InstitutionName", "Northfield Community Hospital")]
+    hits = alone(detector, line("Hospital", "No:", "12345678"), hospital)
+    assert set(hits) == {"12345678"}
+    words = ("Northfield", "Community", "Hospital")
+    assert set(alone(detector, line(*words), hospital)) == set(words)
