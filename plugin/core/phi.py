@@ -2734,6 +2734,8 @@ class PhiDetector:
                     or (
                         label_at == k - 1
                         and not words[line_idx[k - 1]].text.strip().endswith(":")
+                        and not _title(words[line_idx[k - 1]].text)
+                        and len(text_i.strip(_TOKEN_PUNCT)) > 1
                         and not text_i.strip().endswith(":")
                         and _norm(text_i) not in _LABEL_TAILS
                         and _plain_word(text_i.strip(_TOKEN_PUNCT))

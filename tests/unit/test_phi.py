@@ -2167,3 +2167,9 @@ def test_the_institutions_word_as_a_label_is_kept(detector):
     assert set(hits) == {"12345678"}
     words = ("Northfield", "Community", "Hospital")
     assert set(alone(detector, line(*words), hospital)) == set(words)
+
+
+@pytest.mark.parametrize("words", [("Dr", "A.", "St.", "John"), ("Dr.", "LET")])
+def test_after_a_title_a_short_word_is_the_name(detector, words):
+    # "A." is an initial, "LET" is "LE T" read without its space: no menu.
+    assert set(words[1:]) <= set(alone(detector, line(*words)))
