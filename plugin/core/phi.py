@@ -2738,7 +2738,9 @@ class PhiDetector:
                         and len(text_i.strip(_TOKEN_PUNCT)) > 1
                         and not text_i.strip().endswith(":")
                         and _norm(text_i) not in _LABEL_TAILS
-                        and _plain_word(text_i.strip(_TOKEN_PUNCT))
+                        and _plain_word(core_i := text_i.strip(_TOKEN_PUNCT))
+                        # "RDMS IF": initials, though "if" is a word.
+                        and (len(core_i) > 2 or core_i.islower())
                     )
                 ):
                     # "Sonographer Worksheet", "Patient signature": a heading;

@@ -2173,3 +2173,9 @@ def test_the_institutions_word_as_a_label_is_kept(detector):
 def test_after_a_title_a_short_word_is_the_name(detector, words):
     # "A." is an initial, "LET" is "LE T" read without its space: no menu.
     assert set(words[1:]) <= set(alone(detector, line(*words)))
+
+
+def test_initials_after_a_credential_are_painted(detector):
+    # "IF" is an English word too; after "RDMS" it is a sonographer's initials.
+    assert "IF" in alone(detector, line("RDMS", "IF"))
+    assert not alone(detector, line("Pt", "reviewed", "in", "clinic."))
