@@ -1715,7 +1715,7 @@ def _product_name(text: str, start: int, end: int) -> bool:
 
 
 def _plain_apart(
-    i: int, order: list[int], words: Sequence[Word], evidence: set[int]
+    i: int, order: list[int], words: Sequence[Word], evidence: set[int], cased: bool
 ) -> bool:
     """Whether word ``i`` of a line that holds PHI is a plain English word
     (:func:`~.lexicon.common_word` from three letters, "old", or a word such as
@@ -1733,9 +1733,8 @@ def _plain_apart(
         return False  # "Apt" of "Apt 24, 640 Oak Park Blvd"
     w = words[i]
     k = order.index(i)
-    # On a line with capitals, a word written in lower case that the dictionary
-    # holds so is plain, though it is a name too ("man", "will").
-    cased = any(c.isupper() for j in order for c in words[j].text)
+    # On a line with capitals (``cased``), a word written in lower case that the
+    # dictionary holds so is plain, though it is a name too ("man", "will").
 
     def plain(p: str) -> bool:
         return _plain_word(p) or (cased and p.islower() and ordinary_word(p))
@@ -2882,10 +2881,14 @@ class PhiDetector:
                     continue
                 mark(i, entity, source, score)
 
-        # "Miss Faith Long", "Mr O'Sullivan, a 79 year old": the capitalised words
-        # after a title, to a comma, are a name (the title is not).
-        for line_idx in lines.values():
-            order = sorted(line_idx, key=lambda j: words[j].left)
+        # Each line's words from left to right.
+        orders = {
+            key: sorted(line_idx, key=lambda j: words[j].left)
+            for key, line_idx in lines.items()
+        }
+        for order in orders.values():
+            # "Miss Faith Long", "Mr O'Sullivan, a 79 year old": the capitalised
+            # words after a title, to a comma, are a name (the title is not).
             for k, i in enumerate(order):
                 if not _title(words[i].text):
                     continue
@@ -2900,15 +2903,12 @@ class PhiDetector:
                     mark(j, "PERSON", "pattern", 0.8)
                     if text_j.endswith(","):
                         break
-
-        # "Flat 1, 77 Church Street", "5847 E 14th St Apt 5C": a flat's word and
-        # its number belong to the address on their line.
-        for line_idx in lines.values():
+            # "Flat 1, 77 Church Street", "5847 E 14th St Apt 5C": a flat's word
+            # and its number belong to the address on their line.
             if not any(
-                found.get(i) and found[i].entity_type == "LOCATION" for i in line_idx
+                found.get(i) and found[i].entity_type == "LOCATION" for i in order
             ):
                 continue
-            order = sorted(line_idx, key=lambda j: words[j].left)
             for k, i in enumerate(order):
                 if _norm(words[i].text) not in _FLAT_WORDS:
                     continue
@@ -2983,7 +2983,8 @@ class PhiDetector:
             evidence = set(found)  # PHI by header, pattern or NER, before context
             for key, line_idx in lines.items():
                 fields = _fields(line_idx, words, image)
-                order = sorted(line_idx, key=lambda j: words[j].left)
+                order = orders[key]
+                cased = any(c.isupper() for j in order for c in words[j].text)
                 plain: bool | None = None  # plain_line of this line, once asked
                 # Bare numbers last: whether one belongs to the PHI beside it
                 # depends on the words of its line painted as context.
@@ -3033,7 +3034,7 @@ class PhiDetector:
                             continue
                         if _title(w.text):
                             continue  # "Mrs", "Prof." before a name: the title
-                        if _plain_apart(i, order, words, evidence):
+                        if _plain_apart(i, order, words, evidence, cased):
                             continue  # "Abdomen" of "... Ct Abdomen Complete"
                         if _opening_label(i, order, words, evidence):
                             continue  # "Hame" of "Hame phone: 555-895-0179"
