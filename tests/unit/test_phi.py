@@ -2179,3 +2179,128 @@ def test_initials_after_a_credential_are_painted(detector):
     # "IF" is an English word too; after "RDMS" it is a sonographer's initials.
     assert "IF" in alone(detector, line("RDMS", "IF"))
     assert not alone(detector, line("Pt", "reviewed", "in", "clinic."))
+
+
+# --- Session 17: vendor seed 3 and realistic seed 6 -------------------------------
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("Northfield", "Community", "Hospital"),
+        ("Hospital", "Universitario", "San", "Rafael"),
+        ("Lakeview", "Dental", "Group,", "PC"),
+    ],
+)
+def test_an_institutions_own_word_is_painted_with_its_name(detector, words):
+    # No header holds these names: "Hospital" is the name's word, not a label.
+    assert set(alone(detector, line(*words))) == set(words)
+
+
+def test_a_hospital_label_before_its_number_or_value_is_kept(detector):
+    assert set(alone(detector, line("Hospital", "No:", "1234567"))) == {"1234567"}
+    hits = alone(detector, line("Hospital:", "Northfield", "Community", "Hospital"))
+    assert "Hospital:" not in hits and "Northfield" in hits
+
+
+def test_a_connector_inside_a_name_is_painted(detector):
+    words = ("Harrowgate", "&", "District", "NHS", "Trust")
+    trust = [("ORGANIZATION", "InstitutionName", "Harrowgate & District NHS Trust")]
+    assert "&" in alone(detector, line(*words), trust)
+    assert not alone(detector, line("Left", "&", "Right"))
+
+
+@pytest.mark.parametrize(
+    ("words", "name"),
+    [
+        (("RT:", "SC"), {"SC"}),
+        (("Vetted", "by:", "JR"), {"JR"}),
+        (("Vetted", "by:JR"), {"JR"}),
+        (("Midwife:", "KAYA", "E"), {"KAYA", "E"}),
+        (("Witness:", "Adaeze", "Okafor"), {"Adaeze", "Okafor"}),
+    ],
+)
+def test_more_labels_of_staff_announce_a_name(detector, words, name):
+    assert set(alone(detector, line(*words))) == name
+
+
+def test_rt_without_a_colon_is_the_right_side(detector):
+    assert not alone(detector, line("RT", "KIDNEY"))
+
+
+def test_header_initials_alone_on_their_row_are_painted_though_vocabulary(detector):
+    # A radiographer's initials under the side marker or the patient position.
+    operator = [("PERSON", "OperatorsName", "Li^Wei")]
+    assert alone(detector, line("WL"), operator)["WL"].source == "header"
+    assert not alone(detector, line("WL", "40"), operator)
+    # The modality alone in a corner is no one's initials (Ryan^Mark signs "MR").
+    assert not alone(detector, line("MR"), [("PERSON", "OperatorsName", "Ryan^Mark")])
+
+
+def test_a_name_on_the_line_under_a_persons_label_is_painted(detector):
+    words = line("Witness") + line("Adaeze", "0kafor", line_no=1)
+    assert set(alone(detector, words)) == {"Adaeze", "0kafor"}
+    heading = line("Physician") + line("Chest", "Pain", line_no=1)
+    assert not alone(detector, heading)
+
+
+@pytest.mark.parametrize("value", ["68.503.326", "123.456.789-09"])
+def test_an_id_grouped_by_dots_is_painted(detector, value):
+    assert value in alone(detector, line(value))
+
+
+@pytest.mark.parametrize(
+    "words", [("SW", "Ver:", "7.4.8.2482"), ("Software", "7.6.5.97414")]
+)
+def test_a_software_version_is_no_date_nor_id(detector, words):
+    assert words[-1] not in alone(detector, line(*words))
+
+
+def test_a_dicom_name_with_its_caret_read_apart_is_painted(detector):
+    assert set(alone(detector, line("KANG", "^JI-WOO"))) == {"KANG", "^JI-WOO"}
+
+
+def test_unsure_readings_of_a_region_far_taller_than_text_are_no_text(detector):
+    # An ECG's rows of traces, detected as lines six times as tall as the text
+    # and read "hiidd", "nd": neither doubt nor a name (the traces would go).
+    text = line("Vent.", "rate", "66") + line("PR", "interval", line_no=1)
+    traces = [
+        Word("hiidd", 10, 448, 714, 140, 0.506, 2),
+        Word("nd", 724, 450, 238, 138, 0.384, 2),
+        Word("d", 260, 260, 128, 158, 0.164, 3),
+    ]
+    assert not alone(detector, text + traces)
+    # Read sure, tall text is text: a large-print name.
+    big = [Word("Okonkwo", 10, 448, 500, 140, 0.98, 2)]
+    assert "Okonkwo" in alone(detector, text + big)
+
+
+def test_an_ecg_filter_band_is_no_date(detector):
+    words = ("25mm/s", "10mm/mV", "0.5-100", "Hz", "60~")
+    assert not alone(detector, line(*words))
+    assert "12.05.1960" in alone(detector, line("DOB", "12.05.1960"))
+
+
+def test_the_end_of_a_label_at_a_lines_end_is_no_name_cut_short(detector):
+    # "le :" of "Né(e) le :" ends its detected line, the date in the next one:
+    # no misreading of the referring physician "Lemaître" cut short.
+    doctor = [("PERSON", "ReferringPhysicianName", "Lemaître^Loïc")]
+    words = line("Né(e)", "le", ":")
+    assert not alone(detector, words, doctor)
+
+
+def test_an_age_in_brackets_after_the_birth_date_is_kept(detector):
+    birth = [("DATE_TIME", "PatientBirthDate", "19570925")]
+    hits = alone(detector, line("DOB:", "25", "September", "1957", "(65)"), birth)
+    assert set(hits) == {"25", "September", "1957"}
+    assert set(alone(detector, line("DOB:", "25.09.1957", "(65)"), birth)) == {
+        "25.09.1957"
+    }
+    # From 90 on an age identifies.
+    assert "(95)" in alone(detector, line("DOB:", "25.09.1927", "(95)"), birth)
+
+
+def test_the_issuer_of_the_patient_id_is_no_value_to_look_for(detector):
+    # IssuerOfPatientID "MRN": the label "MRN:" before the ID stays.
+    ids = [("ID", "PatientID", "48179105"), ("ID", "IssuerOfPatientID", "MRN")]
+    assert set(alone(detector, line("MRN:", "48179105"), ids)) == {"48179105"}
