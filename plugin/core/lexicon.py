@@ -121,6 +121,12 @@ MEDICAL_WORDS = frozenset(
         "unilateral", "ureter", "ureteral", "ureteric", "urethra", "urethral",
         "urinary", "urogram", "urography", "uterine", "valvular", "venogram",
         "venography", "venous", "ventricular", "vertebral",
+        # Eyes, teeth and hearts (OCT, dental and ECG reports).
+        "macula", "macular", "fovea", "foveal", "retina", "retinal", "choroid",
+        "choroidal", "subfield", "peripapillary", "glaucoma", "periapical",
+        "panoramic", "cephalometry", "occlusal", "bitewing", "molar", "premolar",
+        "incisor", "bradycardia", "tachycardia", "arrhythmia", "fibrillation",
+        "spiculated", "nodule", "supine", "prone", "cardiology", "thickness",
     }
 )  # fmt: skip
 """Words of radiology requests, worklists and reports: anatomy, findings and

@@ -1379,6 +1379,13 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     )
 
 
+def _prose_word(text: str) -> bool:
+    """A word written in lower case without a colon: a sentence's, not a
+    field's label, after the first word of its line."""
+    core = text.strip()
+    return core.isalpha() and core.islower()
+
+
 def _org_name_word(
     k: int, line_idx: list[int], words: Sequence[Word], org_cells: set[int]
 ) -> bool:
@@ -1815,6 +1822,7 @@ def _plain_apart(
         order[n]
         for n in (k - 1, k + 1)
         if 0 <= n < len(order)
+        and words[order[n]].line == w.line
         and max(words[order[n]].left - w.right, w.left - words[order[n]].right)
         <= w.height
     ]
@@ -2738,8 +2746,15 @@ class HeaderIdentity:
             return 100.0 if window == tok.norm else 0.0
         if abs(len(window) - len(tok.norm)) <= max(1, len(tok.norm) // 4):
             return fuzz.ratio(window, tok.norm)
-        if whole and len(window) > len(tok.norm) and len(tok.norm) >= 4:
-            # The value glued to a label ("MRN:12345678", "DOE^JANE" read as one word).
+        if (
+            whole
+            and len(window) > len(tok.norm)
+            and len(tok.norm) >= 4
+            and not (tok.entity_type == "PERSON" and common_word(tok.norm))
+        ):
+            # The value glued to a label ("MRN:12345678", "DOE^JANE" read as one
+            # word). Not a name that is an English word inside another word: the
+            # operator "Field" in "Subfield".
             return fuzz.partial_ratio(tok.norm, window) - 2
         return 0.0
 
@@ -2872,6 +2887,10 @@ class PhiDetector:
             }
             for k, i in enumerate(line_idx):
                 entity = label_entity(words[i].text)
+                if entity is not None and k > 0 and _prose_word(words[i].text):
+                    # "... discomfort at the injection site and, rarely, ...": a
+                    # sentence's word, not the label "Site".
+                    entity = None
                 if (
                     entity is None
                     and label_at == k - 1

@@ -2304,3 +2304,33 @@ def test_the_issuer_of_the_patient_id_is_no_value_to_look_for(detector):
     # IssuerOfPatientID "MRN": the label "MRN:" before the ID stays.
     ids = [("ID", "PatientID", "48179105"), ("ID", "IssuerOfPatientID", "MRN")]
     assert set(alone(detector, line("MRN:", "48179105"), ids)) == {"48179105"}
+
+
+def test_a_label_word_in_lower_case_inside_a_sentence_is_prose(detector):
+    words = "discomfort at the injection site and, rarely, effects on kidney"
+    assert not alone(detector, line(*words.split()))
+    assert "Northfield" in alone(detector, line("Site", "Northfield"))
+
+
+def test_a_name_that_is_an_english_word_is_not_looked_for_inside_words(detector):
+    operator = [("PERSON", "OperatorsName", "Field^Thomas^Minh")]
+    words = ("Central", "Subfield", "Thickness", "(µm)")
+    assert not alone(detector, line(*words), operator)
+    assert "Field" in alone(detector, line("Tech:", "Field"), operator)
+
+
+def test_an_oct_reports_heading_is_no_name(detector):
+    words = ("Macula", "Thickness:", "Macular", "Cube", "200x200")
+    assert not alone(detector, line(*words))
+
+
+def test_a_worklist_cell_beside_a_time_cell_is_kept(detector):
+    # "08:15" | "Mammogram Diagnostic": two detected lines of one row.
+    time = Word("08:15", 632, 85, 42, 20, 1.0, line=0)
+    cell = [
+        Word("Mammogram", 691, 85, 79, 19, 1.0, line=1),
+        Word("Diagnostic", 770, 85, 62, 19, 1.0, line=1),
+    ]
+    hits = alone(detector, [time, *cell])
+    assert "08:15" in hits
+    assert "Mammogram" not in hits and "Diagnostic" not in hits
