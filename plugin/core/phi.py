@@ -595,7 +595,7 @@ _ORG_WORDS = re.compile(
     # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
     r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
-    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS)$"
+    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST)$"
 )
 # An institution's words that also follow a device maker's name ("GE
 # Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
@@ -814,6 +814,7 @@ _CAPS = "A-ZÀ-ÖØ-Þ"
 _CAPS_LAST_INITIAL = re.compile(
     rf"\b[{_CAPS}][{_CAPS}'-]+(?: [{_CAPS}][{_CAPS}'-]+)? [{_CAPS}]\b(?![.'-]\w)"
 )
+_LAST_COMMA_GIVEN = re.compile(r"\b[A-Z][A-Za-z'-]+, [A-Z][a-z'-]+\b")
 _SHORT_INITIALLED = re.compile(r"\b[A-Z]\. ?[A-Z][a-z]\b")
 # A whole date with its four-digit year: never the start of a phone number.
 _FULL_DATE = re.compile(
@@ -856,6 +857,8 @@ _CREDENTIAL_NAME = re.compile(
 _POSTCODE_TOWN = re.compile(
     r"\b\d{4} ?(?P<letters>[A-Z]{2}) (?P<town>[A-Z][a-z]{2,})"
     r"|(?<=, )\d{5} (?P<town5>[A-ZÉ][a-zéèàçäöüß]+)(?:[ -][A-Z][a-z]+)?"
+    # An address's last line alone: "9016 Dunedin", "8001 Zürich".
+    r"|(?m:^\d{4,5} (?P<line_town>[A-ZÉ][a-zéèàçäöüß]{2,})$)"
 )
 # An identifier grouped by dots in threes: "68.503.326", "123.456.789-09".
 _DOTTED_ID = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{3}){2,3}(?:-\d{1,2})?(?![\d.])")
@@ -882,6 +885,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "SHAPIRO, HORATIO": a worklist's or a film's "LAST, FIRST" in capitals (only
     # on a record's row: see PhiDetector.classify).
     ("PERSON", _CAPS_LAST_FIRST),
+    # "PRICE, Olivia", "Okafor, Chidi": a family name, its comma and a given
+    # name (see _name_pair).
+    ("PERSON", _LAST_COMMA_GIVEN),
     # An Australian town, state and postcode: "Toowong QLD 4066".
     (
         "LOCATION",
@@ -1379,6 +1385,24 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     )
 
 
+def _menu_after_label(label: str, text: str) -> bool:
+    """Whether ``text``, right after a person's ``label``, makes the two a menu's
+    or a heading's words ("Patient Orders", "Sonographer Worksheet"), not a
+    field and its name: the label has no colon and is no title, and ``text`` is
+    an English word of two letters at least that is no label's end. In capitals,
+    a word of two letters is initials ("RDMS IF"), though "if" is a word."""
+    core = text.strip(_TOKEN_PUNCT)
+    return (
+        not label.strip().endswith(":")
+        and not _title(label)
+        and len(core) > 1
+        and not text.strip().endswith(":")
+        and _norm(text) not in _LABEL_TAILS
+        and _plain_word(core)
+        and (len(core) > 2 or core.islower())
+    )
+
+
 def _prose_word(text: str) -> bool:
     """A word written in lower case without a colon: a sentence's, not a
     field's label, after the first word of its line."""
@@ -1389,25 +1413,21 @@ def _prose_word(text: str) -> bool:
 def _org_name_word(
     k: int, line_idx: list[int], words: Sequence[Word], org_cells: set[int]
 ) -> bool:
-    """Whether the label word ``k`` of a line ("Hospital") is a word of the
-    institution's name its cell holds, not a field's label: no colon, and no
+    """Whether the label word ``k`` of a line is a word of the institution's
+    name its cell holds, not a field's label: an institution's word ("Hospital")
+    or one before an institution's word ("NHS Trust"), without a colon, and no
     label's tail after it ("Hospital No: 4417")."""
     w = words[line_idx[k]]
     text = w.text.strip()
     if w.line not in org_cells or text.endswith((":", "#")):
         return False
-    if not _ORG_WORDS.match(_norm(text)):
+    after = words[line_idx[k + 1]] if k + 1 < len(line_idx) else None
+    nxt = after.text.strip() if after is not None and after.line == w.line else ""
+    if nxt.endswith((":", "#")) or _norm(nxt) in _NUMBER_TAILS:
         return False
-    if k + 1 < len(line_idx):
-        after = words[line_idx[k + 1]]
-        nxt = after.text.strip()
-        if after.line == w.line and (
-            nxt.endswith((":", "#"))
-            or _norm(nxt) in _NUMBER_TAILS
-            or label_entity(nxt) is not None
-        ):
-            return False
-    return True
+    if _ORG_WORDS.match(_norm(text)):
+        return label_entity(nxt) is None
+    return bool(nxt) and _ORG_WORDS.match(_norm(nxt)) is not None
 
 
 def _folded(text: str) -> str:
@@ -1901,9 +1921,33 @@ def _postcode_town(value: str) -> bool:
     m = _POSTCODE_TOWN.fullmatch(value)
     if m is None:
         return False
-    town = m.group("town") or m.group("town5")
+    town = m.group("town") or m.group("town5") or m.group("line_town")
     letters = m.group("letters")
     return not common_word(town) and not (letters and letters in _VOCABULARY)
+
+
+def _name_pair(value: str, allow: Iterable[str]) -> bool:
+    """Whether "Family, Given" ``value`` names a person: neither word is
+    vocabulary, radiology, a label, a title or a function word, one at least is
+    no English word, and the given name is none unless the family name is in
+    capitals ("PRICE, Olivia", "SMITH, Rose"; not "However, Patient", "Chest,
+    Routine", "Okafor, Thank you")."""
+    parts = [p.strip(",") for p in value.split()]
+    if any(
+        is_annotation(p, allow)
+        or medical_word(p)
+        or label_entity(p) is not None
+        or _title(p)
+        or p.lower() in _FUNCTION_WORDS
+        for p in parts
+    ):
+        return False
+    family, given = parts[0], parts[-1]
+    if family.upper() in _ADDRESS_WORDS:
+        return False  # "Maple Road, Westfield": the street and its town
+    if common_word(given) and not family.isupper():
+        return False  # "Okafor, Thank you": a letter's sentence
+    return not all(common_word(p) for p in parts)
 
 
 def _surname_like(value: str, allow: Iterable[str]) -> bool:
@@ -2150,7 +2194,8 @@ def _names_below(words: Sequence[Word], found: dict[int, Finding]) -> list[int]:
         under = [
             j
             for j, w in enumerate(words)
-            if 0 <= w.top - label.bottom <= label.height
+            if label.top + label.height / 2 < w.top
+            and w.top - label.bottom <= label.height
             and abs(w.left - label.left) <= label.height
         ]
         if len(under) != 1:
@@ -2968,19 +3013,11 @@ class PhiDetector:
                     _norm(text_i) in _HEADING_NOUNS
                     or (
                         label_at == k - 1
-                        and not words[line_idx[k - 1]].text.strip().endswith(":")
-                        and not _title(words[line_idx[k - 1]].text)
-                        and len(text_i.strip(_TOKEN_PUNCT)) > 1
-                        and not text_i.strip().endswith(":")
-                        and _norm(text_i) not in _LABEL_TAILS
-                        and _plain_word(core_i := text_i.strip(_TOKEN_PUNCT))
-                        # "RDMS IF": initials, though "if" is a word.
-                        and (len(core_i) > 2 or core_i.islower())
+                        and _menu_after_label(words[line_idx[k - 1]].text, text_i)
                     )
                 ):
                     # "Sonographer Worksheet", "Patient signature": a heading;
-                    # "Patient Orders Reports": a menu (no colon, then an English
-                    # word that is no name).
+                    # "Patient Orders Reports": a menu.
                     keyed = None
                     continue
                 # A person's name right after the label is painted though its
@@ -3405,6 +3442,14 @@ class PhiDetector:
                     continue  # "SW Ver: 7.4.8.2482"
                 if entity == "DATE_TIME" and _impossible_date(value):
                     continue  # "0.5-100 Hz": a filter's band
+                if pattern is _LAST_COMMA_GIVEN and (
+                    not _name_pair(value, s.allow_list)
+                    or any(
+                        a < end and start < b
+                        for a, b in (m.span() for m in _STREET_TOWN.finditer(text))
+                    )
+                ):
+                    continue  # not "Rue Haute, Westfield": a street and its town
                 if pattern is _CREDENTIAL_NAME and _finding_word(value.split()[0]):
                     continue  # "RT Lesion A.": a finding on the right
                 out.append((start, end, entity, "pattern", 0.9))

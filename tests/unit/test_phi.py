@@ -2190,6 +2190,7 @@ def test_initials_after_a_credential_are_painted(detector):
         ("Northfield", "Community", "Hospital"),
         ("Hospital", "Universitario", "San", "Rafael"),
         ("Lakeview", "Dental", "Group,", "PC"),
+        ("Harrowgate", "&", "District", "NHS", "Trust"),
     ],
 )
 def test_an_institutions_own_word_is_painted_with_its_name(detector, words):
@@ -2240,6 +2241,13 @@ def test_header_initials_alone_on_their_row_are_painted_though_vocabulary(detect
 def test_a_name_on_the_line_under_a_persons_label_is_painted(detector):
     words = line("Witness") + line("Adaeze", "0kafor", line_no=1)
     assert set(alone(detector, words)) == {"Adaeze", "0kafor"}
+    # Boxes of a form's tight lines overlap.
+    tight = [
+        Word("Witness", 68, 881, 83, 32, 1.0, 0),
+        Word("Sung-min", 66, 905, 114, 35, 1.0, 1),
+        Word("Yoon", 180, 909, 61, 33, 1.0, 1),
+    ]
+    assert set(alone(detector, tight)) == {"Sung-min", "Yoon"}
     heading = line("Physician") + line("Chest", "Pain", line_no=1)
     assert not alone(detector, heading)
 
@@ -2334,3 +2342,26 @@ def test_a_worklist_cell_beside_a_time_cell_is_kept(detector):
     hits = alone(detector, [time, *cell])
     assert "08:15" in hits
     assert "Mammogram" not in hits and "Diagnostic" not in hits
+
+
+@pytest.mark.parametrize(
+    "words", [("PRICE,", "Olivia"), ("Okafor,", "Chidi"), ("SMITH,", "Rose")]
+)
+def test_a_family_name_its_comma_and_a_given_name_are_a_person(detector, words):
+    hits = alone(detector, line(*words))
+    assert {hits[w].entity_type for w in words} == {"PERSON"}
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("However,", "Patient"), ("Chest,", "Routine"), ("Okafor,", "Thank", "you")],
+)
+def test_a_sentences_comma_between_words_makes_no_person(detector, words):
+    assert "Thank" not in alone(detector, line(*words))
+    assert "Patient" not in alone(detector, line(*words))
+    assert "Routine" not in alone(detector, line(*words))
+
+
+def test_an_addresss_last_line_alone_is_painted(detector):
+    assert set(alone(detector, line("9016", "Dunedin"))) == {"9016", "Dunedin"}
+    assert not alone(detector, line("2048", "Matrix"))
