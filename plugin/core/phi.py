@@ -137,6 +137,13 @@ _VOCABULARY = frozenset(
         "TRV",
         "LONG",
         "ERECT",
+        # A viewer's flags and a CT's planning views ("KEY IMAGE", "Scout").
+        "KEY",
+        "SCOUT",
+        "LOCALIZER",
+        "LOCALISER",
+        "TOPOGRAM",
+        "SURVIEW",
         "SUPINE",
         "PRONE",
         "PORTABLE",
@@ -715,6 +722,9 @@ _TRACE_HEIGHTS = 4
 # Text's characters are at most about this wide for its line's height; an
 # unsure line read into characters wider than that holds none.
 _TRACE_SPARSE = 0.75
+# ... or into a run of letters repeating a few (see _repetitive).
+_REPEAT_MIN = 6
+_REPEAT_SHARE = 0.45
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
 _NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
@@ -2106,8 +2116,9 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
 def without_traces(words: Sequence[Word]) -> list[Word]:
     """``words`` but the readings of no text: a detected line at least
     :data:`_TRACE_HEIGHTS` times as tall as the frame's words are, read unsure,
-    and into far fewer characters than text of its height would fill it with
-    (an ECG's row of traces read "hiidd nd a h" at 0.5 over 1,300 pixels).
+    and into far fewer characters than text of its height would fill it with,
+    or into letters repeating a few (an ECG's rows of traces read "hiidd nd a
+    h" at 0.5 over 1,300 pixels, "brbrbrbrbrb" at 0.4).
     Judged as text such a line is painted whole, as doubt or as the name NER
     makes of it, and the waveform with it. A large-print line reads into about
     as many characters as it is wide."""
@@ -2125,9 +2136,23 @@ def without_traces(words: Sequence[Word]) -> list[Word]:
             continue
         left, _, right, _ = bounds(ws)
         chars = sum(len(w.text.strip()) for w in ws)
-        if (right - left) >= _TRACE_SPARSE * height * max(1, chars):
+        if (right - left) >= _TRACE_SPARSE * height * max(1, chars) or all(
+            _repetitive(w.text) for w in ws
+        ):
             traces.add(line)
     return [w for w in words if w.line not in traces]
+
+
+def _repetitive(text: str) -> bool:
+    """Lower-case letters that keep repeating a few ("brbrbrbrb", beat after
+    beat of a trace): no word has so few different letters for its length."""
+    core = text.strip()
+    return (
+        len(core) >= _REPEAT_MIN
+        and core.isalpha()
+        and core.islower()
+        and len(set(core)) <= _REPEAT_SHARE * len(core)
+    )
 
 
 def _initials(value: str) -> list[str]:

@@ -36,6 +36,7 @@ from .phi import (
     is_scale_tick,
     label_entity,
     plain_line,
+    without_traces,
 )
 from .settings import RedactionSettings
 from .versions import dist_version
@@ -1095,8 +1096,9 @@ def _verify(
                 plain = {
                     k: plain_line(t, settings.allow_list) for k, t in by_line.items()
                 }
+                text = {id(w) for w in without_traces(ws)}
                 for w in ws:
-                    if id(w) in known or _read_before(w, firsts):
+                    if id(w) in known or _read_before(w, firsts) or id(w) not in text:
                         continue
                     if is_annotation(w.text, settings.allow_list):
                         if any(c.isdigit() for c in w.text):

@@ -2365,3 +2365,12 @@ def test_a_sentences_comma_between_words_makes_no_person(detector, words):
 def test_an_addresss_last_line_alone_is_painted(detector):
     assert set(alone(detector, line("9016", "Dunedin"))) == {"9016", "Dunedin"}
     assert not alone(detector, line("2048", "Matrix"))
+
+
+def test_a_trace_read_as_a_few_letters_repeating_is_no_text(detector):
+    text = line("Vent.", "rate", "66") + line("PR", "interval", line_no=1)
+    traces = [
+        Word("eprprrbrbrbrbrbrbrbrb", 652, 334, 946, 146, 0.235, 2),
+        Word("abrbrbrbrorbrbrbrbrbrbr", 58, 790, 966, 110, 0.395, 3),
+    ]
+    assert not alone(detector, text + traces)
