@@ -137,6 +137,11 @@ _VOCABULARY = frozenset(
         "TRV",
         "LONG",
         "ERECT",
+        # A chest film's breath and a leg's weight bearing, under the marker.
+        "INSP",
+        "EXP",
+        "WB",
+        "NWB",
         # A viewer's flags and a CT's planning views ("KEY IMAGE", "Scout").
         "KEY",
         "SCOUT",
@@ -824,7 +829,9 @@ _CAPS = "A-ZÀ-ÖØ-Þ"
 _CAPS_LAST_INITIAL = re.compile(
     rf"\b[{_CAPS}][{_CAPS}'-]+(?: [{_CAPS}][{_CAPS}'-]+)? [{_CAPS}]\b(?![.'-]\w)"
 )
-_LAST_COMMA_GIVEN = re.compile(r"\b[A-Z][A-Za-z'-]+, [A-Z][a-z'-]+\b")
+_LAST_COMMA_GIVEN = re.compile(
+    r"\b[A-ZÀ-ÖØ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'-]+, [A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'-]+(?![\w'-])"
+)
 _SHORT_INITIALLED = re.compile(r"\b[A-Z]\. ?[A-Z][a-z]\b")
 # A whole date with its four-digit year: never the start of a phone number.
 _FULL_DATE = re.compile(
@@ -2245,6 +2252,8 @@ def _names_below(words: Sequence[Word], found: dict[int, Finding]) -> list[int]:
     return out
 
 
+# A lead marker's side.
+_SIDE_MARKERS = frozenset({"R", "L", "RT", "LT"})
 # Annotation words that stand alone on their row: modalities, views, sides and
 # eyes ("MR" of Ryan^Mark in a corner is the modality).
 _ALONE_VOCABULARY = frozenset(
@@ -2252,6 +2261,37 @@ _ALONE_VOCABULARY = frozenset(
     | {"ES", "IO", "PX", "OP", "AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
     | {"OD", "OS", "OU", "LAO", "RAO", "LPO", "RPO", "MLO", "LAT", "PET", "MRI"}
 )
+
+
+def _initials_under_marker(words: Sequence[Word]) -> list[int]:
+    """Initials under a side marker: a radiographer's lead marker carries them
+    ("R" over "GF"). Two or three capitals alone on their line, right under an
+    "R" or "L" alone on its own, in its column; no vocabulary ("AP", "EXP":
+    header initials that are vocabulary are :func:`_lone_initials`)."""
+    by_line: dict[int, list[int]] = {}
+    for i, w in enumerate(words):
+        by_line.setdefault(w.line, []).append(i)
+    alone = [idx[0] for idx in by_line.values() if len(idx) == 1]
+    markers = [words[i] for i in alone if words[i].text.strip() in _SIDE_MARKERS]
+    out = []
+    for i in alone:
+        w = words[i]
+        text = w.text.strip()
+        if not (
+            2 <= len(text) <= 3
+            and text.isalpha()
+            and text.isupper()
+            and not is_annotation(text)
+        ):
+            continue
+        middle = (w.left + w.right) / 2
+        if any(
+            m.top + m.height / 2 < w.top <= m.bottom + m.height
+            and m.left - m.height <= middle <= m.right + m.height
+            for m in markers
+        ):
+            out.append(i)
+    return out
 
 
 def _lone_initials(w: Word, identity: HeaderIdentity) -> bool:
@@ -3184,7 +3224,7 @@ class PhiDetector:
             key: sorted(line_idx, key=lambda j: words[j].left)
             for key, line_idx in lines.items()
         }
-        for j in _names_below(words, found):
+        for j in _names_below(words, found) + _initials_under_marker(words):
             mark(j, "PERSON", "pattern", 0.8)
         for order in orders.values():
             if len(order) == 1 and _lone_initials(words[order[0]], identity):

@@ -2374,3 +2374,12 @@ def test_a_trace_read_as_a_few_letters_repeating_is_no_text(detector):
         Word("abrbrbrbrorbrbrbrbrbrbr", 58, 790, 966, 110, 0.395, 3),
     ]
     assert not alone(detector, text + traces)
+
+
+def test_initials_under_a_side_marker_are_painted(detector):
+    marker = [Word("R", 120, 540, 24, 36, 1.0, 0), Word("GF", 121, 584, 30, 22, 1.0, 1)]
+    assert set(alone(detector, marker)) == {"GF"}
+    view = [Word("R", 120, 540, 24, 36, 1.0, 0), Word("AP", 121, 584, 30, 22, 1.0, 1)]
+    assert not alone(detector, view)
+    # Far from any marker, two capitals are no one's initials.
+    assert not alone(detector, [Word("GF", 121, 584, 30, 22, 1.0, 1)])
