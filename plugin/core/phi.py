@@ -879,6 +879,20 @@ _POSTCODE_TOWN = re.compile(
 )
 # An identifier grouped by dots in threes: "68.503.326", "123.456.789-09".
 _DOTTED_ID = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{3}){2,3}(?:-\d{1,2})?(?![\d.])")
+# A software version: four or five numbers joined by dots, one of them no byte of
+# an IP address ("7.4.8.2482", "v10.2.0.1517").
+_VERSION = re.compile(r"[vV]?\d{1,2}(?:\.\d+){3,4}")
+# A date written in numbers, for its calendar's check (see _impossible_date).
+_NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})")
+# A lead marker's side.
+_SIDE_MARKERS = frozenset({"R", "L", "RT", "LT"})
+# Annotation words that stand alone on their row: modalities, views, sides and
+# eyes ("MR" of Ryan^Mark in a corner is the modality).
+_ALONE_VOCABULARY = frozenset(
+    {"CT", "MR", "US", "CR", "DX", "DR", "XA", "RF", "NM", "PT", "MG", "OT", "SC"}
+    | {"ES", "IO", "PX", "OP", "AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
+    | {"OD", "OS", "OU", "LAO", "RAO", "LPO", "RPO", "MLO", "LAT", "PET", "MRI"}
+)
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
     # A "+" read as a word of its own ("+ 1 905 541 9382") is part of the number.
@@ -2173,14 +2187,6 @@ def _initials(value: str) -> list[str]:
     ]
 
 
-# A software version: four or five numbers joined by dots, one of them no byte of
-# an IP address ("7.4.8.2482", "v10.2.0.1517").
-_VERSION = re.compile(r"[vV]?\d{1,2}(?:\.\d+){3,4}")
-
-
-_NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})")
-
-
 def _impossible_date(value: str) -> bool:
     """Whether ``value`` is written as a date of numbers that no calendar has,
     in any order of day, month and year: "0.5-100" (of "0.5-100 Hz")."""
@@ -2250,17 +2256,6 @@ def _names_below(words: Sequence[Word], found: dict[int, Finding]) -> list[int]:
         ):
             out.extend(j for j in name if j not in found)
     return out
-
-
-# A lead marker's side.
-_SIDE_MARKERS = frozenset({"R", "L", "RT", "LT"})
-# Annotation words that stand alone on their row: modalities, views, sides and
-# eyes ("MR" of Ryan^Mark in a corner is the modality).
-_ALONE_VOCABULARY = frozenset(
-    {"CT", "MR", "US", "CR", "DX", "DR", "XA", "RF", "NM", "PT", "MG", "OT", "SC"}
-    | {"ES", "IO", "PX", "OP", "AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
-    | {"OD", "OS", "OU", "LAO", "RAO", "LPO", "RPO", "MLO", "LAT", "PET", "MRI"}
-)
 
 
 def _initials_under_marker(words: Sequence[Word]) -> list[int]:
