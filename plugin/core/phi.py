@@ -607,7 +607,7 @@ _ORG_WORDS = re.compile(
     # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
     r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
-    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST)$"
+    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST|HOSP)$"
 )
 # An institution's words that also follow a device maker's name ("GE
 # Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
@@ -723,13 +723,10 @@ _HUGE_HEIGHTS = 8
 # A word read less sure than this from a region this many times the median text
 # height is no text (see without_traces).
 _TRACE_SURE = 0.6
-_TRACE_HEIGHTS = 4
+_TRACE_HEIGHTS = 3
 # Text's characters are at most about this wide for its line's height; an
 # unsure line read into characters wider than that holds none.
 _TRACE_SPARSE = 0.75
-# ... or into a run of letters repeating a few (see _repetitive).
-_REPEAT_MIN = 6
-_REPEAT_SHARE = 0.45
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
 _NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
@@ -899,8 +896,12 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("PHONE_NUMBER", re.compile(r"(?:(?:\+ ?)?\d[\d ().-]{7,}\d)")),
     ("ID", re.compile(r"\b[A-Z]{0,4}[-#:]?\d{5,}[A-Z0-9-]*\b", re.IGNORECASE)),
     ("ID", _DOTTED_ID),
-    # The caret may be read apart from one of its names ("KANG ^JI-WOO").
-    ("PERSON", re.compile(r"\b[A-Z][A-Za-z'-]+ ?\^ ?[A-Za-z'-]+(?:\^[A-Za-z'-]*)*")),
+    # The caret may be read apart from one of its names ("KANG ^JI-WOO"), or
+    # read as an asterisk ("ZHANG*TAO").
+    (
+        "PERSON",
+        re.compile(r"\b[A-Z][A-Za-z'-]+ ?[\^*] ?[A-Za-z'-]+(?:[\^*][A-Za-z'-]*)*"),
+    ),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     # Its capital "I" may be read "l" ("P. lyer").
     ("PERSON", re.compile(r"\b[A-Z]\. ?(?:[A-Z]|l(?=[a-z]))[a-z'-]{2,}\b")),
@@ -2138,11 +2139,11 @@ def without_traces(words: Sequence[Word]) -> list[Word]:
     """``words`` but the readings of no text: a detected line at least
     :data:`_TRACE_HEIGHTS` times as tall as the frame's words are, read unsure,
     and into far fewer characters than text of its height would fill it with,
-    or into letters repeating a few (an ECG's rows of traces read "hiidd nd a
-    h" at 0.5 over 1,300 pixels, "brbrbrbrbrb" at 0.4).
+    or into lower-case letters only (an ECG's rows of traces read "hiidd nd a
+    h" at 0.5 over 1,300 pixels, "brbrbrbrbrb" at 0.4, "ineeneimb inha").
     Judged as text such a line is painted whole, as doubt or as the name NER
     makes of it, and the waveform with it. A large-print line reads into about
-    as many characters as it is wide."""
+    as many characters as it is wide, capitals and digits among them."""
     if len(words) < 4:
         return list(words)
     heights = sorted(w.text_height for w in words)
@@ -2158,22 +2159,10 @@ def without_traces(words: Sequence[Word]) -> list[Word]:
         left, _, right, _ = bounds(ws)
         chars = sum(len(w.text.strip()) for w in ws)
         if (right - left) >= _TRACE_SPARSE * height * max(1, chars) or all(
-            _repetitive(w.text) for w in ws
+            w.text.strip().isalpha() and w.text.strip().islower() for w in ws
         ):
             traces.add(line)
     return [w for w in words if w.line not in traces]
-
-
-def _repetitive(text: str) -> bool:
-    """Lower-case letters that keep repeating a few ("brbrbrbrb", beat after
-    beat of a trace): no word has so few different letters for its length."""
-    core = text.strip()
-    return (
-        len(core) >= _REPEAT_MIN
-        and core.isalpha()
-        and core.islower()
-        and len(set(core)) <= _REPEAT_SHARE * len(core)
-    )
 
 
 def _initials(value: str) -> list[str]:
@@ -2600,6 +2589,8 @@ class HeaderIdentity:
         shown_whole = False
         # "6/9" of a frame counter is no start of the postcode "69003".
         counted = re.search(r"\d[/:]\d", last) is not None
+        # "No" of a form's "Yes No" is no start of "Northfield" cut short.
+        short_word = len(end) <= 3 and last.strip().lower() in _FUNCTION_WORDS
         for entity, phrase in self._phrases:
             if not end:
                 continue
@@ -2620,7 +2611,10 @@ class HeaderIdentity:
                         fuzz.ratio(end, p) >= threshold
                         and (matched or (len(p) > 1 and p not in _TITLES))
                     )
-                    or (p.startswith(end) and (len(end) >= 2 or matched))
+                    or (
+                        p.startswith(end)
+                        and (matched or (len(end) >= 2 and not short_word))
+                    )
                 )
             ]
             if not own:

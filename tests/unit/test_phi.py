@@ -2383,3 +2383,15 @@ def test_initials_under_a_side_marker_are_painted(detector):
     assert not alone(detector, view)
     # Far from any marker, two capitals are no one's initials.
     assert not alone(detector, [Word("GF", 121, 584, 30, 22, 1.0, 1)])
+
+
+def test_a_trace_three_times_as_tall_as_text_read_in_lower_case_is_no_text(detector):
+    text = line("Vent.", "rate", "66") + line("PR", "interval", line_no=1)
+    text = [dataclasses.replace(w, height=22) for w in text]
+    traces = [
+        Word("ineeneimb", 27, 513, 409, 91, 0.398, 2),
+        Word("inha", 436, 513, 219, 91, 0.316, 2),
+        Word("ubn", 36, 673, 80, 70, 0.267, 3),
+        Word("brbbrbbrbabbbrbrbrbbrbrbb", 116, 672, 946, 71, 0.424, 3),
+    ]
+    assert not alone(detector, text + traces)
