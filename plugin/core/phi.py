@@ -2266,6 +2266,7 @@ def _initials_under_marker(words: Sequence[Word]) -> list[int]:
             and text.isalpha()
             and text.isupper()
             and not is_annotation(text)
+            and label_entity(text) is None
         ):
             continue
         middle = (w.left + w.right) / 2

@@ -2381,6 +2381,9 @@ def test_initials_under_a_side_marker_are_painted(detector):
     assert set(alone(detector, marker)) == {"GF"}
     view = [Word("R", 120, 540, 24, 36, 1.0, 0), Word("AP", 121, 584, 30, 22, 1.0, 1)]
     assert not alone(detector, view)
+    # A label left alone under the marker once its value is painted.
+    label = [Word("LT", 4, 4, 27, 23, 0.9, 0), Word("DOB", 2, 24, 44, 23, 1.0, 1)]
+    assert not alone(detector, label)
     # Far from any marker, two capitals are no one's initials.
     assert not alone(detector, [Word("GF", 121, 584, 30, 22, 1.0, 1)])
 
