@@ -2184,7 +2184,8 @@ def _impossible_date(value: str) -> bool:
         return False
     a, b, c = m.groups()
     x, y, z = int(a), int(b), int(c)
-    year_last = len(c) in (2, 4) and len(a) <= 2
+    # A year cut short at a cell's edge ("04/10/194") is a year still.
+    year_last = (len(c) in (2, 4) or c.startswith(("19", "20"))) and len(a) <= 2
     day_month = year_last and 1 <= x <= 31 and 1 <= y <= 12
     month_day = year_last and 1 <= x <= 12 and 1 <= y <= 31
     year_first = len(a) == 4 and 1 <= y <= 12 and 1 <= z <= 31

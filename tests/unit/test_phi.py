@@ -2287,6 +2287,8 @@ def test_an_ecg_filter_band_is_no_date(detector):
     words = ("25mm/s", "10mm/mV", "0.5-100", "Hz", "60~")
     assert not alone(detector, line(*words))
     assert "12.05.1960" in alone(detector, line("DOB", "12.05.1960"))
+    # A year cut short at a worklist cell's edge is a year still.
+    assert "04/10/194" in alone(detector, line("04/10/194"))
 
 
 def test_the_end_of_a_label_at_a_lines_end_is_no_name_cut_short(detector):
