@@ -598,6 +598,8 @@ _LABELS: dict[str, str] = {
 # Jones", "Sainte et Marie").
 _CONNECTORS = frozenset({"&", "+", "and", "und", "et", "y", "en", "e"})
 _NAMED_ENTITIES = frozenset({"PERSON", "ORGANIZATION", "LOCATION", "PHI_CONTEXT"})
+# A saint's title, the first word of a hospital's or a street's name.
+_SAINTS = frozenset({"ST", "STE", "SAINT", "SAINTE", "SANKT", "SAN", "SANTA", "SAO"})
 # Labels only with their colon: "RT: SC" (the radiologic technologist's
 # initials; "RT" alone is right), "Vetted by: JR", "Checked by:".
 _LABELS_WITH_COLON: dict[str, str] = {"RT": "PERSON", "BY": "PERSON"}
@@ -607,7 +609,9 @@ _ORG_WORDS = re.compile(
     # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
     r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
-    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST|HOSP)$"
+    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST|HOSP|"
+    # German compounds: "Universitätsklinikum", "Kreiskrankenhaus".
+    r"\w+KLINIKUM|\w+KLINIK|\w+KRANKENHAUS|\w+SPITAL)$"
 )
 # An institution's words that also follow a device maker's name ("GE
 # Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
@@ -3401,6 +3405,17 @@ class PhiDetector:
                     and words[i].text.strip().lower() in _CONNECTORS
                 ):
                     mark(i, fa.entity_type, fa.source, fa.score)
+            # "St Jude's Day Unit", "St. Mary's": a saint's title before a name.
+            for i, b in itertools.pairwise(order):
+                fb = found.get(b)
+                if (
+                    i not in found
+                    and fb is not None
+                    and fb.entity_type in _NAMED_ENTITIES
+                    and words[i].line == words[b].line
+                    and _norm(words[i].text) in _SAINTS
+                ):
+                    mark(i, fb.entity_type, fb.source, fb.score)
         line_of = {i: idx for idx in lines.values() for i in idx}
         for i, f in found.items():
             w = words[i]

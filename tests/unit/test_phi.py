@@ -2400,3 +2400,16 @@ def test_a_trace_three_times_as_tall_as_text_read_in_lower_case_is_no_text(detec
         Word("brbbrbbrbabbbrbrbrbbrbrbb", 116, 672, 946, 71, 0.424, 3),
     ]
     assert not alone(detector, text + traces)
+
+
+def test_a_saints_title_before_a_painted_name_is_painted(detector):
+    date = [("DATE_TIME", "StudyDate", "20221115")]
+    words = ("2022-11-15", "St", "Jude's", "Day", "Unit")
+    assert set(alone(detector, line(*words), date)) == set(words)
+    assert not alone(detector, line("ST", "5.0", "mm"))
+
+
+def test_a_german_compound_hospital_is_an_institution(detector):
+    assert "Universitätsklinikum" in alone(
+        detector, line("Universitätsklinikum", "Halberg")
+    )
