@@ -887,12 +887,20 @@ _VERSION = re.compile(r"[vV]?\d{1,2}(?:\.\d+){3,4}")
 _NUMERIC_DATE = re.compile(r"(\d{1,4})[./-](\d{1,2})[./-](\d{2,4})")
 # A lead marker's side.
 _SIDE_MARKERS = frozenset({"R", "L", "RT", "LT"})
+# Letters whose capital is their small letter larger: read in either case.
+_SAME_IN_LOWER_CASE = frozenset("cosvwxz")
 # Annotation words that stand alone on their row: modalities, views, sides and
 # eyes ("MR" of Ryan^Mark in a corner is the modality).
 _ALONE_VOCABULARY = frozenset(
     {"CT", "MR", "US", "CR", "DX", "DR", "XA", "RF", "NM", "PT", "MG", "OT", "SC"}
     | {"ES", "IO", "PX", "OP", "AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
     | {"OD", "OS", "OU", "LAO", "RAO", "LPO", "RPO", "MLO", "LAT", "PET", "MRI"}
+)
+# What a lead marker itself says under its side: a view, a position, the
+# breath, weight bearing.
+_MARKER_WORDS = _ALONE_VOCABULARY | frozenset(
+    {"INSP", "EXP", "WB", "NWB", "OBL", "EXT", "FLEX", "ERECT", "SUPINE", "PRONE"}
+    | {"DECUB", "UP", "PRE", "POST", "HOR", "VERT", "STD", "SUP", "INF", "MED"}
 )
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
@@ -2254,9 +2262,11 @@ def _names_below(words: Sequence[Word], found: dict[int, Finding]) -> list[int]:
 
 def _initials_under_marker(words: Sequence[Word]) -> list[int]:
     """Initials under a side marker: a radiographer's lead marker carries them
-    ("R" over "GF"). Two or three capitals alone on their line, right under an
-    "R" or "L" alone on its own, in its column; no vocabulary ("AP", "EXP":
-    header initials that are vocabulary are :func:`_lone_initials`)."""
+    ("R" over "GF"). Two or three capitals alone on their line (a "C", "S", "V"
+    read in lower case: "vc"), right under an "R" or "L" alone on its own, in
+    its column; no label, and none of what a marker itself may say
+    (:data:`_MARKER_WORDS`: "AP", "EXP"), though other vocabulary ("MS") may be
+    initials there."""
     by_line: dict[int, list[int]] = {}
     for i, w in enumerate(words):
         by_line.setdefault(w.line, []).append(i)
@@ -2269,8 +2279,8 @@ def _initials_under_marker(words: Sequence[Word]) -> list[int]:
         if not (
             2 <= len(text) <= 3
             and text.isalpha()
-            and text.isupper()
-            and not is_annotation(text)
+            and (text.isupper() or set(text) <= _SAME_IN_LOWER_CASE)
+            and text.upper() not in _MARKER_WORDS
             and label_entity(text) is None
         ):
             continue

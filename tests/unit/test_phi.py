@@ -2381,6 +2381,10 @@ def test_a_trace_read_as_a_few_letters_repeating_is_no_text(detector):
 def test_initials_under_a_side_marker_are_painted(detector):
     marker = [Word("R", 120, 540, 24, 36, 1.0, 0), Word("GF", 121, 584, 30, 22, 1.0, 1)]
     assert set(alone(detector, marker)) == {"GF"}
+    # Vocabulary elsewhere ("MS"), or read in lower case ("vc" of "VC").
+    for initials in ("MS", "vc"):
+        under = [marker[0], dataclasses.replace(marker[1], text=initials)]
+        assert set(alone(detector, under)) == {initials}
     view = [Word("R", 120, 540, 24, 36, 1.0, 0), Word("AP", 121, 584, 30, 22, 1.0, 1)]
     assert not alone(detector, view)
     # A label left alone under the marker once its value is painted.
