@@ -2265,8 +2265,8 @@ def _initials_under_marker(words: Sequence[Word]) -> list[int]:
     ("R" over "GF"). Two or three capitals alone on their line (a "C", "S", "V"
     read in lower case: "vc"), right under an "R" or "L" alone on its own, in
     its column; no label, and none of what a marker itself may say
-    (:data:`_MARKER_WORDS`: "AP", "EXP"), though other vocabulary ("MS") may be
-    initials there."""
+    (:data:`_MARKER_WORDS`: "AP", "EXP"), nor three letters of vocabulary
+    ("HFS"); two letters of other vocabulary ("MS") may be initials there."""
     by_line: dict[int, list[int]] = {}
     for i, w in enumerate(words):
         by_line.setdefault(w.line, []).append(i)
@@ -2281,6 +2281,7 @@ def _initials_under_marker(words: Sequence[Word]) -> list[int]:
             and text.isalpha()
             and (text.isupper() or set(text) <= _SAME_IN_LOWER_CASE)
             and text.upper() not in _MARKER_WORDS
+            and not (len(text) == 3 and is_annotation(text))  # "HFS"
             and label_entity(text) is None
         ):
             continue

@@ -2387,6 +2387,8 @@ def test_initials_under_a_side_marker_are_painted(detector):
         assert set(alone(detector, under)) == {initials}
     view = [Word("R", 120, 540, 24, 36, 1.0, 0), Word("AP", 121, 584, 30, 22, 1.0, 1)]
     assert not alone(detector, view)
+    position = [view[0], dataclasses.replace(view[1], text="HFS")]
+    assert not alone(detector, position)
     # A label left alone under the marker once its value is painted.
     label = [Word("LT", 4, 4, 27, 23, 0.9, 0), Word("DOB", 2, 24, 44, 23, 1.0, 1)]
     assert not alone(detector, label)
