@@ -644,7 +644,9 @@ _TIMER = re.compile(rf"^{_TIMER_TEXT}$")
 # An age ("46 Y", "046Y", "67y", "3M", "(54Y)"): not PHI under 90 years (HIPAA Safe
 # Harbor keeps ages; from 90 on they identify and are painted).
 _AGE = re.compile(
-    r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YEARS?|YO|J|JAHRE|ANS|AÑOS|ANOS|JAAR|ANNI|M|MO|W|WK|D)\)?$"
+    r"^\(?0*(\d{1,3}) ?(Y|YR|YRS|YEARS?|YO|J|JAHRE|ANS|AÑOS|ANOS|JAAR|ANNI|M|MO|W|WK|D)"
+    # "(47 J.)": the unit may be abbreviated with its dot.
+    r"\.?\)?$"
 )
 _AGE_MAX = 89
 # An age in brackets after a birth date ("25 September 1957 (65)").
@@ -916,7 +918,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     # Its capital "I" may be read "l" ("P. lyer").
-    ("PERSON", re.compile(r"\b[A-Z]\. ?(?:[A-Z]|l(?=[a-z]))[a-z'-]{2,}\b")),
+    (
+        "PERSON",
+        re.compile(r"\b[A-Z]\. ?(?:[A-ZÀ-ÖØ-Þ]|l(?=[a-z]))[a-zß-öø-ÿ'-]{2,}(?![\w'-])"),
+    ),
     # On a record's row only (see PhiDetector.classify): a short surname after
     # its initial ("L. Vo"), a surname in capitals and an initial ("IYER P",
     # "TEN BRINK J", "PEÑA R").
@@ -966,6 +971,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:Lawn|Park|Close|Rise|Green|Walk|Row|Hill|Heights)\b"
         ),
     ),
+    # A Canadian postal code ("L8P 4R5").
+    ("LOCATION", re.compile(r"\b[A-Z]\d[A-Z] \d[A-Z]\d\b")),
     # A British postcode ("LS6 2AB", "SW1A 1AA").
     ("LOCATION", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")),
     # A Dutch postcode and its town ("1015 DV Amsterdam"), an Irish Eircode

@@ -2419,3 +2419,16 @@ def test_a_german_compound_hospital_is_an_institution(detector):
     assert "Universitätsklinikum" in alone(
         detector, line("Universitätsklinikum", "Halberg")
     )
+
+
+def test_an_initial_and_an_accented_surname_are_a_person(detector):
+    assert set(alone(detector, line("L.", "Ødegård"))) == {"L.", "Ødegård"}
+
+
+def test_a_canadian_postal_code_is_an_address(detector):
+    assert {"L8P", "4R5"} <= set(alone(detector, line("Hamilton,", "ON", "L8P", "4R5")))
+
+
+def test_an_age_with_its_abbreviated_unit_is_judged_as_an_age(detector):
+    assert "96" in alone(detector, line("96", "J."))
+    assert not alone(detector, line("(47", "J.)"))
