@@ -650,7 +650,7 @@ _AGE = re.compile(
 )
 _AGE_MAX = 89
 # An age in brackets after a birth date ("25 September 1957 (65)").
-_BRACKETED_AGE = re.compile(r"^\(\d{1,2}\)$")
+_BRACKETED_AGE = re.compile(r"^\((\d{1,2})\)$")
 # A word beside a header date or ID that is no part of it (its letters and digits):
 # a sex ("F"), a word ("Born"), an age ("74", "046Y").
 _OTHER_FIELD = re.compile(r"^(?:[MF]|[A-Z]{2,}|0*\d{1,3}[A-Z]{0,3})$")
@@ -1625,7 +1625,7 @@ def _old_age(text: str, after_age_label: bool, unit: str = "") -> bool:
 def _bracketed_age(text: str) -> bool:
     """``text`` is an age under 90 in brackets, as after a birth date ("(65)")."""
     m = _BRACKETED_AGE.match(text.strip())
-    return m is not None and int(text.strip()[1:-1]) <= _AGE_MAX
+    return m is not None and int(m.group(1)) <= _AGE_MAX
 
 
 def _age_read_apart(i: int, line_idx: list[int], words: Sequence[Word]) -> bool:
@@ -1801,10 +1801,17 @@ def _text_lines(words: Sequence[Word]) -> dict[int, list[int]]:
 
 def _by_detected_line(line_idx: list[int], words: Sequence[Word]) -> list[list[int]]:
     """The indexes of one line of text, grouped by the detected line they came from."""
+    return list(_detected_lines(words, line_idx).values())
+
+
+def _detected_lines(
+    words: Sequence[Word], idx: Iterable[int] | None = None
+) -> dict[int, list[int]]:
+    """Detected line number -> the indexes of its words (of ``idx``, default all)."""
     parts: dict[int, list[int]] = {}
-    for i in line_idx:
+    for i in range(len(words)) if idx is None else idx:
         parts.setdefault(words[i].line, []).append(i)
-    return list(parts.values())
+    return parts
 
 
 def _finding_word(text: str) -> bool:
@@ -2167,11 +2174,9 @@ def without_traces(words: Sequence[Word]) -> list[Word]:
         return list(words)
     heights = sorted(w.text_height for w in words)
     tall = _TRACE_HEIGHTS * heights[len(heights) // 2]
-    by_line: dict[int, list[Word]] = {}
-    for w in words:
-        by_line.setdefault(w.line, []).append(w)
     traces = set()
-    for line, ws in by_line.items():
+    for line, idx in _detected_lines(words).items():
+        ws = [words[i] for i in idx]
         height = max(w.text_height for w in ws)
         if height < tall or max(w.score for w in ws) >= _TRACE_SURE:
             continue
@@ -2223,14 +2228,13 @@ def _in_version(text: str, start: int, end: int) -> bool:
     return any(int(g) > 255 or len(g) > 3 for g in token.lstrip("vV").split("."))
 
 
-def _names_below(words: Sequence[Word], found: dict[int, Finding]) -> list[int]:
+def _names_below(
+    words: Sequence[Word], by_line: dict[int, list[int]], found: dict[int, Finding]
+) -> list[int]:
     """Words of a name written on the line under a person's label that stands
     alone on its own detected line ("Witness" over "Adaeze Okafor", a form's
     signature block): capitalised, left-aligned with the label, one of them at
-    least no English word."""
-    by_line: dict[int, list[int]] = {}
-    for i, w in enumerate(words):
-        by_line.setdefault(w.line, []).append(i)
+    least no English word. ``by_line``: :func:`_detected_lines` of ``words``."""
     out: list[int] = []
     for idx in by_line.values():
         if len(idx) != 1 or idx[0] in found:
@@ -2267,16 +2271,16 @@ def _names_below(words: Sequence[Word], found: dict[int, Finding]) -> list[int]:
     return out
 
 
-def _initials_under_marker(words: Sequence[Word]) -> list[int]:
+def _initials_under_marker(
+    words: Sequence[Word], by_line: dict[int, list[int]]
+) -> list[int]:
     """Initials under a side marker: a radiographer's lead marker carries them
     ("R" over "GF"). Two or three capitals alone on their line (a "C", "S", "V"
     read in lower case: "vc"), right under an "R" or "L" alone on its own, in
     its column; no label, and none of what a marker itself may say
     (:data:`_MARKER_WORDS`: "AP", "EXP"), nor three letters of vocabulary
-    ("HFS"); two letters of other vocabulary ("MS") may be initials there."""
-    by_line: dict[int, list[int]] = {}
-    for i, w in enumerate(words):
-        by_line.setdefault(w.line, []).append(i)
+    ("HFS"); two letters of other vocabulary ("MS") may be initials there.
+    ``by_line``: :func:`_detected_lines` of ``words``."""
     alone = [idx[0] for idx in by_line.values() if len(idx) == 1]
     markers = [words[i] for i in alone if words[i].text.strip() in _SIDE_MARKERS]
     out = []
@@ -3237,7 +3241,10 @@ class PhiDetector:
             key: sorted(line_idx, key=lambda j: words[j].left)
             for key, line_idx in lines.items()
         }
-        for j in _names_below(words, found) + _initials_under_marker(words):
+        detected = _detected_lines(words)
+        for j in _names_below(words, detected, found) + _initials_under_marker(
+            words, detected
+        ):
             mark(j, "PERSON", "pattern", 0.8)
         for order in orders.values():
             if len(order) == 1 and _lone_initials(words[order[0]], identity):
