@@ -61,6 +61,9 @@ _BOX_TOUCH = 2
 # Two PHI words side by side on a band at most this many text heights apart: the
 # gap between them is painted too (faint glyphs the detector missed).
 _BRIDGE = 3.0
+# Two painted boxes side by side on one band at most this many pixels apart (and
+# a quarter of their height) meet: see :func:`_closed_seams`.
+_SEAM = 3
 # A cine of at least this many frames is also read as one temporal median image.
 _TEMPORAL_MIN_FRAMES = 3
 # At most this many frames, evenly spaced, make that median.
@@ -637,6 +640,7 @@ def _boxes_from_findings(
         phi_words = [f.word for f in fs]
         frame_words = (words or {}).get(frame, [])
         kept = [w for w in frame_words if not w.overlaps(phi_words)]
+        start = len(boxes)
         for f in fs:
             w = f.word
             if w.vertical:
@@ -689,7 +693,44 @@ def _boxes_from_findings(
             top, bottom = max(0, top), min(rows, bottom)
             boxes.append(_box(frame, f, left, top, right, bottom))
         boxes.extend(_bridges(frame, fs, kept, rows))
+        boxes[start:] = _closed_seams(boxes[start:], kept)
     return boxes
+
+
+def _closed_seams(boxes: list[Box], kept: list[Word]) -> list[Box]:
+    """``boxes`` (of one frame), each widened to the next box on its band when
+    the two lie at most :data:`_SEAM` pixels (and a quarter of their height) apart
+    and no kept word lies between them.
+
+    Each word's box stops a pixel short of its neighbour's ink, whether that
+    neighbour is painted or not: between two painted words, the cut in the space
+    may leave a column of a glyph between the boxes (the "." of
+    "henrik.tanaka@example.org", cut on one frame of a cine at either side of it).
+    """
+    out = list(boxes)
+    for i, a in enumerate(out):
+        a_right = a.left + a.width
+        nearest = None
+        for b in boxes:
+            gap = b.left - a_right
+            overlap = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
+            if (
+                0 < gap <= min(_SEAM, min(a.height, b.height) // 4)
+                and overlap >= 0.6 * min(a.height, b.height)
+                and (nearest is None or b.left < nearest.left)
+            ):
+                nearest = b
+        if nearest is None:
+            continue
+        # The middle half of the band the two share: a kept word above or below
+        # may touch the padded boxes.
+        top = max(a.top, nearest.top)
+        band = min(a.top + a.height, nearest.top + nearest.height) - top
+        gap_region = (a_right, top + band // 4, nearest.left - a_right, band // 2)
+        if any(_intersects(k, gap_region) for k in kept):
+            continue
+        out[i] = dataclasses.replace(a, width=nearest.left - a.left)
+    return out
 
 
 def _vertical_box(

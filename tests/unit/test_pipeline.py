@@ -243,6 +243,28 @@ def test_a_far_annotation_on_the_band_does_not_stop_a_temporal_growth():
     assert _within_neighbours(grown, own, [after]).right == 168
 
 
+def test_two_painted_words_a_few_pixels_apart_meet():
+    from plugin.core.pipeline import _closed_seams
+
+    # "henrik." and "tanaka@example" cut on either side of the dot on one frame:
+    # the column between the two boxes held the dot.
+    left = Box(2, 87, 20, 65, 19, "PERSON", "ner", 0.85)
+    right = Box(2, 154, 20, 79, 19, "PERSON", "ner", 0.85)
+    below = Box(2, 154, 41, 40, 18, "ID", "header", 1.0)
+    out = _closed_seams([left, right, below], [])
+    assert out[0].left + out[0].width == right.left
+    assert out[1:] == [right, below]
+    # A kept word between them ("|" of a table) stays; one above, touching the
+    # padded boxes ("HFS" in the corner), does not count.
+    bar = Word("|", 152, 22, 2, 15, 1.0, 0)
+    assert _closed_seams([left, right], [bar]) == [left, right]
+    hfs = Word("HFS", 150, 1, 24, 20, 1.0, 1)
+    assert _closed_seams([left, right], [hfs])[0].width == 67
+    # Farther apart than the seam: a word's own padding decides.
+    far = dataclasses.replace(right, left=160)
+    assert _closed_seams([left, far], []) == [left, far]
+
+
 def test_a_marker_letter_in_a_white_box_is_read_as_the_letter(engines):
     # A dark "L" in a white box, a glyph alone on its line: padded narrowly for
     # the recogniser it read "4" (or "日", painted as doubt); it is read again
