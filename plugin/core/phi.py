@@ -857,6 +857,9 @@ _CUT_EMAIL = re.compile(r"^\S+@[\w-]*\.?$")
 _LOCAL_PART = re.compile(r"^[a-z0-9][a-z0-9._%+-]*$")
 _DOMAIN_CHARS = 8
 _PHONE_DIGITS = 10
+# Two words of one detected line at most this many text heights apart may be one
+# word cut in two by the recogniser (see _split_plain).
+_SPLIT_GAP = 0.15
 # Characters of a house number and its space, before a street read without it.
 _HOUSE_CHARS = 4
 # Letters of a street's name before the piece of it read ("ple" of "Maple").
@@ -971,8 +974,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:Lawn|Park|Close|Rise|Green|Walk|Row|Hill|Heights)\b"
         ),
     ),
-    # A Canadian postal code ("L8P 4R5").
-    ("LOCATION", re.compile(r"\b[A-Z]\d[A-Z] \d[A-Z]\d\b")),
+    # A Canadian postal code ("L8P 4R5"), with its town and province before it
+    # ("Hamilton, ON L8P 4R5").
+    (
+        "LOCATION",
+        re.compile(
+            r"\b(?:[A-Z][a-z]+(?: [A-Z][a-z]+)?,? "
+            r"(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT) )?[A-Z]\d[A-Z] \d[A-Z]\d\b"
+        ),
+    ),
     # A British postcode ("LS6 2AB", "SW1A 1AA").
     ("LOCATION", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")),
     # A Dutch postcode and its town ("1015 DV Amsterdam"), an Irish Eircode
@@ -1622,6 +1632,17 @@ def _old_age(text: str, after_age_label: bool, unit: str = "") -> bool:
     return age is not None and age > _AGE_MAX
 
 
+def _unit_read_apart(text: str, unit: str) -> bool:
+    """``unit`` (the next word) is the unit of the age ``text`` writes in
+    digits alone ("96" "yrs", "54" "J.")."""
+    up = text.strip()
+    return (
+        up.isdigit()
+        and unit[:1].isalpha()
+        and _AGE.match(up + unit.strip().upper()) is not None
+    )
+
+
 def _bracketed_age(text: str) -> bool:
     """``text`` is an age under 90 in brackets, as after a birth date ("(65)")."""
     m = _BRACKETED_AGE.match(text.strip())
@@ -1883,6 +1904,8 @@ def _plain_apart(
 
     if len(parts) > 1 and len(parts[0]) == 1 and parts[0].isalpha():
         parts = parts[1:]  # "d-dimer", "x-ray", "T-score"
+    if _split_plain(k, order, words):
+        parts = []  # "Thy" "roid": one plain word read in two
     if not all(plain(p) for p in parts) and not (
         all(plain(p) for p in parts[:-1])
         and cut_word(parts[-1])
@@ -1905,6 +1928,24 @@ def _plain_apart(
         <= w.height
     ]
     return not any(j in evidence for j in beside)
+
+
+def _split_plain(k: int, order: list[int], words: Sequence[Word]) -> bool:
+    """Whether word ``order[k]`` and a neighbour of its detected line, with no
+    word space between them, read together as one plain word: the recogniser
+    cuts a word at a wide gap between two glyphs ("Thy" "roid" of "Thyroid")."""
+    w = words[order[k]]
+    for n in (k - 1, k + 1):
+        if not 0 <= n < len(order) or words[order[n]].line != w.line:
+            continue
+        o = words[order[n]]
+        a, b = (o, w) if n < k else (w, o)
+        if b.left - a.right > _SPLIT_GAP * w.height:
+            continue
+        joined = a.text.strip(_TOKEN_PUNCT) + b.text.strip(_TOKEN_PUNCT)
+        if joined.isalpha() and len(joined) >= 5 and _plain_word(joined):
+            return True
+    return False
 
 
 def _title(text: str) -> bool:
@@ -3019,6 +3060,22 @@ class PhiDetector:
                     # sentence's word, not the label "Site".
                     entity = None
                 if (
+                    entity is not None
+                    and keyed == "PERSON"
+                    and label_at == k - 1
+                    and k == len(line_idx) - 1
+                    and words[line_idx[k - 1]].text.rstrip().endswith(":")
+                    and re.fullmatch(r"[A-Z]{2,3}", words[i].text.strip())
+                ):
+                    # "RDMS: DR": a person's initials that are a label too, alone
+                    # after the person's label.
+                    entity = None
+                alone_initials = (
+                    label_at == k - 1
+                    and k == len(line_idx) - 1
+                    and re.fullmatch(r"[A-Z]{2,3}", words[i].text.strip()) is not None
+                )
+                if (
                     entity is None
                     and label_at == k - 1
                     and _norm(words[i].text) in _NUMBER_TAILS
@@ -3071,6 +3128,8 @@ class PhiDetector:
                 if _old_age(words[i].text, aged, unit):
                     # "93Y", "Age: 93": from 90 on an age identifies.
                     mark(i, "AGE", "pattern", 0.8)
+                    if _unit_read_apart(words[i].text, unit):
+                        mark(line_idx[k + 1], "AGE", "pattern", 0.8)  # "96" "yrs"
                     continue
                 aged = False
                 value = words[i].text.strip()
@@ -3089,7 +3148,7 @@ class PhiDetector:
                     continue
                 numbers_follow = False
                 text_i = words[i].text
-                if keyed == "PERSON" and _title(text_i):
+                if keyed == "PERSON" and _title(text_i) and not alone_initials:
                     continue  # "Consultant: Prof. Dr. Ana Ruiz": the titles
                 if keyed == "PERSON" and (
                     _norm(text_i) in _HEADING_NOUNS

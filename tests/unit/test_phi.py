@@ -2429,6 +2429,39 @@ def test_a_canadian_postal_code_is_an_address(detector):
     assert {"L8P", "4R5"} <= set(alone(detector, line("Hamilton,", "ON", "L8P", "4R5")))
 
 
+def test_a_canadian_town_and_province_go_with_the_postal_code(detector):
+    hits = alone(detector, line("Hamilton,", "ON", "L8P", "4R5"))
+    assert set(hits) == {"Hamilton,", "ON", "L8P", "4R5"}
+    # The province alone is a word ("ON" of "ON L8P" needs the town before it).
+    assert not alone(detector, line("Contrast", "ON"))
+
+
+def test_an_old_age_takes_its_unit_read_apart(detector):
+    assert set(alone(detector, line("Alter:", "96", "yrs"))) == {"96", "yrs"}
+    # Under 90 neither the age nor its unit.
+    assert not alone(detector, line("Age:", "54", "yrs"))
+
+
+def test_a_plain_word_read_in_two_on_a_worklist_row_stays(detector):
+    # "Thyroid" cut by the recogniser at a gap between two glyphs, on a row with
+    # the patient's name and phone number.
+    row = line("SMITH,", "JOHN", "7241919780", "Us", "Thy", "roid")
+    thy, roid = row[-2:]
+    row[-1] = dataclasses.replace(roid, left=thy.right)
+    assert "roid" not in painted(detector, row, identity=[])
+    # Apart by a word space, "roid" is no word: doubt beside the PHI.
+    apart = line("SMITH,", "JOHN", "7241919780", "Us", "Thy", "roid")
+    assert "roid" in painted(detector, apart, identity=[])
+
+
+def test_initials_that_are_a_title_alone_after_a_staff_label_are_painted(detector):
+    assert set(painted(detector, line("RDMS:", "DR"), identity=[])) == {"DR"}
+    # A title with a name after it is the title; "Dr." with its dot is one.
+    hits = painted(detector, line("Ref:", "DR", "Okafor"), identity=[])
+    assert set(hits) == {"Okafor"}
+    assert not painted(detector, line("Ref:", "Dr."), identity=[])
+
+
 def test_an_age_with_its_abbreviated_unit_is_judged_as_an_age(detector):
     assert "96" in alone(detector, line("96", "J."))
     assert not alone(detector, line("(47", "J.)"))
