@@ -3171,6 +3171,17 @@ class PhiDetector:
                     continue
                 numbers_follow = False
                 text_i = words[i].text
+                if (
+                    keyed == "PERSON"
+                    and label_at == k - 1
+                    and not words[line_idx[k - 1]].text.rstrip().endswith(":")
+                    and any(c.isdigit() for c in text_i)
+                    and not _VALUE_NUMBER.match(text_i.strip())
+                ):
+                    # "OP 3D Pro": a product's name after a word that is a label
+                    # elsewhere; an operator's name has no digits.
+                    keyed = None
+                    continue
                 if keyed == "PERSON" and _title(text_i) and not alone_initials:
                     continue  # "Consultant: Prof. Dr. Ana Ruiz": the titles
                 if keyed == "PERSON" and (
@@ -3253,6 +3264,10 @@ class PhiDetector:
                 )
             ):
                 continue  # "Requesting", "leg.": no place ("Bath" is a name)
+            if source == "ner" and all(
+                t.strip(_TOKEN_PUNCT).upper() in identity.devices for t in frag.split()
+            ):
+                continue  # "Pro" of "OP 3D Pro": the header's equipment names it
             if (
                 source == "ner"
                 and entity == "PERSON"

