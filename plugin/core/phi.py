@@ -935,10 +935,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"\b[A-Z][A-Za-z'-]+ ?[\^*] ?[A-Za-z'-]+(?:[\^*][A-Za-z'-]*)*"),
     ),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
-    # Its capital "I" may be read "l" ("P. lyer").
+    # Its capital "I" may be read "l" ("P. lyer"); a prefix may have a capital of
+    # its own ("R. O'Neill", "J. McKay", "T. MacLeod").
     (
         "PERSON",
-        re.compile(r"\b[A-Z]\. ?(?:[A-ZÀ-ÖØ-Þ]|l(?=[a-z]))[a-zß-öø-ÿ'-]{2,}(?![\w'-])"),
+        re.compile(
+            r"\b[A-Z]\. ?(?:(?:[OD]'|Ma?c)[A-Z]|[A-ZÀ-ÖØ-Þ]|l(?=[a-z]))"
+            r"[a-zß-öø-ÿ'-]{2,}(?![\w'-])"
+        ),
     ),
     # On a record's row only (see PhiDetector.classify): a short surname after
     # its initial ("L. Vo"), a surname in capitals and an initial ("IYER P",

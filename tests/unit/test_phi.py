@@ -2479,6 +2479,13 @@ def test_an_initial_and_an_accented_surname_are_a_person(detector):
     assert set(alone(detector, line("L.", "Ødegård"))) == {"L.", "Ødegård"}
 
 
+@pytest.mark.parametrize("surname", ["O'Neill", "D'Angelo", "MacLeod"])
+def test_an_initial_and_a_surname_with_a_prefix_are_a_person(detector, surname):
+    # By the pattern, not only when spaCy happens to see a name in the line.
+    hits = painted(detector, line("R.", surname), identity=[])
+    assert {hits["R."].source, hits[surname].source} == {"pattern"}
+
+
 def test_a_canadian_postal_code_is_an_address(detector):
     assert {"L8P", "4R5"} <= set(alone(detector, line("Hamilton,", "ON", "L8P", "4R5")))
 
