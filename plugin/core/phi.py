@@ -911,9 +911,12 @@ _SIDE_MARKERS = frozenset({"R", "L", "RT", "LT"})
 _SAME_IN_LOWER_CASE = frozenset("cosvwxz")
 # Annotation words that stand alone on their row: modalities, views, sides and
 # eyes ("MR" of Ryan^Mark in a corner is the modality).
-_ALONE_VOCABULARY = frozenset(
+_MODALITIES = frozenset(
     {"CT", "MR", "US", "CR", "DX", "DR", "XA", "RF", "NM", "PT", "MG", "OT", "SC"}
-    | {"ES", "IO", "PX", "OP", "AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
+    | {"ES", "IO", "PX", "OP"}
+)
+_ALONE_VOCABULARY = _MODALITIES | frozenset(
+    {"AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
     | {"OD", "OS", "OU", "LAO", "RAO", "LPO", "RPO", "MLO", "LAT", "PET", "MRI"}
 )
 # What a lead marker itself says under its side: a view, a position, the
@@ -2378,11 +2381,15 @@ def _lone_initials(w: Word, identity: HeaderIdentity) -> bool:
     measurement's label elsewhere. Words that stand alone as annotations do not
     count (:data:`_ALONE_VOCABULARY`)."""
     text = w.text.strip()
+    # "NM" under "HFP" on an MR image: the operator's, no modality of it.
+    other_modality = (
+        text in _MODALITIES and bool(identity.modality) and text != identity.modality
+    )
     return (
         2 <= len(text) <= 3
         and text.isalpha()
         and text.isupper()
-        and text not in _ALONE_VOCABULARY
+        and (text not in _ALONE_VOCABULARY or other_modality)
         and _norm(text) in identity.lone_initials
     )
 
@@ -2532,9 +2539,13 @@ class HeaderIdentity:
         self,
         values: Iterable[tuple[str, str, str]],
         devices: frozenset[str] = frozenset(),
+        modality: str = "",
     ) -> None:
         #: The words of the equipment's maker and model (``header.device_words``).
         self.devices = devices
+        #: The header's Modality ("MR"): another modality's code alone on a row
+        #: of its image is no annotation of it.
+        self.modality = modality.strip().upper()
         tokens: dict[str, _Token] = {}
 
         def add(entity: str, text: str) -> None:

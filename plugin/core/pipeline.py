@@ -167,7 +167,9 @@ def redact_dataset(
                 ) from None
         report.frames = int(frames.shape[0])
         values = header.identity_values(ds)
-        identity = HeaderIdentity(values, header.device_words(ds, values))
+        identity = HeaderIdentity(
+            values, header.device_words(ds, values), str(ds.get("Modality", "") or "")
+        )
         with _timer(timings, "ocr"):
             words = _read_all_frames(engines.ocr, display)
         with _timer(timings, "phi"):

@@ -2292,6 +2292,16 @@ def test_header_initials_alone_on_their_row_are_painted_though_vocabulary(detect
     assert not alone(detector, line("MR"), [("PERSON", "OperatorsName", "Ryan^Mark")])
 
 
+def test_another_modalitys_code_alone_is_the_header_persons_initials(detector):
+    # "NM" under "HFP" on an MR image: Mensah^Ngozi's, no nuclear medicine.
+    operator = [("PERSON", "OperatorsName", "Mensah^Ngozi")]
+    on_mr = HeaderIdentity(operator, modality="MR")
+    found = detector.classify(line("NM"), on_mr)
+    assert [(f.word.text, f.source) for f in found] == [("NM", "header")]
+    # On a nuclear medicine image "NM" is the modality.
+    assert not detector.classify(line("NM"), HeaderIdentity(operator, modality="NM"))
+
+
 def test_a_name_on_the_line_under_a_persons_label_is_painted(detector):
     words = line("Witness") + line("Adaeze", "0kafor", line_no=1)
     assert set(alone(detector, words)) == {"Adaeze", "0kafor"}
