@@ -2447,7 +2447,7 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
     if _COUNTER.match(up) or _SCAN_RANGE.match(up) or _TRACER.match(up):
-        return True  # ... or a tracer: "18F-FDG", "123I-MIBG", "Tc-99m", "67Ga
+        return True  # ... or a tracer ("18F-FDG", "123I-MIBG", "Tc-99m", "67Ga")
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:
         return all(p in _VOCABULARY or p in extra_up or _NUMBER.match(p) for p in parts)
@@ -3095,22 +3095,20 @@ class PhiDetector:
                     # "... discomfort at the injection site and, rarely, ...": a
                     # sentence's word, not the label "Site".
                     entity = None
-                if (
-                    entity is not None
-                    and keyed == "PERSON"
-                    and label_at == k - 1
-                    and k == len(line_idx) - 1
-                    and words[line_idx[k - 1]].text.rstrip().endswith(":")
-                    and re.fullmatch(r"[A-Z]{2,3}", words[i].text.strip())
-                ):
-                    # "RDMS: DR": a person's initials that are a label too, alone
-                    # after the person's label.
-                    entity = None
+                # Capitals ending the line right after a label: initials, though a
+                # title or a label elsewhere ("RDMS: DR").
                 alone_initials = (
                     label_at == k - 1
                     and k == len(line_idx) - 1
                     and re.fullmatch(r"[A-Z]{2,3}", words[i].text.strip()) is not None
                 )
+                if (
+                    entity is not None
+                    and keyed == "PERSON"
+                    and alone_initials
+                    and words[line_idx[k - 1]].text.rstrip().endswith(":")
+                ):
+                    entity = None
                 if (
                     entity is None
                     and label_at == k - 1
