@@ -296,6 +296,10 @@ _VOCABULARY = frozenset(
         "LVIDS",
         "IVSD",
         "LVPWD",
+        *("HC", "AC", "FL", "AFI", "CIRC", "CIRCUMFERENCE", "DIAM", "DIAMETER"),
+        *("EF", "LVEF", "FS", "IVS", "LVPW", "TAPSE", "MAPSE", "VEL", "PSV", "EDV"),
+        *("RI", "PI", "TAMAX", "TAMEAN", "D1", "D2", "D3", "D4", "CALIPER", "CALC"),
+        *("ELLIPSE", "STENOSIS"),
         # A report's state, and a contact's relation to the patient.
         "FINAL",
         "PRELIM",

