@@ -943,12 +943,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     # An initial and a surname ("J. Smith"): how reports and screens abbreviate people.
     # Its capital "I" may be read "l" ("P. lyer"); a prefix may have a capital of
-    # its own ("R. O'Neill", "J. McKay", "T. MacLeod").
+    # its own ("R. O'Neill", "J. McKay", "T. MacLeod"), a double name a capital
+    # after its hyphen ("A. Okafor-Colombo").
     (
         "PERSON",
         re.compile(
             r"\b[A-Z]\. ?(?:(?:[OD]'|Ma?c)[A-Z]|[A-ZÀ-ÖØ-Þ]|l(?=[a-z]))"
-            r"[a-zß-öø-ÿ'-]{2,}(?![\w'-])"
+            r"[a-zß-öø-ÿ'-]{2,}(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ']+)*(?![\w'-])"
         ),
     ),
     # On a record's row only (see PhiDetector.classify): a short surname after

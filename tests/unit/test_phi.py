@@ -2497,7 +2497,9 @@ def test_an_initial_and_an_accented_surname_are_a_person(detector):
     assert set(alone(detector, line("L.", "Ødegård"))) == {"L.", "Ødegård"}
 
 
-@pytest.mark.parametrize("surname", ["O'Neill", "D'Angelo", "MacLeod"])
+@pytest.mark.parametrize(
+    "surname", ["O'Neill", "D'Angelo", "MacLeod", "Okafor-Colombo", "Lévy-Dubois"]
+)
 def test_an_initial_and_a_surname_with_a_prefix_are_a_person(detector, surname):
     # By the pattern, not only when spaCy happens to see a name in the line.
     hits = painted(detector, line("R.", surname), identity=[])
