@@ -1373,7 +1373,8 @@ def _as_digits(text: str) -> str:
 
 
 def _misread_label(text: str) -> bool:
-    """``text`` is one OCR slip away from a field label ("Bom", "DDB", "0p:", "Te").
+    """``text`` is one OCR slip away from a field label ("Bom", "DDB", "0p:", "Te",
+    "D.0.B.").
 
     Used only for a word that nothing marks as PHI, right before a value that is:
     then it is the value's label and survives.
@@ -1381,7 +1382,7 @@ def _misread_label(text: str) -> bool:
     up = text.strip().upper().rstrip(":#.").strip().translate(_OCR_CONFUSIONS)
     if len(up) < 2:
         return False
-    for variant in {up, up.replace("M", "RN")}:
+    for variant in {up, up.replace("M", "RN"), up.replace(".", "")}:
         for label in _LABELS:
             label = label.rstrip(":#.")
             if len(label) >= 3 and Levenshtein.distance(variant, label) <= 1:

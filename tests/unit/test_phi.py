@@ -352,6 +352,7 @@ def test_presidio_email_recognizer_stays_offline() -> None:
         ("Bom", "10.05.1970"),
         ("DDB", "10.05.1970"),
         ("Tei", "776-5226"),
+        ("D.0.B.", "10.05.1970"),
     ],
 )
 def test_a_misread_label_before_a_value_survives(detector, label, value):
