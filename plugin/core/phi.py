@@ -3535,7 +3535,8 @@ class PhiDetector:
                         mark(i, "UNREADABLE", "policy", w.score)
         for order in orders.values():
             # "Harrowgate & District NHS Trust", "Smith and Jones": a connector
-            # between two words of one name is the name's.
+            # between two words of one name is the name's; so is a title inside
+            # an institution's ("Zahnarztpraxis Dr. Hoffmann & Kollegen").
             for a, i, b in zip(order, order[1:], order[2:]):
                 fa, fb = found.get(a), found.get(b)
                 if (
@@ -3545,7 +3546,10 @@ class PhiDetector:
                     and fa.entity_type == fb.entity_type
                     and fa.entity_type in _NAMED_ENTITIES
                     and words[a].line == words[i].line == words[b].line
-                    and words[i].text.strip().lower() in _CONNECTORS
+                    and (
+                        words[i].text.strip().lower() in _CONNECTORS
+                        or (fa.entity_type == "ORGANIZATION" and _title(words[i].text))
+                    )
                 ):
                     mark(i, fa.entity_type, fa.source, fa.score)
             # "St Jude's Day Unit", "St. Mary's": a saint's title before a name.

@@ -2284,6 +2284,15 @@ def test_a_connector_inside_a_name_is_painted(detector):
     assert not alone(detector, line("Left", "&", "Right"))
 
 
+def test_a_title_inside_an_institutions_name_is_painted(detector):
+    words = ("Zahnarztpraxis", "Dr.", "Hoffmann", "&", "Kollegen")
+    practice = [("ORGANIZATION", "InstitutionName", " ".join(words))]
+    assert set(alone(detector, line(*words), practice)) == set(words)
+    # Before a person's name the title stays.
+    hits = alone(detector, line("Ref:", "Dr.", "Hoffmann"))
+    assert "Dr." not in hits and "Hoffmann" in hits
+
+
 @pytest.mark.parametrize(
     ("words", "name"),
     [
