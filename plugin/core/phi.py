@@ -623,6 +623,9 @@ _ORG_WORDS = re.compile(
     # German compounds: "Universitätsklinikum", "Kreiskrankenhaus".
     r"\w+KLINIKUM|\w+KLINIK|\w+KRANKENHAUS|\w+SPITAL)$"
 )
+# Words after an institution's word that make it a program's name ("Imaging
+# Viewer").
+_SOFTWARE_WORDS = frozenset({"VIEWER", "WORKSTATION", "PACS", "RIS", "SOFTWARE"})
 # An institution's words that also follow a device maker's name ("GE
 # Healthcare", "Canon Medical"); "Signa Hospital" stays an institution.
 _MAKER_ORG_WORDS = frozenset({"MEDICAL", "HEALTHCARE", "HEALTH"})
@@ -1449,7 +1452,8 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
 def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     """Whether a line's words name an institution ("Lakeside Imaging"): one of
     them is an institution's word, capitalised, not followed by a model number
-    ("Orion Medical 3000", "Helix Imaging H5") nor after a device maker's name
+    ("Orion Medical 3000", "Helix Imaging H5") or a program's word ("Imaging
+    Viewer"), nor after a device maker's name
     ("GE Healthcare", "Canon Medical"), and a word of the line is a name: no
     heading, tab or department's name."""
     norms = [_norm(t) for t in texts]
@@ -1473,6 +1477,8 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
         # "... for imaging as you see fit": a sentence's word, not a name's.
         and not texts[k].strip(_TOKEN_PUNCT).islower()
         and not (k + 1 < len(texts) and _MODEL_NUMBER.match(texts[k + 1].strip()))
+        # "Imaging Viewer | DOE^JANE": a program's title bar.
+        and not (k + 1 < len(texts) and _norm(texts[k + 1]) in _SOFTWARE_WORDS)
         and not (
             n in _MAKER_ORG_WORDS
             and k > 0

@@ -318,6 +318,15 @@ def test_a_measurement_label_read_unsure_beside_its_value_stays(detector, word):
     assert not painted(detector, words, identity=[])
 
 
+def test_an_institution_word_before_a_programs_word_names_no_institution(detector):
+    row = line("Imaging", "Viewer", "|", "Girard,", "Étienne", "(CT)", "0908963255")
+    hits = painted(detector, row, identity=[])
+    assert "Imaging" not in hits
+    assert {"Girard,", "Étienne", "0908963255"} <= set(hits)
+    hits = painted(detector, line("Lakeside", "Imaging", "Center"), identity=[])
+    assert "Imaging" in hits
+
+
 def test_a_viewer_title_bar_and_short_counters_stay_beside_phi(detector):
     row = line("PACS", "Viewer", "-", "OKONKWO^CHUKWUEMEKA", "(CT)", "3068-865-43")
     assert set(painted(detector, row, identity=[])) == {
