@@ -3240,9 +3240,18 @@ class PhiDetector:
                 ):
                     # ("Born Feb 2, 200B": "200B" would be B-mode at 200.)
                     continue
-                if keyed in _NUMBER_LABELS and common_word(text_i.strip(_TOKEN_PUNCT)):
+                core = text_i.strip(_TOKEN_PUNCT)
+                if keyed in _NUMBER_LABELS and (
+                    common_word(core)
+                    or (
+                        text_i.strip().endswith(".")
+                        and core.isalpha()
+                        and cut_word(core)
+                    )
+                ):
                     # "Procedure" after "Time" in a table's heading: an ID, a
-                    # date or a phone number is no English word.
+                    # date or a phone number is no English word, nor one cut
+                    # short with its dot ("Accession Sched. Date").
                     continue
                 if keyed == "DATE_TIME" and _age_read_apart(i, line_idx, words):
                     keyed = None  # "Né(e) le : 31 mai 1945 (74 ans)": the age

@@ -327,6 +327,12 @@ def test_an_institution_word_before_a_programs_word_names_no_institution(detecto
     assert "Imaging" in hits
 
 
+def test_a_word_cut_short_with_its_dot_after_an_id_label_is_no_id(detector):
+    heading = line("Patient", "ID", "Birth", "Date", "Accession", "Sched.", "Date")
+    assert not painted(detector, heading, identity=[])
+    assert "A12345." in painted(detector, line("Accession", "A12345."), identity=[])
+
+
 def test_a_viewer_title_bar_and_short_counters_stay_beside_phi(detector):
     row = line("PACS", "Viewer", "-", "OKONKWO^CHUKWUEMEKA", "(CT)", "3068-865-43")
     assert set(painted(detector, row, identity=[])) == {
