@@ -1678,11 +1678,7 @@ def _unit_read_apart(text: str, unit: str) -> bool:
     """``unit`` (the next word) is the unit of the age ``text`` writes in
     digits alone ("96" "yrs", "54" "J.")."""
     up = text.strip()
-    return (
-        up.isdigit()
-        and unit[:1].isalpha()
-        and _AGE.match(up + unit.strip().upper()) is not None
-    )
+    return up.isdigit() and _age_of(up, unit.strip().upper()) is not None
 
 
 def _bracketed_age(text: str) -> bool:
