@@ -237,7 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             for meta in picks:
                 idx = int(Path(meta["path"]).stem.split("_")[0])
-                gen.make_one((truth["seed"], idx, meta["scene"], tmp, False))
+                job = (truth["seed"], idx, meta["scene"], tmp, False)
+                gen.make_one((*job, truth.get("frames", 0)))
                 print("twin", twin_diff(root, meta, Path(tmp)))
     return 1 if bad else 0
 

@@ -123,11 +123,12 @@ def _post_noise(img: np.ndarray, spec: dcmwrite.Spec, rng: np.random.Generator) 
     img += rng.normal(0.0, sigma, img.shape[1:]).astype(np.float32)
 
 
-def make_one(job: tuple[int, int, str, str, bool]) -> dict[str, Any]:
-    seed, idx, scene, out, draw_text = job
+def make_one(job: tuple[int, int, str, str, bool, int]) -> dict[str, Any]:
+    seed, idx, scene, out, draw_text, frames = job
     func, kw = SCENES[scene]
     rng = np.random.default_rng([seed, idx, 1])
     ctx = Ctx(rng, **kw)
+    ctx.frames = frames
     func(ctx)
     cv, spec = ctx.canvas, ctx.spec
     assert cv is not None and spec is not None
@@ -183,12 +184,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--no-text", action="store_true", help="debug: twin set with no text drawn"
     )
+    ap.add_argument(
+        "--frames",
+        type=int,
+        default=0,
+        help="give every cine this many frames (a set of long loops)",
+    )
     args = ap.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     scenes = plan(args.seed, args.n)
     idxs = args.only if args.only else range(args.n)
-    jobs = [(args.seed, i, scenes[i], str(out), not args.no_text) for i in idxs]
+    jobs = [
+        (args.seed, i, scenes[i], str(out), not args.no_text, args.frames) for i in idxs
+    ]
     t0 = time.time()
     if args.jobs > 1 and len(jobs) > 1:
         with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
@@ -198,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     truth = {
         "generator": "scripts/vendor/gen.py",
         "seed": args.seed,
+        "frames": args.frames,
         "n": len(metas),
         "label_rule": LABEL_RULE,
         "files": metas,

@@ -73,6 +73,8 @@ class Ctx:
         self.in_header: set[str] = set()
         self.canvas: Canvas | None = None
         self.spec: Spec | None = None
+        # gen.py --frames: every cine has this many frames (0: drawn per file).
+        self.frames = 0
 
     # ------------------------------------------------------------------ random
     def p(self, prob: float) -> bool:
@@ -87,6 +89,12 @@ class Ctx:
     def randint(self, a: int, b: int) -> int:
         """Integer in [a, b]."""
         return int(self.rng.integers(a, b + 1))
+
+    def cine(self, a: int, b: int) -> int:
+        """A cine's frame count: in [a, b], or gen.py's ``--frames`` (drawn all
+        the same, so that the rest of the file does not change)."""
+        n = self.randint(a, b)
+        return self.frames or n
 
     # ------------------------------------------------------------------ header
     def put(self, kw: str, value: Any) -> None:

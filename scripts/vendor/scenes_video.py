@@ -187,7 +187,7 @@ def _same_style_dt(ctx: Ctx, t: dt.datetime) -> str:
 def us_strip(ctx: Ctx) -> None:
     i = ctx.id
     cols, rows = ctx.pick([(1024, 768), (800, 600), (1280, 960), (960, 720)])
-    nf = ctx.randint(4, 10) if ctx.p(0.5) else 1
+    nf = ctx.cine(4, 10) if ctx.p(0.5) else 1
     spec = _us_spec(ctx, nf, "us_strip")
     cv = Canvas(rows, cols, frames=nf, channels=3)
     bh = int(rows * 0.09)
@@ -324,7 +324,7 @@ def us_strip(ctx: Ctx) -> None:
 def us_obstetric(ctx: Ctx) -> None:
     i = ctx.id
     cols, rows = ctx.pick([(1024, 768), (1280, 960), (960, 720), (1136, 852)])
-    nf = ctx.randint(4, 6) if ctx.p(0.3) else 1
+    nf = ctx.cine(4, 6) if ctx.p(0.3) else 1
     spec = _us_spec(ctx, nf, "us_obstetric")
     cv = Canvas(rows, cols, frames=nf, channels=3)
     bh = int(rows * 0.085)
@@ -471,7 +471,7 @@ def us_obstetric(ctx: Ctx) -> None:
 def echo_cine(ctx: Ctx) -> None:
     i = ctx.id
     cols, rows = ctx.pick([(800, 600), (1016, 708), (1024, 768), (640, 480)])
-    nf = ctx.randint(6, 12)
+    nf = ctx.cine(6, 12)
     spec = _us_spec(ctx, nf, "echo_cine")
     cv = Canvas(rows, cols, frames=nf, channels=3)
     bh = int(rows * 0.08)
@@ -626,7 +626,7 @@ def echo_cine(ctx: Ctx) -> None:
 def endoscopy(ctx: Ctx) -> None:
     i = ctx.id
     cols, rows = ctx.pick([(720, 576), (1280, 1024), (1280, 720), (768, 576)])
-    nf = ctx.randint(4, 8) if ctx.p(0.45) else 1
+    nf = ctx.cine(4, 8) if ctx.p(0.45) else 1
     spec = _us_spec(ctx, nf, "endoscopy", modality="ES")
     cv = Canvas(rows, cols, frames=nf, channels=3)
     x0 = int(cols * ctx.uniform(0.28, 0.34))
@@ -644,7 +644,8 @@ def endoscopy(ctx: Ctx) -> None:
         )
     else:
         mask = ((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2 <= 1
-    big = fractal(ctx.rng, h + 40, w + 40, w / 4)
+    pad = max(40, 2 * nf)  # the view drifts 2 pixels a frame (--frames)
+    big = fractal(ctx.rng, h + pad, w + pad, w / 4)
     lumen = (ctx.uniform(0.3, 0.7) * w, ctx.uniform(0.3, 0.7) * h)
     highlights = [
         (ctx.uniform(0.1, 0.9) * w, ctx.uniform(0.1, 0.9) * h, ctx.randint(3, 12))

@@ -1110,7 +1110,7 @@ def xa_cine(ctx: Ctx) -> None:
     i = ctx.id
     rf = ctx.p(0.35)
     n = ctx.pick([512, 768, 1024])
-    nf = ctx.randint(6, 12)
+    nf = ctx.cine(6, 12)
     bits = ctx.pick([8, 8, 10, 12])
     top = (1 << bits) - 1
     cv = Canvas(n, n, frames=nf)
