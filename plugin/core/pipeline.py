@@ -68,6 +68,15 @@ _SEAM = 3
 _TEMPORAL_MIN_FRAMES = 3
 # At most this many frames, evenly spaced, make that median.
 _TEMPORAL_SAMPLE = 32
+# A cine of at least this many frames is detected once, not frame by frame: see
+# :func:`_text_regions` (three detections of the loop cost more than a few frames).
+_CINE_REGIONS_MIN_FRAMES = 5
+# ... unless the regions to read on each frame would cover more than this share of
+# it (the saving would not pay for the three detections).
+_CINE_REGIONS_MAX = 0.25
+# A "line" higher than this share of the frame is the anatomy read as one line (a
+# whole endoscopy disc, an angiogram): no region is read for it.
+_CINE_LINE_MAX = 0.25
 
 
 class Engines:
@@ -275,15 +284,96 @@ def _read_all_frames(
     """
     memory = _LineMemory(display, before)
     out: dict[int, list[Word]] = {}
+    regions: list[tuple[int, int, int, int]] | None = None
+    looked = display.shape[0] < _CINE_REGIONS_MIN_FRAMES
     for f in range(display.shape[0]):
         if f > 0:
             words = _read_changes(engine, display[f], display[0], out[0])
             if words is not None:
                 out[f] = words
                 continue
-        out[f] = engine.read(display[f], known=memory.known(f))
+            if not looked:
+                regions, looked = _text_regions(engine, display, out[0]), True
+        if regions is None:
+            out[f] = engine.read(display[f], known=memory.known(f))
+        else:
+            out[f] = engine.read(display[f], known=memory.known(f), regions=regions)
         memory.add(f, out[f])
     return out
+
+
+def _text_regions(
+    engine: OcrEngine, display: np.ndarray, first: list[Word]
+) -> list[tuple[int, int, int, int]] | None:
+    """Where a cine's frames may show text: regions (left, top, width, height)
+    around the lines of frame 0 (``first``) and those the detector finds on three
+    images of the whole loop, or None when they would cover most of a frame.
+
+    Text that stays shows in the per-pixel median of the frames, as the noise and
+    the anatomy moving under it average out; text that changes or shows on some
+    frames only (a clock, a name from frame 5 on), bright in the per-pixel maximum
+    and dark in the minimum. On the cines of six of our test sets, the first frame
+    and these three covered all but 2 of the 11,321 lines (on their frames) that
+    detecting each frame covered, and 565 it did not. Frames after the first are
+    then read inside these regions only: the loop is detected once, not per frame.
+    """
+    n, rows, cols = display.shape[:3]
+
+    def around(found: list[tuple[int, int, int, int]]) -> list[list[int]] | None:
+        # Each line with a margin of its height all round, joined where they then
+        # overlap (the pieces of a line, a block of lines). With less above and
+        # below, the detector stretched a line's box to the edges of its region;
+        # and a region holding a strip of another line would find a piece of it.
+        boxes = [
+            [
+                max(0, x - max(6, h)),
+                max(0, y - max(4, h)),
+                min(cols, x + w + max(6, h)),
+                min(rows, y + h + max(4, h)),
+            ]
+            for x, y, w, h in found
+            if h <= rows * _CINE_LINE_MAX  # else anatomy read as one line
+        ]
+        merged = _merged_boxes(boxes)
+        area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in merged)
+        return None if area > _CINE_REGIONS_MAX * rows * cols else merged
+
+    found = [(w.left, w.top, w.width, w.height) for w in first]
+    if around(found) is None:
+        return None  # text all over the first frame already: read frames whole
+    sample = np.unique(
+        np.linspace(0, n - 1, min(n, _TEMPORAL_SAMPLE)).round().astype(int)
+    )
+    median = np.median(display[sample], axis=0).astype(np.uint8)
+    for image in (median, display.max(axis=0), display.min(axis=0)):
+        found += engine.detect(np.ascontiguousarray(image))
+    merged = around(found)
+    if merged is None:
+        return None
+    return [(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in merged]
+
+
+def _merged_boxes(boxes: list[list[int]]) -> list[list[int]]:
+    """``boxes`` (left, top, right, bottom) with those that overlap joined, until
+    none do."""
+    boxes = [list(b) for b in boxes]
+    while True:
+        merged: list[list[int]] = []
+        for b in sorted(boxes):
+            for m in merged:
+                if b[0] < m[2] and m[0] < b[2] and b[1] < m[3] and m[1] < b[3]:
+                    m[:] = [
+                        min(m[0], b[0]),
+                        min(m[1], b[1]),
+                        max(m[2], b[2]),
+                        max(m[3], b[3]),
+                    ]
+                    break
+            else:
+                merged.append(b)
+        if len(merged) == len(boxes):
+            return merged
+        boxes = merged
 
 
 def _read_again(

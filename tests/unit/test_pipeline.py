@@ -540,11 +540,13 @@ def test_a_phi_box_stops_halfway_to_a_kept_line_below():
     assert _clear_of_lines(name, -3, 23, [far]) == (-3, 23)
 
 
-def _noisy_cine(frames: int, items_per_frame, seed: int = 0) -> np.ndarray:
+def _noisy_cine(
+    frames: int, items_per_frame, seed: int = 0, shape=(160, 320)
+) -> np.ndarray:
     """RGB frames of strong noise with text drawn on each: every frame differs
     everywhere, so the changed-region shortcut does not apply."""
     rng = np.random.default_rng(seed)
-    rows, cols = 160, 320
+    rows, cols = shape
     out = np.clip(rng.normal(60, 25, (frames, rows, cols)), 0, 255).astype(np.uint8)
     font = ImageFont.truetype("DejaVuSans.ttf", 16)
     for f in range(frames):
@@ -582,6 +584,75 @@ def test_a_cine_reads_its_changing_counter_on_every_frame(engines):
         text = " ".join(w.text for w in words[f]).replace(" ", "")
         assert f"{f + 1}/5" in text, (f, text)
         assert "JANEDOE" in text.upper(), (f, text)
+
+
+class _Counting:
+    """A real engine, with the images it was asked to read whole counted."""
+
+    def __init__(self, engine):
+        self.engine, self.whole = engine, 0
+
+    def __getattr__(self, name):
+        return getattr(self.engine, name)
+
+    def read(self, image, *, known=None, regions=None):
+        self.whole += regions is None
+        return self.engine.read(image, known=known, regions=regions)
+
+
+def test_a_noisy_cine_is_detected_once_and_its_frames_read_where_text_is(engines):
+    from plugin.core.pipeline import _read_all_frames
+
+    def items(f):
+        out = [((20, 20), "JANE DOE"), ((200, 20), f"Fr {f + 1}/8")]
+        if f >= 5:
+            out.append(((20, 120), "SMITH"))  # a name from frame 5 on
+        return out
+
+    display = _noisy_cine(8, items, shape=(320, 480))
+    engine = _Counting(engines.ocr)
+    words = _read_all_frames(engine, display)
+    for f in range(8):
+        text = " ".join(w.text for w in words[f]).replace(" ", "")
+        assert f"{f + 1}/8" in text, (f, text)
+        assert "JANEDOE" in text.upper(), (f, text)
+        assert ("SMITH" in text.upper()) == (f >= 5), (f, text)
+    # Frame 0 is read whole; the others where the loop shows text.
+    assert engine.whole == 1
+
+
+def test_regions_detected_together_keep_their_lines_own_boxes(engines):
+    """Detected in one mosaic, each region's line keeps the box it has when the
+    region is detected alone: no region of speckle reads as one block of text."""
+    crops = [
+        _noisy_cine(1, lambda f, item=((x, 30), text): [item], k, (90, width))[0]
+        for k, (x, text, width) in enumerate(
+            [(20, "JANE DOE", 200), (40, "kVp 120", 160), (10, "Fr 3/12", 300)]
+        )
+    ]
+    for crop, boxes in zip(crops, engines.ocr._detect_mosaic(crops)):
+        assert len(boxes) == 1, boxes
+        ys = np.asarray(boxes[0])[:, 1]
+        # 16-pixel text drawn at row 30 of a 90-pixel crop.
+        assert 20 <= ys.min() <= 34 and 44 <= ys.max() <= 56, ys
+
+
+def test_a_cine_with_text_all_over_its_first_frame_is_read_frame_by_frame(engines):
+    from plugin.core.pipeline import _text_regions
+
+    lines = [((10, 8 + 18 * k), f"Line {k} of the report text") for k in range(8)]
+    display = _noisy_cine(6, lambda f: lines)
+    first = engines.ocr.read(display[0])
+    assert _text_regions(engines.ocr, display, first) is None
+    few = _noisy_cine(6, lambda f: lines[:2], shape=(320, 480))
+    regions = _text_regions(engines.ocr, few, engines.ocr.read(few[0]))
+    assert regions is not None
+    # Both lines lie inside the regions, which leave most of the frame out.
+    for (x, y), _ in lines[:2]:
+        assert any(rx <= x and ry <= y + 8 < ry + rh for rx, ry, rw, rh in regions), (
+            regions
+        )
+    assert sum(w * h for _, _, w, h in regions) < 0.25 * 320 * 480
 
 
 def test_verification_keeps_the_first_words_of_lines_the_painting_left_alone():

@@ -34,14 +34,25 @@ class OcrEngine(Protocol):
     name: str
     version: str
 
-    def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
+    def read(
+        self,
+        image: np.ndarray,
+        *,
+        known: KnownLines | None = None,
+        regions: list[tuple[int, int, int, int]] | None = None,
+    ) -> list[Word]:
         """All words with their boxes; ``Word.line`` groups words of one text line.
 
         With ``known``, a line whose words the caller already has (the same text
         on another frame, or pixels a previous reading saw unchanged) is detected
         but not recognised again. A backend that cannot separate the two reads
-        every line.
+        every line. With ``regions`` (left, top, width, height), text is looked
+        for inside those only.
         """
+        ...
+
+    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """The text lines of ``image`` as (left, top, width, height)."""
         ...
 
     def read_region(

@@ -68,6 +68,12 @@ _GAP_MARGIN = 2
 _TILE_ABOVE = 1280
 _TILE = 1024
 _TILE_OVERLAP = 256
+# Lines read in one region of an image are numbered from a multiple of this.
+_REGION_LINES = 100_000
+# Regions are detected together on shelves of at least this width, each in a cell
+# this many pixels (at the detector's scale) wider and higher than itself.
+_MOSAIC_WIDTH = 1024
+_MOSAIC_GAP = 16
 # Two boxes of neighbouring tiles are one line when they overlap by this share
 # of the smaller one's area (a line seen twice, or a piece of it cut at a tile's
 # edge).
@@ -167,9 +173,14 @@ class RapidOcrEngine:
             )
         return image
 
-    def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
-        scale = self._base_scale(image.shape[:2])
-        words = self._read(self._prepare(image, scale), scale, (0, 0), known)
+    def read(
+        self,
+        image: np.ndarray,
+        *,
+        known: KnownLines | None = None,
+        regions: list[tuple[int, int, int, int]] | None = None,
+    ) -> list[Word]:
+        words = self._read_in(image, known, regions)
         chroma = _chroma(image)
         if chroma is None:
             return words
@@ -181,8 +192,7 @@ class RapidOcrEngine:
             green = cv2.cvtColor(
                 np.ascontiguousarray(image[..., 1]), cv2.COLOR_GRAY2RGB
             )
-            found = self._read(self._prepare(green, scale), scale, (0, 0))
-            return _merged(words, found)
+            return _merged(words, self._read_in(green, None, regions))
         # Coloured text on grey speckle (a green name on an ultrasound) can have the
         # brightness of its background: the detector sees nothing. Where colour
         # outside the words read forms lines, those are read on the colour alone.
@@ -193,6 +203,118 @@ class RapidOcrEngine:
             for region in regions:
                 words = _merged(words, self.read_region(on_colour, region))
         return words
+
+    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """The text lines of ``image`` as (left, top, width, height), unread.
+
+        Detected at the first reading's scale, verification's too: this finds
+        where text lies, and the upscale of a large image costs verification
+        as much as two more detections."""
+        out = []
+        for box in self._detect(self._prepare(image, 1.0)):
+            (x0, x1), (y0, y1) = _x_extent(box, 1.0), _y_extent(box, 1.0)
+            out.append((x0, y0, x1 - x0, y1 - y0))
+        return out
+
+    def _read_in(
+        self,
+        image: np.ndarray,
+        known: KnownLines | None,
+        regions: list[tuple[int, int, int, int]] | None,
+    ) -> list[Word]:
+        """The words of ``image``, or of its ``regions`` only (each region's lines
+        numbered apart)."""
+        if regions is None:
+            scale = self._base_scale(image.shape[:2])
+            return self._read(self._prepare(image, scale), scale, (0, 0), known)
+        # Equalised as a whole, as in a reading of the whole image, then cropped
+        # and scaled as the detector scales the whole image.
+        equalised = self._prepare(image, 1.0)
+        rows, cols = image.shape[:2]
+        scale = max(self._base_scale((rows, cols)), _DET_SIDE / min(rows, cols))
+        regions = [r for r in regions if r[2] > 0 and r[3] > 0]
+        crops = [
+            cv2.resize(
+                equalised[top : top + height, left : left + width],
+                None,
+                fx=scale,
+                fy=scale,
+                interpolation=cv2.INTER_CUBIC,
+            )
+            for left, top, width, height in regions
+        ]
+        words: list[Word] = []
+        for k, boxes in enumerate(self._detect_mosaic(crops)):
+            read = self._read(crops[k], scale, regions[k][:2], known, boxes=boxes)
+            words += [
+                dataclasses.replace(w, line=w.line + (k + 1) * _REGION_LINES)
+                for w in read
+            ]
+        return words
+
+    def _detect_mosaic(self, crops: list[np.ndarray]) -> list[list[Any]]:
+        """The detector's line boxes (quadrilaterals) in each of ``crops``.
+
+        The crops are detected in one run, side by side on shelves of a mosaic:
+        a run of the detector has a cost of its own, more than a small crop's
+        pixels. Each crop fills its cell with its own edge pixels repeated; on a
+        plain margin, the detector takes a crop of speckle for one block of text.
+        """
+        if not crops:
+            return []
+        width = max(_MOSAIC_WIDTH, max(c.shape[1] for c in crops) + _MOSAIC_GAP)
+        shelves: list[list[int]] = [[]]
+        used = 0
+        for k, c in enumerate(crops):
+            if shelves[-1] and used + c.shape[1] + _MOSAIC_GAP > width:
+                shelves.append([])
+                used = 0
+            shelves[-1].append(k)
+            used += c.shape[1] + _MOSAIC_GAP
+        strips = []
+        places: dict[int, tuple[int, int]] = {}
+        y = 0
+        for shelf in shelves:
+            height = max(crops[k].shape[0] for k in shelf) + _MOSAIC_GAP
+            cells = []
+            x = 0
+            for k in shelf:
+                c = crops[k]
+                cell = width - x if k == shelf[-1] else c.shape[1] + _MOSAIC_GAP
+                cells.append(
+                    cv2.copyMakeBorder(
+                        c,
+                        0,
+                        height - c.shape[0],
+                        0,
+                        cell - c.shape[1],
+                        cv2.BORDER_REPLICATE,
+                    )
+                )
+                places[k] = (x, y)
+                x += cell
+            strips.append(np.concatenate(cells, axis=1))
+            y += height
+        det = self._engine.text_det
+        saved = det.limit_type, det.limit_side_len
+        det.limit_type, det.limit_side_len = "max", 1 << 16  # scaled already
+        try:
+            found = self._detect(np.ascontiguousarray(np.concatenate(strips)))
+        finally:
+            det.limit_type, det.limit_side_len = saved
+        out: list[list[Any]] = [[] for _ in crops]
+        for box in found:
+            q = np.asarray(box, np.float32).reshape(-1, 2)
+            cx, cy = q.mean(axis=0)
+            for k, (x, y) in places.items():
+                h, w = crops[k].shape[:2]
+                if x <= cx < x + w and y <= cy < y + h:
+                    local = q - np.float32((x, y))
+                    local[:, 0] = local[:, 0].clip(0, w)
+                    local[:, 1] = local[:, 1].clip(0, h)
+                    out[k].append(local.astype(np.float32))
+                    break
+        return out
 
     def read_region(
         self,
@@ -230,11 +352,15 @@ class RapidOcrEngine:
         scale: float,
         offset: tuple[int, int],
         known: KnownLines | None = None,
+        *,
+        boxes: list[Any] | None = None,
     ) -> list[Word]:
-        # Detection, then recognition of the lines the caller does not know yet.
+        # Detection (unless the ``boxes`` are given), then recognition of the
+        # lines the caller does not know yet.
         # Name every stage: RapidOCR keeps the flags of the previous call otherwise.
         # No angle classifier: burned-in annotations are written upright.
-        boxes = self._detect(prepared)
+        if boxes is None:
+            boxes = self._detect(prepared)
         reused: list[tuple[int, Word]] = []
         todo = []
         for k, box in enumerate(boxes):

@@ -13,7 +13,7 @@ import shutil
 import cv2
 import numpy as np
 
-from ..model import Word
+from ..model import Word, bounds
 from .base import KnownLines
 
 __all__ = ["TesseractEngine", "create", "is_available"]
@@ -42,8 +42,19 @@ class TesseractEngine:
         self._tess = pytesseract
         self.version = str(pytesseract.get_tesseract_version())
 
-    def read(self, image: np.ndarray, *, known: KnownLines | None = None) -> list[Word]:
+    def read(
+        self,
+        image: np.ndarray,
+        *,
+        known: KnownLines | None = None,
+        regions: list[tuple[int, int, int, int]] | None = None,
+    ) -> list[Word]:
         # Tesseract finds and reads lines in one step: ``known`` cannot save work.
+        if regions is not None:
+            words: list[Word] = []
+            for k, region in enumerate(regions):
+                words += self.read_region(image, region, line_base=(k + 1) * 100_000)
+            return words
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         big = cv2.resize(
             gray, None, fx=_SCALE, fy=_SCALE, interpolation=cv2.INTER_CUBIC
@@ -51,7 +62,7 @@ class TesseractEngine:
         data = self._tess.image_to_data(
             big, config="--psm 11", output_type=self._tess.Output.DICT
         )
-        words: list[Word] = []
+        words = []
         for i, text in enumerate(data["text"]):
             text = (text or "").strip()
             conf = float(data["conf"][i])
@@ -70,6 +81,18 @@ class TesseractEngine:
                 )
             )
         return words
+
+    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """The text lines of ``image`` as (left, top, width, height): read, as
+        Tesseract cannot find lines without reading them."""
+        lines: dict[int, list[Word]] = {}
+        for w in self.read(image):
+            lines.setdefault(w.line, []).append(w)
+        out = []
+        for ws in lines.values():
+            left, top, right, bottom = bounds(ws)
+            out.append((left, top, right - left, bottom - top))
+        return out
 
     def read_region(
         self,
