@@ -205,14 +205,11 @@ class RapidOcrEngine:
         return words
 
     def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
-        """The text lines of ``image`` as (left, top, width, height), unread.
-
-        Detected at the first reading's scale, verification's too: this finds
-        where text lies, and the upscale of a large image costs verification
-        as much as two more detections."""
+        """The text lines of ``image`` as (left, top, width, height), unread."""
+        scale = self._base_scale(image.shape[:2])
         out = []
-        for box in self._detect(self._prepare(image, 1.0)):
-            (x0, x1), (y0, y1) = _x_extent(box, 1.0), _y_extent(box, 1.0)
+        for box in self._detect(self._prepare(image, scale)):
+            (x0, x1), (y0, y1) = _x_extent(box, scale), _y_extent(box, scale)
             out.append((x0, y0, x1 - x0, y1 - y0))
         return out
 
