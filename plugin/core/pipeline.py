@@ -347,9 +347,9 @@ def _text_regions(
     median = np.median(display[sample], axis=0).astype(np.uint8)
     for image in (median, display.max(axis=0), display.min(axis=0)):
         found += engine.detect(np.ascontiguousarray(image))
-    merged = around(found)
-    if merged is None:
-        return None
+        merged = around(found)
+        if merged is None:
+            return None  # no need to detect the others
     return [(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in merged]
 
 
