@@ -273,9 +273,11 @@ def _read_all_frames(
     Frame 0 is read whole. A later frame equal to frame 0 has its words. Otherwise,
     where only small regions changed (a time stamp, text that appears), those are
     read again, widened to whole lines. A frame that changed widely (noise, moving
-    anatomy) is read whole, but a line found where an earlier frame had one, with
-    the same text under the noise (:func:`_same_content`), keeps that frame's words
-    instead of being recognised again: static text is recognised once.
+    anatomy) is read inside the regions where the loop shows text
+    (:func:`_text_regions`), or whole where those are large; a line found where
+    an earlier frame had one, with the same text under the noise
+    (:func:`_same_content`), keeps that frame's words instead of being recognised
+    again: static text is recognised once.
 
     ``before`` (the display and words of an earlier reading, in verification): a
     line lying where that reading saw the same words on pixels that have not
