@@ -26,7 +26,7 @@ from .gaps import ink_columns, nearest_run
 from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word, bounds
 from .ocr import OcrEngine, create_engine
-from .ocr.base import KnownLines
+from .ocr.base import REGION_LINES, KnownLines
 from .phi import (
     Finding,
     HeaderIdentity,
@@ -415,9 +415,11 @@ def _read_changes(
         return None
     out = [w for w in words if not any(_intersects(w, r) for r in regions)]
     # Line numbers of their own: the words kept may come from such regions too.
-    base = max((w.line for w in out), default=0) // 100_000 + 1
+    base = max((w.line for w in out), default=0) // REGION_LINES + 1
     for k, region in enumerate(regions):
-        out.extend(engine.read_region(image, region, line_base=(base + k) * 100_000))
+        out.extend(
+            engine.read_region(image, region, line_base=(base + k) * REGION_LINES)
+        )
     return out
 
 

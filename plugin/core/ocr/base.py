@@ -17,11 +17,16 @@ from ..model import Word
 
 __all__ = [
     "BACKENDS",
+    "REGION_LINES",
     "KnownLines",
     "OcrEngine",
     "available_backends",
     "create_engine",
 ]
+
+REGION_LINES = 100_000
+"""Lines read in one region of an image are numbered from a multiple of this, so
+that the lines of different regions stay apart."""
 
 KnownLines = Callable[[int, int, int, int], "list[Word] | None"]
 """Given a detected text line (left, top, width, height), the words already read

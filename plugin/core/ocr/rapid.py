@@ -27,7 +27,7 @@ from ..gaps import ink_columns, nearest_run
 from ..groups import connected_groups
 from ..model import Word
 from ..versions import dist_version
-from .base import KnownLines
+from .base import REGION_LINES, KnownLines
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +68,6 @@ _GAP_MARGIN = 2
 _TILE_ABOVE = 1280
 _TILE = 1024
 _TILE_OVERLAP = 256
-# Lines read in one region of an image are numbered from a multiple of this.
-_REGION_LINES = 100_000
 # Regions are detected together on shelves of at least this width, each in a cell
 # this many pixels (at the detector's scale) wider and higher than itself.
 _MOSAIC_WIDTH = 1024
@@ -244,7 +242,7 @@ class RapidOcrEngine:
         for k, boxes in enumerate(self._detect_mosaic(crops)):
             read = self._read(crops[k], scale, regions[k][:2], known, boxes=boxes)
             words += [
-                dataclasses.replace(w, line=w.line + (k + 1) * _REGION_LINES)
+                dataclasses.replace(w, line=w.line + (k + 1) * REGION_LINES)
                 for w in read
             ]
         return words

@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from ..model import Word, bounds
-from .base import KnownLines
+from .base import REGION_LINES, KnownLines
 
 __all__ = ["TesseractEngine", "create", "is_available"]
 
@@ -53,7 +53,9 @@ class TesseractEngine:
         if regions is not None:
             words: list[Word] = []
             for k, region in enumerate(regions):
-                words += self.read_region(image, region, line_base=(k + 1) * 100_000)
+                words += self.read_region(
+                    image, region, line_base=(k + 1) * REGION_LINES
+                )
             return words
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         big = cv2.resize(
