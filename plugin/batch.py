@@ -171,6 +171,22 @@ def _init_worker(settings: RedactionSettings, threads: int) -> None:
     _WORKER["settings"] = settings
 
 
+def _read(src: Path) -> pydicom.Dataset:
+    """Read a DICOM file, also one without the 128-byte preamble and file meta.
+
+    Such files (written before DICOM 3, or a network stream dumped to disk) are
+    read as a bare dataset, and only accepted when they name their SOP class, so
+    that a stray text file named ``.dcm`` is still unreadable.
+    """
+    try:
+        return pydicom.dcmread(src)
+    except InvalidDicomError:
+        ds = pydicom.dcmread(src, force=True)
+        if "SOPClassUID" not in ds:
+            raise
+        return ds
+
+
 def redact_file(
     src: Path, dst: Path, settings: RedactionSettings, engines: Any = None
 ) -> dict[str, Any]:
@@ -178,7 +194,7 @@ def redact_file(
     from .core.pipeline import redact_dataset
 
     try:
-        ds = pydicom.dcmread(src)
+        ds = _read(src)
     except (InvalidDicomError, OSError, ValueError, EOFError) as exc:
         return {
             "status": "failed",

@@ -80,12 +80,20 @@ def _jpeg(frame: bytes) -> tuple[int, int, int]:
     return geometry
 
 
-def _ends_cleanly(frame: bytes) -> bool:
-    """The codestream ends with EOI/EOC (FFD9), at most one pad byte after it."""
-    tail = frame[-3:]
-    return tail.endswith(b"\xff\xd9") or (
-        tail[:2] == b"\xff\xd9" and tail[2:] in (b"\x00", b"")
-    )
+def _ends_cleanly(frame: bytes, j2k: bool) -> bool:
+    """The image ends with its first EOI/EOC (FFD9), followed by padding only.
+
+    The end is searched from the first start of scan (JPEG SOS, JPEG 2000 SOD):
+    scan data cannot hold the FFD9 pair, while header segments may. Encoders pad
+    a frame to an even length, or further, with 00 or FF bytes; such padding says
+    nothing. Anything else after the end would travel unread into a copy.
+    """
+    scan = frame.find(b"\xff\x93" if j2k else b"\xff\xda")
+    end = frame.find(b"\xff\xd9", max(scan, 0))
+    if scan < 0 or end < 0:
+        return False
+    tail = frame[end + 2 :]
+    return not tail.strip(b"\x00\xff")
 
 
 def _j2k(frame: bytes) -> tuple[int, int, int]:
@@ -198,7 +206,7 @@ def check_frames(
                     f"frame {index}: the codestream is {f_rows} x {f_cols} x {comps}, "
                     f"the header says {rows} x {cols} x {samples}"
                 )
-            if not _ends_cleanly(bytes(frame)):
+            if not _ends_cleanly(bytes(frame), tsyntax in _J2K):
                 # Bytes after the end of the image would travel unread into a copy.
                 raise UnsupportedImageError(
                     f"frame {index}: data after the end of the codestream"

@@ -155,11 +155,29 @@ def _unsupported(keyword: str, value: object, why: str = "is not supported") -> 
 
 
 def _transfer_syntax(ds: Dataset) -> UID:
+    """The dataset's transfer syntax; a missing one is inferred when it can be.
+
+    Files without file meta (written before DICOM 3, or dumped from a network
+    stream) were still read in one of the three native encodings; with native
+    Pixel Data, that encoding is the transfer syntax. It is recorded in the
+    dataset's file meta so the copy states it.
+    """
     meta = getattr(ds, "file_meta", None)
     tsyntax = meta.get("TransferSyntaxUID") if meta is not None else None
-    if not tsyntax:
+    if tsyntax:
+        return UID(str(tsyntax))
+    implicit, little = ds.original_encoding
+    native = "PixelData" in ds and not ds["PixelData"].is_undefined_length
+    if implicit is None or not native:
         raise UnsupportedImageError(f"{_TAG_NAMES['TransferSyntaxUID']} is missing")
-    return UID(str(tsyntax))
+    if implicit:
+        inferred = ImplicitVRLittleEndian
+    else:
+        inferred = ExplicitVRLittleEndian if little else ExplicitVRBigEndian
+    if meta is None:
+        ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = inferred
+    return inferred
 
 
 def _int_attr(ds: Dataset, keyword: str, default: int | None = None) -> int:
@@ -290,9 +308,11 @@ def check_supported(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
             # PS3.3 C.7.6.3.1.2: two luminance samples share one CbCr pair.
             per_frame = rows * cols * 2
         expected = (per_frame * frames * bits_allocated + 7) // 8
-        # One trailing pad byte is legal (PS3.5 7.1.1); anything longer may hide
-        # pixels we would never look at, so it fails closed.
-        if len(data) not in (expected, expected + 1):
+        # One trailing pad byte is legal (PS3.5 7.1.1), and some writers pad
+        # further with zeros; any other excess may hide pixels we would never
+        # look at, so it fails closed.
+        excess = bytes(data[expected + 1 :])
+        if len(data) < expected or excess.strip(b"\x00"):
             raise UnsupportedImageError(
                 f"{_TAG_NAMES['PixelData']} has {len(data)} bytes, expected {expected} "
                 f"for {rows} x {cols} x {frames} frames x {samples} samples at "

@@ -8,6 +8,8 @@ from pathlib import Path
 import pydicom
 import pytest
 from dicomgen import make_dataset
+from pydicom.filebase import DicomFileLike
+from pydicom.filewriter import write_dataset
 from pydicom.uid import ExplicitVRLittleEndian
 
 from plugin.batch import largest_first, write_atomic
@@ -91,6 +93,36 @@ def test_folder_keeps_relative_paths_reports_and_fails_on_bad_input(tmp_path, ca
     copy = pydicom.dcmread(out / "a" / "b.dcm")
     assert copy.PatientIdentityRemoved == "YES" and "DOE" not in str(copy.PatientName)
     assert "2 done, 1 failed, 1 skipped" in capsys.readouterr().out
+
+
+def test_file_without_preamble_is_read_and_copied_with_file_meta(tmp_path):
+    # Files from before DICOM 3 (or a dumped network stream) have neither the
+    # 128-byte preamble nor file meta; a text file named .dcm stays unreadable.
+    src, out, report = tmp_path / "in", tmp_path / "out", tmp_path / "report.json"
+    _write(src / "full.dcm", sop="1.2.3.4.9")
+    ds = pydicom.dcmread(src / "full.dcm")
+    with (src / "bare.dcm").open("wb") as fh:
+        write_dataset(DicomFileLike(fh), ds)
+    (src / "full.dcm").unlink()
+    (src / "notes.dcm").write_text("Patient: Doe, Jane. Call back on Monday.\n")
+    code = main(
+        ["redact", str(src), "-o", str(out), "--jobs", "1", "--report", str(report)]
+        + ["--no-progress"]
+    )
+    assert code == 1
+    files = json.loads(report.read_text())["files"]
+    assert files["bare.dcm"]["status"] == "done"
+    assert files["notes.dcm"] == {
+        "status": "failed",
+        "reason": "unreadable",
+        "message": "InvalidDicomError",
+        "boxes": [],
+    }
+    copy = pydicom.dcmread(out / "bare.dcm")
+    assert copy.file_meta.TransferSyntaxUID == ExplicitVRLittleEndian
+    assert copy.PatientIdentityRemoved == "YES"
+    assert copy.pixel_array.shape == (256, 256)
+    assert any(box["entity_type"] for box in files["bare.dcm"]["boxes"])
 
 
 def test_parallel_workers_and_console_script(tmp_path):

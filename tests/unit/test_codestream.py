@@ -38,6 +38,26 @@ def test_bytes_after_the_end_of_image_fail(syntax: str) -> None:
         _check(ds)
 
 
+@pytest.mark.parametrize("syntax", [JPEGBaseline8Bit, JPEGLSLossless])
+def test_text_that_ends_like_an_image_still_fails(syntax: str) -> None:
+    ds = _compressed(syntax)
+    frames = _frames(ds)
+    frames[0] = frames[0] + b"DOE^JANE" + b"\xff\xd9"
+    ds.PixelData = encapsulate(frames)
+    with pytest.raises(UnsupportedImageError, match="after the end"):
+        _check(ds)
+
+
+@pytest.mark.parametrize("pad", [b"\xff", b"\x00\x00\x00", b"\xff" * 7])
+def test_padding_after_the_end_of_image_passes(pad: bytes) -> None:
+    # pydicom's JPGExtended.dcm and examples_jpeg2k.dcm end "FF D9 FF".
+    ds = _compressed(JPEGBaseline8Bit)
+    frames = _frames(ds)
+    ds.PixelData = encapsulate([f + pad for f in frames])
+    _check(ds)
+    assert pixels.read_frames(ds).shape == (2, 64, 96)
+
+
 def test_a_comment_segment_fails() -> None:
     ds = _compressed(JPEGBaseline8Bit)
     frames = _frames(ds)

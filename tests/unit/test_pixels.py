@@ -10,6 +10,8 @@ from dicomgen import make_dataset, make_frames
 from pydicom import dcmread
 from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset
+from pydicom.filebase import DicomBytesIO
+from pydicom.filewriter import write_dataset
 from pydicom.uid import (
     JPEG2000,
     UID,
@@ -285,9 +287,18 @@ def test_short_pixel_data_rejected() -> None:
 
 def test_excess_pixel_data_rejected() -> None:
     ds = _plain()
-    ds.PixelData = ds.PixelData + bytes(ROWS * COLS * 2)
+    ds.PixelData = ds.PixelData + b"\x00\x00" + b"DOE^JANE"
     with pytest.raises(UnsupportedImageError):
         pixels.check_supported(ds, **LIMITS)
+
+
+def test_zero_padded_pixel_data_is_read() -> None:
+    # pydicom's MR_small_padded.dcm: 128 zero bytes after the last frame.
+    ds = _plain()
+    frames = pixels.read_frames(ds)
+    ds.PixelData = ds.PixelData + bytes(128)
+    pixels.check_supported(ds, **LIMITS)
+    np.testing.assert_array_equal(pixels.read_frames(ds), frames)
 
 
 def test_absurd_sizes_hit_limits() -> None:
@@ -346,6 +357,35 @@ def test_unknown_transfer_syntax_rejected() -> None:
     ds = _plain()
     ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.100"  # MPEG2
     with pytest.raises(UnsupportedImageError, match=r"\(0002,0010\)"):
+        pixels.check_supported(ds, **LIMITS)
+
+
+@pytest.mark.parametrize(
+    ("syntax", "implicit", "little"),
+    [
+        (ImplicitVRLittleEndian, True, True),
+        (ExplicitVRLittleEndian, False, True),
+        (ExplicitVRBigEndian, False, False),
+    ],
+)
+def test_missing_transfer_syntax_is_the_encoding_read(syntax, implicit, little) -> None:
+    # pydicom's meta_missing_tsyntax.dcm, and files without any file meta.
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 2, ROWS, COLS)
+    frames = pixels.read_frames(ds)
+    buffer = DicomBytesIO()
+    buffer.is_implicit_VR, buffer.is_little_endian = implicit, little
+    write_dataset(buffer, ds)
+    bare = dcmread(io.BytesIO(buffer.getvalue()), force=True)
+    assert "TransferSyntaxUID" not in getattr(bare, "file_meta", {})
+    pixels.check_supported(bare, **LIMITS)
+    assert bare.file_meta.TransferSyntaxUID == syntax
+    np.testing.assert_array_equal(pixels.read_frames(bare), frames)
+
+
+def test_missing_transfer_syntax_with_encapsulated_pixels_rejected() -> None:
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, ROWS, COLS, RLELossless)
+    del ds.file_meta.TransferSyntaxUID
+    with pytest.raises(UnsupportedImageError, match="is missing"):
         pixels.check_supported(ds, **LIMITS)
 
 
