@@ -25,6 +25,7 @@ import argparse
 import dataclasses
 import json
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -182,15 +183,28 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 # Scoring
 
 
+def _identity_pattern(value: str) -> re.Pattern[str]:
+    """A header identity value as it would show inside another string.
+
+    A name or word is matched whole, not inside another word (the surname
+    "Field" is no leak in "dicomfields"); digits are matched anywhere, since a
+    birth date hides inside a date-time and an ID inside a longer number.
+    """
+    escaped = re.escape(value.upper())
+    before = r"(?<![A-Z])" if value[:1].isalpha() else ""
+    after = r"(?![A-Z])" if value[-1:].isalpha() else ""
+    return re.compile(before + escaped + after)
+
+
 def _header_phi(ds: Any, identity: list[str]) -> bool:
-    wanted = [s.upper() for s in identity if len(s) >= 3]
+    wanted = [_identity_pattern(s) for s in identity if len(s) >= 3]
     for elem in ds.iterall():
         if elem.VR not in _STRING_VRS or elem.value is None:
             continue
         values = elem.value if elem.VM > 1 else [elem.value]
         for v in values:
             text = str(v).upper()
-            if any(w in text for w in wanted):
+            if any(w.search(text) for w in wanted):
                 return True
     return False
 

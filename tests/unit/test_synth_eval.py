@@ -11,7 +11,7 @@ import pydicom
 import pytest
 
 from plugin.core.pixels import encode_as, read_frames
-from plugin.evaluation import evaluate_set
+from plugin.evaluation import _header_phi, evaluate_set
 from plugin.synth import generate_set, truth_path
 
 
@@ -134,3 +134,18 @@ def test_details_list_every_missed_phi_line(synth_set: Path, tmp_path: Path) -> 
         == result.metrics()["phi_lines_delivered"]
     )
     assert not any(r.startswith("damaged") for r in rows)
+
+
+def test_header_check_matches_whole_words_and_digits_anywhere() -> None:
+    ds = pydicom.Dataset()
+    ds.DeidentificationMethod = "dicomanonymizer table dicomfields_2026c"
+    ds.InstitutionName = ""
+    assert not _header_phi(ds, ["Field", "Ann"]), "a surname inside another word"
+    ds.InstitutionName = "Field Imaging Centre"
+    assert _header_phi(ds, ["Field"])
+    ds.InstitutionName = ""
+    ds.AcquisitionDateTime = "20250510081800"
+    assert _header_phi(ds, ["20250510"]), "a birth date inside a date-time"
+    ds.AcquisitionDateTime = ""
+    ds.ImageComments = "MRN12345678"
+    assert _header_phi(ds, ["12345678"])
