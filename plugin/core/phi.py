@@ -506,6 +506,7 @@ _LABELS: dict[str, str] = {
             *("UNTERSUCHER", "ZUWEISER", "ARTS", "VERWIJZER", "REFERRER"),
             *("CLINICIAN", "CONSULTANT", "PROVIDER", "REPORTER", "KIN"),
             *("MIDWIFE", "WITNESS", "NURSE", "RADIOGRAPHER", "SCRIBE"),
+            *("TECHNICIAN", "TECHNICIEN", "TECHNOLOGUE", "TECHNIKER"),
         ],
         "PERSON",
     ),
@@ -680,6 +681,12 @@ _TITLE_WORDS = frozenset(
     | {"MEVR", "DHR", "SRA", "SR"}
 )
 _TITLED_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ](?:[a-zß-ÿ'’-]|[A-Z](?=[a-z]))*[a-zß-ÿ][.,]?$")
+_CAPS_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]*[A-ZÀ-ÖØ-Þ][.,]?$")
+# Lower-case particles of a surname ("ten Brink", "van der Berg", "de la Fuente").
+_PARTICLES = frozenset(
+    {"van", "von", "de", "der", "den", "ten", "ter", "te", "da", "di", "du", "del"}
+    | {"della", "dos", "das", "do", "la", "le", "zu", "zum", "zur", "vom", "op"}
+)
 # A flat's words in an address ("Apt 5C", "Flat 1,", "Suite 300"), and its number.
 _FLAT_WORDS = frozenset({"APT", "APARTMENT", "FLAT", "SUITE", "STE", "UNIT"})
 _FLAT_NUMBER = re.compile(r"^[#]?\d{1,4}[A-Za-z]?[,.]?$|^[A-Z]\d{0,3}[,.]?$")
@@ -704,9 +711,8 @@ _SEPARATORS = frozenset({"|", "¦", "•", "·", "||"})
 _SEX_LABELS = frozenset(
     {"SEX", "GENDER", "SEXE", "SEXO", "GESCHLECHT", "GESLACHT", "GESCHL.", "GESCHL"}
 )
-_NEUTRAL_LABELS = _SEX_LABELS | {
-    *("AGE", "REQUESTED", "EDAD", "ALTER", "LEEFTIJD"),
-}
+_AGE_LABELS = frozenset({"AGE", "EDAD", "ALTER", "LEEFTIJD"})
+_NEUTRAL_LABELS = _SEX_LABELS | _AGE_LABELS | {"REQUESTED"}
 # What a person's label names in a heading, no person ("Sonographer Worksheet").
 _HEADING_NOUNS = frozenset(
     {"WORKSHEET", "SIGNATURE", "REPORT", "NOTES", "NOTE", "SHEET", "LOG", "SUMMARY"}
@@ -928,6 +934,8 @@ _ALONE_VOCABULARY = _MODALITIES | frozenset(
     {"AP", "PA", "LL", "RL", "CC", "ML", "LT", "RT"}
     | {"OD", "OS", "OU", "LAO", "RAO", "LPO", "RPO", "MLO", "LAT", "PET", "MRI"}
 )
+# Views of a mammogram only.
+_MAMMO_VIEWS = frozenset({"CC", "ML", "MLO"})
 # What a lead marker itself says under its side: a view, a position, the
 # breath, weight bearing.
 _MARKER_WORDS = _ALONE_VOCABULARY | frozenset(
@@ -1044,7 +1052,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"damm|laan|straat|gracht|kade|plein|singel|dijk|gatan|vej|katu),? "
             r"\d{1,5}[a-z]?\b|"
             r"\b(?-i:Via|Viale|Corso|Piazza|Calle|Avenida|Avda\.|Plaza|Paseo|Rua|Carrer|"
-            r"Ulica|ul\.) [A-Za-zäöüéèàçñóíú' -]{2,30}? \d{1,5}[a-z]?\b",
+            r"Ulica|ul\.) [A-Za-zäöüéèàçñóíú' -]{2,30}? \d{1,5}[a-z]?\b|"
+            # German streets named by a place: "Am Mühlbach 85", "An der Weide 3".
+            r"\b(?-i:Am|An der|Im|Auf der|Auf dem|Zum|Zur|In der) "
+            r"(?-i:[A-ZÄÖÜ][a-zäöüß]+) \d{1,4}[a-z]?\b",
             re.IGNORECASE,
         ),
     ),
@@ -1995,6 +2006,69 @@ def _title(text: str) -> bool:
     return norm in _TITLE_WORDS
 
 
+def _held_by_phi(
+    order: list[int],
+    words: Sequence[Word],
+    found: dict[int, Finding],
+    allow: Iterable[str],
+) -> list[tuple[int, Finding]]:
+    """Words of a line that lie inside a stretch of PHI, with the finding whose
+    entity they take.
+
+    "Radiologie am Lindenplatz", "C/ Mayor 35, 7º B, 08008 Barcelona": a word that
+    no rule calls PHI between two PHI words, set no further from either than the
+    line's height, belongs to the same name or address; so does a single letter
+    after a number closing an address ("Paseo de Gracia 69, 5º B"; in "12 Main
+    St R" the "R" is the side marker). A label
+    ("DOB:", "MRN") or a field separator between them starts another field, and
+    annotation vocabulary longer than a letter ("(CT)") stays.
+    """
+    held: list[tuple[int, Finding]] = []
+
+    def near(a: int, b: int) -> bool:
+        left, right = words[a], words[b]
+        height = max(left.height, right.height)
+        return (
+            left.line == right.line
+            and right.left - (left.left + left.width) <= height
+            and abs(left.top - right.top) <= height // 2
+        )
+
+    def phi(j: int) -> Finding | None:
+        f = found.get(j)
+        return f if f is not None and f.entity_type != "UNREADABLE" else None
+
+    def free(j: int) -> bool:
+        text = words[j].text.strip()
+        letter = re.fullmatch(r"[A-Za-z]\.?", text) is not None
+        return (
+            j not in found
+            and bool(text)
+            and text not in _SEPARATORS
+            and not text.endswith(":")
+            and label_entity(text) is None
+            and (letter or not is_annotation(text, allow))
+        )
+
+    for a, i, b in zip(order, order[1:], order[2:]):
+        fa, fb = phi(a), phi(b)
+        if fa and fb and free(i) and near(a, i) and near(i, b):
+            held.append((i, fb if fa.entity_type == "PHI_CONTEXT" else fa))
+    if len(order) >= 2:
+        a, i = order[-2], order[-1]
+        fa = phi(a)
+        if (
+            fa is not None
+            and fa.entity_type in ("LOCATION", "ORGANIZATION", "PHI_CONTEXT")
+            and free(i)
+            and re.fullmatch(r"[A-Za-z]\.?", words[i].text.strip())
+            and any(c.isdigit() for c in words[a].text)  # "5º B", not "Main St R"
+            and near(a, i)
+        ):
+            held.append((i, fa))
+    return held
+
+
 def _generic_label(k: int, line: Sequence[Word]) -> bool:
     """Whether word ``k`` of ``line`` is an institution's generic word used as a
     field's label: "Hospital:", "Hospital No: 12345678"."""
@@ -2395,11 +2469,13 @@ def _lone_initials(w: Word, identity: HeaderIdentity) -> bool:
     other_modality = (
         text in _MODALITIES and bool(identity.modality) and text != identity.modality
     )
+    # "ML" under "R" on a chest radiograph: Mathis Lemaître's, no breast's view.
+    other_view = text in _MAMMO_VIEWS and identity.modality not in ("", "MG")
     return (
         2 <= len(text) <= 3
         and text.isalpha()
         and text.isupper()
-        and (text not in _ALONE_VOCABULARY or other_modality)
+        and (text not in _ALONE_VOCABULARY or other_modality or other_view)
         and _norm(text) in identity.lone_initials
     )
 
@@ -3163,10 +3239,11 @@ class PhiDetector:
                 if after_separator and is_annotation(words[i].text, s.allow_list):
                     keyed, numbers_follow = None, False
                 after_separator = False
-                if words[i].text.strip().upper().rstrip(":") in _NEUTRAL_LABELS:
+                label = _folded(words[i].text.strip().upper()).rstrip(": ")
+                if label in _NEUTRAL_LABELS:
                     # "Sex:", "Age:": what follows is another field's value.
                     keyed, numbers_follow = None, False
-                    aged = words[i].text.strip().upper().startswith("AGE")
+                    aged = label in _AGE_LABELS  # "Age:", "Âge :", "Alter:", "Edad:"
                     continue
                 unit = words[line_idx[k + 1]].text if k + 1 < len(line_idx) else ""
                 if _old_age(words[i].text, aged, unit):
@@ -3386,7 +3463,13 @@ class PhiDetector:
                 for j in order[k + 1 : k + 1 + _NAME_WORDS]:
                     text_j = words[j].text.strip()
                     if (
-                        not _TITLED_NAME.match(text_j)
+                        not (
+                            _TITLED_NAME.match(text_j)
+                            or (  # "Prof. SMIT"
+                                _CAPS_NAME.match(text_j)
+                                and not is_annotation(text_j, s.allow_list)
+                            )
+                        )
                         or _norm(text_j) in _TITLE_WORDS
                         or medical_word(text_j.strip(_TOKEN_PUNCT))
                     ):
@@ -3394,6 +3477,20 @@ class PhiDetector:
                     mark(j, "PERSON", "pattern", 0.8)
                     if text_j.endswith(","):
                         break
+            # "B. ten Brink", "J. van der Berg": an initial, the particles of a
+            # surname, and the surname are a name.
+            for k, i in enumerate(order):
+                if not re.fullmatch(r"[A-Z]\.", words[i].text.strip()):
+                    continue
+                run = [i]
+                for j in order[k + 1 :]:
+                    if words[j].text.strip() not in _PARTICLES:
+                        break
+                    run.append(j)
+                rest = order[k + len(run) :]
+                if len(run) > 1 and rest and _TITLED_NAME.match(words[rest[0]].text):
+                    for j in (*run, rest[0]):
+                        mark(j, "PERSON", "pattern", 0.8)
             # "Flat 1, 77 Church Street", "5847 E 14th St Apt 5C": a flat's word
             # and its number belong to the address on their line.
             if not any(
@@ -3574,6 +3671,8 @@ class PhiDetector:
                     and _norm(words[i].text) in _SAINTS
                 ):
                     mark(i, fb.entity_type, fb.source, fb.score)
+            for i, f in _held_by_phi(order, words, found, s.allow_list):
+                mark(i, f.entity_type, "policy", f.score)
         line_of = {i: idx for idx in lines.values() for i in idx}
         for i, f in found.items():
             w = words[i]

@@ -2581,3 +2581,49 @@ def test_initials_that_are_a_title_alone_after_a_staff_label_are_painted(detecto
 def test_an_age_with_its_abbreviated_unit_is_judged_as_an_age(detector):
     assert "96" in alone(detector, line("96", "J."))
     assert not alone(detector, line("(47", "J.)"))
+
+
+# --- Vendor seed 9 (drawn in the twentieth session): what its first run left ---------
+@pytest.mark.parametrize(
+    ("words", "leaked"),
+    [
+        (("Alter:", "92"), {"92"}),
+        (("Âge", ":", "93"), {"93"}),
+        (("Edad:", "95"), {"95"}),
+        (("Technician:", "JP"), {"JP"}),
+        (("Prof.", "SMIT"), {"SMIT"}),
+        (("B.", "ten", "Brink"), {"B.", "ten", "Brink"}),
+        (("Radiologie", "am", "Lindenplatz"), {"am"}),
+        (("C/", "Mayor", "35,", "7o", "B.", "08008", "Barcelona"), {"Mayor", "B."}),
+        (("Paseo", "de", "Gracia", "69.", "5o", "B"), {"B"}),
+        # Left on earlier vendor seeds as well (seeds 4 and 2).
+        (("Am", "Mühlbach", "85"), {"Am", "Mühlbach", "85"}),
+        (("R.", "ten", "Brink"), {"R.", "ten", "Brink"}),
+    ],
+)
+def test_what_vendor_seed_9_left_is_painted(detector, words, leaked):
+    assert leaked <= set(painted(detector, line(*words), identity=[]))
+
+
+def test_a_breast_view_is_the_operators_initials_on_another_modality(detector):
+    # Vendor seed 9, CR/053: "ML" under "R", the operator Lemaître^Mathis.
+    marker = [Word("R", 117, 384, 50, 53, 1.0, 0), Word("ML", 121, 431, 45, 33, 1.0, 1)]
+    operator = [("PERSON", "OperatorsName", "Lemaître^Mathis")]
+    on_cr = HeaderIdentity(operator, modality="CR")
+    assert {f.word.text for f in detector.classify(marker, on_cr)} == {"ML"}
+    on_mg = HeaderIdentity(operator, modality="MG")
+    assert not detector.classify(marker, on_mg)
+
+
+@pytest.mark.parametrize(
+    ("words", "kept"),
+    [
+        (("Prof.", "CT", "scan"), {"CT", "scan"}),
+        (("E.", "coli"), {"E.", "coli"}),
+        (("12", "Main", "St", "R"), {"R"}),
+        (("I", "am", "Ready", "5"), {"am", "Ready"}),
+        (("Radiologie", "am", "Lindenplatz", "|", "Series", "2"), {"|", "Series"}),
+    ],
+)
+def test_words_beside_those_rules_are_kept(detector, words, kept):
+    assert not kept & set(painted(detector, line(*words), identity=[]))
