@@ -2052,8 +2052,14 @@ def _held_by_phi(
 
     for a, i, b in zip(order, order[1:], order[2:]):
         fa, fb = phi(a), phi(b)
-        if fa and fb and free(i) and near(a, i) and near(i, b):
-            held.append((i, fb if fa.entity_type == "PHI_CONTEXT" else fa))
+        if not (fa and fb and free(i) and near(a, i) and near(i, b)):
+            continue
+        if (
+            fa.entity_type == fb.entity_type == "PHI_CONTEXT"
+            and words[i].text.strip().lower() in _FUNCTION_WORDS
+        ):
+            continue  # "Brain With And", words in doubt only: a phrase's "with"
+        held.append((i, fb if fa.entity_type == "PHI_CONTEXT" else fa))
     if len(order) >= 2:
         a, i = order[-2], order[-1]
         fa = phi(a)

@@ -10,8 +10,10 @@ from plugin.core import lexicon
 from plugin.core.lexicon import common_word, compound_word, lexicon_available
 from plugin.core.model import Word
 from plugin.core.phi import (
+    Finding,
     HeaderIdentity,
     PhiDetector,
+    _held_by_phi,
     date_variants,
     is_annotation,
     is_scale_tick,
@@ -2627,3 +2629,14 @@ def test_a_breast_view_is_the_operators_initials_on_another_modality(detector):
 )
 def test_words_beside_those_rules_are_kept(detector, words, kept):
     assert not kept & set(painted(detector, line(*words), identity=[]))
+
+
+def test_a_function_word_between_words_in_doubt_only_is_kept() -> None:
+    # Realistic seed 4, SC/008: "Brain" and "And" of "Mri Brain With And Witho"
+    # in doubt (the cut "Witho" was taken for a name); "With" stays.
+    words = line("Brain", "With", "And", "Witho")
+    doubt = [Finding(words[k], "PHI_CONTEXT", "policy", 0.9) for k in (0, 2)]
+    found = {0: doubt[0], 2: doubt[1], 3: Finding(words[3], "PERSON", "ner", 0.8)}
+    assert not _held_by_phi([0, 1, 2, 3], words, found, ())
+    found[0] = Finding(words[0], "ORGANIZATION", "header", 1.0)
+    assert [i for i, _ in _held_by_phi([0, 1, 2, 3], words, found, ())] == [1]
