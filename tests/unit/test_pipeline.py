@@ -1294,3 +1294,28 @@ def test_a_line_cut_by_a_tile_edge_is_one_box():
         (700, 100, 1100, 121),
         (900, 300, 950, 320),
     ]
+
+
+def _film_with_small_corner_text(text: str) -> np.ndarray:
+    """A 1,200 x 1,600 film: anatomy-like grey, and 8-pixel-high text on a dark
+    plate in its lower left corner (vendor seed 9's intraoral film)."""
+    rng = np.random.default_rng(5)
+    image = np.clip(rng.normal(60, 6, (1200, 1600)), 0, 255).astype(np.uint8)
+    cv2.ellipse(image, (800, 500), (420, 260), 0, 0, 360, 170, -1)
+    image[1140:1162, 4:110] = 35
+    img = Image.fromarray(image)
+    ImageDraw.Draw(img).text(
+        (8, 1144), text, fill=225, font=ImageFont.truetype("DejaVuSans.ttf", 10)
+    )
+    return cv2.cvtColor(np.array(img), cv2.COLOR_GRAY2RGB)
+
+
+def test_small_corner_text_of_a_large_film_is_read(engines):
+    image = _film_with_small_corner_text("VAN DIJK, Faith")
+    ink = np.nonzero((image[1140:1162, :200, 0] > 150).any(axis=0))[0]
+    words = [w for w in engines.ocr.read(image) if w.top > 1100 and w.left < 200]
+    assert words, "8-pixel text on a 1,600-pixel film"
+    left = min(w.left for w in words)
+    right = max(w.left + w.width for w in words)
+    assert left <= ink[0] and right >= ink[-1], "the whole line, not a piece of it"
+    assert len({(w.left, w.text) for w in words}) == len(words) <= 3, "read once"

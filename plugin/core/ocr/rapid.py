@@ -283,12 +283,21 @@ class RapidOcrEngine:
         ]
         if not found or len(found) > _SMALL_MAX:
             return []
-        regions = []
+        regions: list[tuple[int, int, int, int]] = []
         for x, y, w, h in found:
             left, top = max(0, x - 2 * h), max(0, y - h)
-            regions.append(
-                (left, top, min(cols, x + w + 2 * h) - left, min(rows, y + 2 * h) - top)
+            region = (
+                left,
+                top,
+                min(cols, x + w + 2 * h) - left,
+                min(rows, y + 2 * h) - top,
             )
+            # A line found both bright (its strokes) and dark (its plate) is one.
+            near = [r for r in regions if _boxes_touch(r, region)]
+            for r in near:
+                regions.remove(r)
+                region = _union(r, region)
+            regions.append(region)
         equalised = self._prepare(image, 1.0)
         crops = [
             cv2.resize(
@@ -856,6 +865,15 @@ def _small_text(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
             if low <= h <= high and w >= 2.5 * h and area >= 0.25 * w * h:
                 out.append((int(x), int(y), int(w), int(h)))
     return out
+
+
+def _union(
+    a: tuple[int, int, int, int], b: tuple[int, int, int, int]
+) -> tuple[int, int, int, int]:
+    left, top = min(a[0], b[0]), min(a[1], b[1])
+    right = max(a[0] + a[2], b[0] + b[2])
+    bottom = max(a[1] + a[3], b[1] + b[3])
+    return left, top, right - left, bottom - top
 
 
 def _boxes_touch(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
