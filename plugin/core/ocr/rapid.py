@@ -236,6 +236,18 @@ class RapidOcrEngine:
         rows, cols = image.shape[:2]
         scale = max(self._base_scale((rows, cols)), _DET_SIDE / min(rows, cols))
         regions = [r for r in regions if r[2] > 0 and r[3] > 0]
+        return self._read_crops(equalised, regions, scale, known)
+
+    def _read_crops(
+        self,
+        equalised: np.ndarray,
+        regions: list[tuple[int, int, int, int]],
+        scale: float,
+        known: KnownLines | None,
+    ) -> list[Word]:
+        """The words of ``regions`` of the prepared image, each cropped and scaled
+        by ``scale``, detected together in one mosaic; each region's lines are
+        numbered apart (:data:`REGION_LINES`)."""
         crops = [
             cv2.resize(
                 equalised[top : top + height, left : left + width],
@@ -298,27 +310,7 @@ class RapidOcrEngine:
                 regions.remove(r)
                 region = _union(r, region)
             regions.append(region)
-        equalised = self._prepare(image, 1.0)
-        crops = [
-            cv2.resize(
-                equalised[top : top + height, left : left + width],
-                None,
-                fx=_SMALL_SCALE,
-                fy=_SMALL_SCALE,
-                interpolation=cv2.INTER_CUBIC,
-            )
-            for left, top, width, height in regions
-        ]
-        out: list[Word] = []
-        for k, boxes in enumerate(self._detect_mosaic(crops)):
-            read = self._read(
-                crops[k], _SMALL_SCALE, regions[k][:2], known, boxes=boxes
-            )
-            out += [
-                dataclasses.replace(w, line=w.line + (k + 1) * REGION_LINES)
-                for w in read
-            ]
-        return out
+        return self._read_crops(self._prepare(image, 1.0), regions, _SMALL_SCALE, known)
 
     def _detect_mosaic(self, crops: list[np.ndarray]) -> list[list[Any]]:
         """The detector's line boxes (quadrilaterals) in each of ``crops``.
