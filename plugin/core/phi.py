@@ -2019,9 +2019,10 @@ def _held_by_phi(
     no rule calls PHI between two PHI words, set no further from either than the
     line's height, belongs to the same name or address; so does a single letter
     after a number closing an address ("Paseo de Gracia 69, 5º B"; in "12 Main
-    St R" the "R" is the side marker). A label
-    ("DOB:", "MRN") or a field separator between them starts another field, and
-    annotation vocabulary longer than a letter ("(CT)") stays.
+    St R" the "R" is the side marker). A label ("DOB:", "MRN") or a field
+    separator between them starts another field; annotation vocabulary longer
+    than a letter ("(CT)") stays, and so does a function word between two words
+    in doubt only ("Brain With And").
     """
     held: list[tuple[int, Finding]] = []
 
