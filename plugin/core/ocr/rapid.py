@@ -74,13 +74,11 @@ _MOSAIC_WIDTH = 1024
 _MOSAIC_GAP = 16
 # Small text: an image the detector takes at less than _SMALL_SCALE times its size
 # has rows of strokes _SMALL_HEIGHT pixels high, standing out by _SMALL_CONTRAST
-# grey levels, read again in crops at _SMALL_SCALE; not when over _SMALL_MAX. Words
-# read higher than _SMALL_WORD_HEIGHT hide none of them.
+# grey levels, read again in crops at _SMALL_SCALE; not when over _SMALL_MAX.
 _SMALL_SCALE = 2.0
 _SMALL_HEIGHT = (5, 16)
 _SMALL_CONTRAST = 60
 _SMALL_MAX = 16
-_SMALL_WORD_HEIGHT = 64
 # Two boxes of neighbouring tiles are one line when they overlap by this share
 # of the smaller one's area (a line seen twice, or a piece of it cut at a tile's
 # edge).
@@ -279,8 +277,7 @@ class RapidOcrEngine:
         a 1,200 x 1,600 intraoral film or a 2,850-pixel mammogram is read as it is,
         and its 8- to 11-pixel corner text fades into the background there
         (vendor seed 9). Candidates are rows of small strokes brighter or darker
-        than their surroundings (:func:`_small_text`) that no word read covers by
-        half;
+        than their surroundings (:func:`_small_text`) that no word read covers;
         an image with more than :data:`_SMALL_MAX` of them (speckle, film grain)
         is left as it was.
         """
@@ -289,17 +286,12 @@ class RapidOcrEngine:
         if scale >= _SMALL_SCALE:
             return []
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-        # A "word" many lines high is anatomy the detector took for a block of
-        # text (a whole tile of an intraoral film): it covers no small line.
-        lines = [
-            (w.left, w.top, w.width, w.height)
-            for w in words
-            if w.height <= _SMALL_WORD_HEIGHT
-        ]
         found = [
             c
             for c in _small_text(gray)
-            if not any(_overlap(c, b) >= 0.5 * c[2] * c[3] for b in lines)
+            if not any(
+                _boxes_touch(c, (w.left, w.top, w.width, w.height)) for w in words
+            )
         ]
         if not found or len(found) > _SMALL_MAX:
             return []
@@ -874,13 +866,6 @@ def _union(
     right = max(a[0] + a[2], b[0] + b[2])
     bottom = max(a[1] + a[3], b[1] + b[3])
     return left, top, right - left, bottom - top
-
-
-def _overlap(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> int:
-    """The area two boxes (left, top, width, height) share."""
-    w = min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0])
-    h = min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1])
-    return max(0, w) * max(0, h)
 
 
 def _boxes_touch(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
