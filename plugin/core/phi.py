@@ -682,6 +682,8 @@ _TITLE_WORDS = frozenset(
 )
 _TITLED_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ](?:[a-zß-ÿ'’-]|[A-Z](?=[a-z]))*[a-zß-ÿ][.,]?$")
 _CAPS_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ'’-]*[A-ZÀ-ÖØ-Þ][.,]?$")
+# A letter alone, with or without its dot ("B.", "B").
+_LETTER = re.compile(r"[A-Za-z]\.?")
 # Lower-case particles of a surname ("ten Brink", "van der Berg", "de la Fuente").
 _PARTICLES = frozenset(
     {"van", "von", "de", "der", "den", "ten", "ter", "te", "da", "di", "du", "del"}
@@ -2041,14 +2043,13 @@ def _held_by_phi(
 
     def free(j: int) -> bool:
         text = words[j].text.strip()
-        letter = re.fullmatch(r"[A-Za-z]\.?", text) is not None
         return (
             j not in found
             and bool(text)
             and text not in _SEPARATORS
             and not text.endswith(":")
             and label_entity(text) is None
-            and (letter or not is_annotation(text, allow))
+            and (_LETTER.fullmatch(text) is not None or not is_annotation(text, allow))
         )
 
     for a, i, b in zip(order, order[1:], order[2:]):
@@ -2068,7 +2069,7 @@ def _held_by_phi(
             fa is not None
             and fa.entity_type in ("LOCATION", "ORGANIZATION", "PHI_CONTEXT")
             and free(i)
-            and re.fullmatch(r"[A-Za-z]\.?", words[i].text.strip())
+            and _LETTER.fullmatch(words[i].text.strip())
             and any(c.isdigit() for c in words[a].text)  # "5º B", not "Main St R"
             and near(a, i)
         ):

@@ -167,6 +167,11 @@ class RapidOcrEngine:
             return 1.0
         return min(_VERIFY_SCALE, max(1.0, _VERIFY_SIDE / max(shape)))
 
+    def _detector_scale(self, shape: tuple[int, int]) -> float:
+        """The scale the detector takes a whole image of ``shape`` at: the base
+        scale, or more where the short side is under 736 pixels."""
+        return max(self._base_scale(shape), _DET_SIDE / min(shape))
+
     def _prepare(self, image: np.ndarray, scale: float) -> np.ndarray:
         if self._verify:
             gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
@@ -233,8 +238,7 @@ class RapidOcrEngine:
         # Equalised as a whole, as in a reading of the whole image, then cropped
         # and scaled as the detector scales the whole image.
         equalised = self._prepare(image, 1.0)
-        rows, cols = image.shape[:2]
-        scale = max(self._base_scale((rows, cols)), _DET_SIDE / min(rows, cols))
+        scale = self._detector_scale(image.shape[:2])
         regions = [r for r in regions if r[2] > 0 and r[3] > 0]
         return self._read_crops(equalised, regions, scale, known)
 
@@ -281,9 +285,7 @@ class RapidOcrEngine:
         an image with more than :data:`_SMALL_MAX` of them (speckle, film grain)
         is left as it was.
         """
-        rows, cols = image.shape[:2]
-        scale = max(self._base_scale((rows, cols)), _DET_SIDE / min(rows, cols))
-        if scale >= _SMALL_SCALE:
+        if self._detector_scale(image.shape[:2]) >= _SMALL_SCALE:
             return []
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         found = [
@@ -295,21 +297,17 @@ class RapidOcrEngine:
         ]
         if not found or len(found) > _SMALL_MAX:
             return []
-        regions: list[tuple[int, int, int, int]] = []
+        rows, cols = image.shape[:2]
+        around = []
         for x, y, w, h in found:
             left, top = max(0, x - 2 * h), max(0, y - h)
-            region = (
-                left,
-                top,
-                min(cols, x + w + 2 * h) - left,
-                min(rows, y + 2 * h) - top,
-            )
-            # A line found both bright (its strokes) and dark (its plate) is one.
-            near = [r for r in regions if _boxes_touch(r, region)]
-            for r in near:
-                regions.remove(r)
-                region = _union(r, region)
-            regions.append(region)
+            right, bottom = min(cols, x + w + 2 * h), min(rows, y + 2 * h)
+            around.append((left, top, right - left, bottom - top))
+        # A line found both bright (its strokes) and dark (its plate) is one.
+        regions = [
+            functools.reduce(_union, [around[k] for k in group])
+            for group in connected_groups(around, _boxes_touch)
+        ]
         return self._read_crops(self._prepare(image, 1.0), regions, _SMALL_SCALE, known)
 
     def _detect_mosaic(self, crops: list[np.ndarray]) -> list[list[Any]]:
@@ -392,9 +390,7 @@ class RapidOcrEngine:
         crop = image[top : top + height, left : left + width]
         if crop.size == 0:
             return []
-        rows, cols = image.shape[:2]
-        base = self._base_scale((rows, cols))
-        scale = max(base, _DET_SIDE / min(rows, cols))
+        scale = self._detector_scale(image.shape[:2])
         det = self._engine.text_det
         saved = det.limit_type, det.limit_side_len
         # Crops are small: no "upscale the short side to 736" here, the scale above
