@@ -507,6 +507,8 @@ _LABELS: dict[str, str] = {
             *("CLINICIAN", "CONSULTANT", "PROVIDER", "REPORTER", "KIN"),
             *("MIDWIFE", "WITNESS", "NURSE", "RADIOGRAPHER", "SCRIBE"),
             *("TECHNICIAN", "TECHNICIEN", "TECHNOLOGUE", "TECHNIKER"),
+            # German radiographers ("MTRA: FA"; "MTR" in Switzerland).
+            *("MTRA", "MTR", "MTA"),
         ],
         "PERSON",
     ),
@@ -2519,6 +2521,33 @@ def _norm(text: str) -> str:
     return re.sub(r"[^0-9A-Z]", "", folded.upper())
 
 
+def _vocabulary_names(
+    order: list[int],
+    words: Sequence[Word],
+    found: dict[int, Finding],
+    identity: HeaderIdentity,
+) -> list[tuple[int, Finding]]:
+    """Words of ``order`` (one line, left to right) spelling a header name that
+    is annotation vocabulary too (:attr:`HeaderIdentity.vocabulary_names`), right
+    beside a word found to be a person's or in a name's context: "Long" of
+    "Oliver Long (partner)" when the patient is Long^Grace. Alone, "LONG" is an
+    ultrasound's view."""
+    out = []
+    for k, i in enumerate(order):
+        if i in found or _norm(words[i].text) not in identity.vocabulary_names:
+            continue
+        for j in order[max(0, k - 1) : k] + order[k + 1 : k + 2]:
+            f = found.get(j)
+            if (
+                f is not None
+                and f.entity_type in ("PERSON", "PHI_CONTEXT")
+                and words[j].line == words[i].line
+            ):
+                out.append((i, f))
+                break
+    return out
+
+
 def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     """True for clinical annotation vocabulary that must not be painted."""
     up = text.strip().upper().strip(".")
@@ -2642,8 +2671,15 @@ class HeaderIdentity:
         self.modality = modality.strip().upper()
         tokens: dict[str, _Token] = {}
 
+        #: The header's names that are annotation vocabulary too ("LONG" of
+        #: Long^Grace, an ultrasound's long-axis view): a person's only beside
+        #: another word of a name ("Oliver Long", a relative).
+        self.vocabulary_names: frozenset[str] = frozenset()
+
         def add(entity: str, text: str) -> None:
             n = _norm(text)
+            if entity == "PERSON" and len(n) > 2 and n in _VOCABULARY:
+                self.vocabulary_names |= {n}
             if len(n) < 2 or n in _VOCABULARY:
                 return
             if n.isdigit() and len(n) < 3:
@@ -3681,6 +3717,8 @@ class PhiDetector:
                     mark(i, fb.entity_type, fb.source, fb.score)
             for i, f in _held_by_phi(order, words, found, s.allow_list):
                 mark(i, f.entity_type, "policy", f.score)
+            for i, f in _vocabulary_names(order, words, found, identity):
+                mark(i, "PERSON", "header", f.score)
         line_of = {i: idx for idx in lines.values() for i in idx}
         for i, f in found.items():
             w = words[i]

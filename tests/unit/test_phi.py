@@ -2640,3 +2640,30 @@ def test_a_function_word_between_words_in_doubt_only_is_kept() -> None:
     assert not _held_by_phi([0, 1, 2, 3], words, found, ())
     found[0] = Finding(words[0], "ORGANIZATION", "header", 1.0)
     assert [i for i, _ in _held_by_phi([0, 1, 2, 3], words, found, ())] == [1]
+
+
+# --- Vendor seed 12 (drawn in the twenty-first session) ------------------------------
+LONG_GRACE = [
+    ("PERSON", "PatientName", "Long^Grace"),
+    ("DATE_TIME", "StudyDate", "20250510"),
+]
+
+
+def test_a_header_surname_that_is_vocabulary_is_painted_beside_a_name(detector):
+    # "LONG" is an ultrasound's long-axis view; "Oliver Long (partner)", the
+    # patient's next of kin, is a name.
+    kin = [
+        *line("Next", "of", "kin:"),
+        *line("Oliver", "Long", "(partner)", line_no=1),
+        *line("+49", "89", "0618", "716", line_no=2),
+    ]
+    assert {"Oliver", "Long"} <= set(painted(detector, kin, identity=LONG_GRACE))
+
+
+@pytest.mark.parametrize("words", [("LONG", "RT", "KIDNEY"), ("Liver", "LONG")])
+def test_a_header_surname_that_is_vocabulary_stays_as_a_view(detector, words):
+    assert not painted(detector, line(*words), identity=LONG_GRACE)
+
+
+def test_initials_after_a_german_radiographers_label_are_a_person(detector):
+    assert "FA" in painted(detector, line("MTRA:", "FA"), identity=[])
