@@ -1319,3 +1319,21 @@ def test_small_corner_text_of_a_large_film_is_read(engines):
     right = max(w.left + w.width for w in words)
     assert left <= ink[0] and right >= ink[-1], "the whole line, not a piece of it"
     assert len({(w.left, w.text) for w in words}) == len(words) <= 3, "read once"
+
+
+@pytest.mark.parametrize("shape", [(512, 512, 3), (300, 700, 3), (1024, 768, 3)])
+def test_the_detector_input_is_rapidocrs_normalisation(shape):
+    # OpenCV makes the detector's input tensor; it must hold RapidOCR's values:
+    # (pixel / 255 - mean) / std per channel, channels first, resized as RapidOCR
+    # resizes.
+    from plugin.core.ocr import rapid
+
+    mean, std = np.array([0.485, 0.456, 0.406]), np.array([0.229, 0.224, 0.225])
+    make = rapid._det_input_class()(736, "min", mean, std)
+    image = np.random.default_rng(0).integers(0, 256, shape, dtype=np.uint8)
+    resized = make.resize(image)
+    expected = ((resized / 255.0 - mean) / std).transpose(2, 0, 1)[None]
+    got = make(image)
+    assert got.dtype == np.float32 and got.shape == expected.shape
+    assert min(got.shape[2:]) >= 736
+    assert np.abs(got - expected).max() < 1e-5

@@ -670,17 +670,20 @@ def _det_input_class() -> type:
     from rapidocr.ch_ppocr_det.utils import DetPreProcess
 
     class DetInput(DetPreProcess):  # type: ignore[misc]
-        """RapidOCR's, normalising in float32: it does so in float64 (its mean and
-        deviation are float64 arrays), a tenth of a detection's time."""
+        """RapidOCR's, made by OpenCV in one pass (subtract, scale, channels
+        first): RapidOCR normalises in float64 with numpy, a tenth of a
+        detection's time; this takes 2 ms instead of 7 for a 736-pixel square."""
 
         def __call__(self, img: np.ndarray) -> np.ndarray | None:
             resized = self.resize(img)
             if resized is None:
                 return None
-            x = resized.astype(np.float32)
-            x *= (self.scale / self.std).astype(np.float32)
-            x -= (self.mean / self.std).astype(np.float32)
-            return np.ascontiguousarray(x.transpose(2, 0, 1))[None]
+            params = cv2.dnn.Image2BlobParams()
+            params.scalefactor = (*(self.scale / self.std).tolist(), 0.0)
+            params.mean = (*(self.mean / self.scale).tolist(), 0.0)
+            params.ddepth = cv2.CV_32F
+            params.size = (resized.shape[1], resized.shape[0])
+            return cv2.dnn.blobFromImageWithParams(resized, params)
 
     return DetInput
 
