@@ -1241,17 +1241,7 @@ def _verify(
                         if any(c.isdigit() for c in w.text):
                             numbers.append(w)
                         continue
-                    if (
-                        label_entity(w.text) is not None
-                        or is_blob(w, ws)
-                        or _lone_glyph(w)
-                        or is_scale_tick(w)
-                        or plain[w.line]
-                    ):
-                        # A label; a glyph read from a detection over anatomy (on
-                        # the equalised image, once a whole frame read as "分"); a
-                        # scale bar's tick read "十" or "工"; a depth mark "10-"; a
-                        # line of plain words ("Allergies", "Renal failure").
+                    if _no_doubt(w, ws, firsts, plain_line=plain[w.line]):
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
                 # A number on a line only this reading saw, beside a word it could
@@ -1454,6 +1444,28 @@ def _read_before(w: Word, firsts: list[Word]) -> bool:
 def _whole(text: str) -> bool:
     """A whole number, as a house number is ("2.31" is a measurement)."""
     return text.strip().isdigit()
+
+
+def _no_doubt(
+    w: Word, words: list[Word], firsts: list[Word], *, plain_line: bool
+) -> bool:
+    """``w``, a word only verification read on a frame where it read ``words``
+    and the first reading ``firsts``, is no text in doubt: a label; a glyph read
+    from a detection over anatomy (on the equalised image, once a whole frame
+    read as "分"); a scale bar's tick read "十" or "工"; a depth mark "10-"; a word
+    of a line of plain words (``plain_line``: "Allergies", "Renal failure").
+
+    Whether a detection is anatomy is judged against the frame's text height in
+    both readings: on a noisy frame, verification may detect nothing but one
+    region of anatomy (a 256-pixel angiogram read as one "本" 121 pixels high,
+    where the first reading's lines are 12 to 14)."""
+    return (
+        label_entity(w.text) is not None
+        or is_blob(w, [*words, *firsts])
+        or _lone_glyph(w)
+        or is_scale_tick(w)
+        or plain_line
+    )
 
 
 def _lone_glyph(w: Word) -> bool:

@@ -13,7 +13,13 @@ from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, RLELossless
 
 from plugin.core import pixels
 from plugin.core.model import Box, Word
-from plugin.core.pipeline import Engines, _read_before, get_engines, redact_dataset
+from plugin.core.pipeline import (
+    Engines,
+    _no_doubt,
+    _read_before,
+    get_engines,
+    redact_dataset,
+)
 from plugin.core.settings import FillMode, RedactionSettings
 
 pytestmark = pytest.mark.ocr
@@ -1337,3 +1343,22 @@ def test_the_detector_input_is_rapidocrs_normalisation(shape):
     assert got.dtype == np.float32 and got.shape == expected.shape
     assert min(got.shape[2:]) >= 736
     assert np.abs(got - expected).max() < 1e-5
+
+
+def test_anatomy_verification_alone_detects_is_judged_by_the_first_readings_text():
+    # A noisy 256-pixel angiogram (synth seed 241, XA/002): verification, on the
+    # equalised frame, detected one region of anatomy, read "本", and nothing else.
+    # Painted as doubt, it covered 60 % of the frame and the annotations in it.
+    blob = Word("本", 78, 15, 156, 121, 0.44, 0)
+    firsts = [
+        Word(t, x, y, 8 * len(t), 13, 0.95, k)
+        for k, (t, x, y) in enumerate(
+            [("kVp", 3, 223), ("80", 30, 223), ("PA", 243, 213), ("LAO", 221, 59)]
+        )
+    ]
+    assert _no_doubt(blob, [blob], firsts, plain_line=False)
+    # With no text to compare it with, it stays doubt (fail closed) ...
+    assert not _no_doubt(blob, [blob], [], plain_line=False)
+    # ... and so does a line of text of the frame's height only verification read.
+    unread = Word("Xq7#", 40, 100, 40, 13, 0.4, 9)
+    assert not _no_doubt(unread, [unread], firsts, plain_line=False)
