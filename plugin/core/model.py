@@ -64,6 +64,16 @@ class Word:
         """The height of the text: across the line, whichever way it runs."""
         return self.width if self.vertical else self.height
 
+    def intersects(self, rect: tuple[int, int, int, int]) -> bool:
+        """This word's box and ``rect`` (left, top, width, height) share pixels."""
+        x, y, width, height = rect
+        return (
+            self.left < x + width
+            and x < self.right
+            and self.top < y + height
+            and y < self.bottom
+        )
+
     def beside(self, other: Word) -> bool:
         """This word and ``other`` share more than half the height of the smaller
         of the two: side by side on one band, not one above the other."""

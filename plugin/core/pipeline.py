@@ -413,7 +413,7 @@ def _read_changes(
     regions = _changed_regions(changed, words)
     if sum(w * h for _, _, w, h in regions) > _WHOLE_FRAME * changed.size:
         return None
-    out = [w for w in words if not any(_intersects(w, r) for r in regions)]
+    out = [w for w in words if not any(w.intersects(r) for r in regions)]
     # Line numbers of their own: the words kept may come from such regions too.
     base = max((w.line for w in out), default=0) // REGION_LINES + 1
     for k, region in enumerate(regions):
@@ -493,7 +493,7 @@ def _unchanged_words(
     """The earlier reading's words of the line at ``box``, if that line lies where
     they do and not one pixel around it changed since."""
     region = (box[0], box[1], box[2] - box[0], box[3] - box[1])
-    inside = [w for w in words if _intersects(w, region)]
+    inside = [w for w in words if w.intersects(region)]
     if not inside:
         return None
     line_box = bounds(inside)
@@ -717,11 +717,6 @@ def _changed_regions(
     return out
 
 
-def _intersects(w: Word, r: tuple[int, int, int, int]) -> bool:
-    x, y, width, height = r
-    return w.left < x + width and x < w.right and w.top < y + height and y < w.bottom
-
-
 def _boxes_from_findings(
     findings: dict[int, list[Finding]],
     padding: int,
@@ -823,7 +818,7 @@ def _closed_seams(boxes: list[Box], kept: list[Word]) -> list[Box]:
         top = max(a.top, nearest.top)
         band = min(a.top + a.height, nearest.top + nearest.height) - top
         gap_region = (a_right, top + band // 4, nearest.left - a_right, band // 2)
-        if any(_intersects(k, gap_region) for k in kept):
+        if any(k.intersects(gap_region) for k in kept):
             continue
         out[i] = dataclasses.replace(a, width=nearest.left - a.left)
     return out
@@ -907,7 +902,7 @@ def _bridges(frame: int, fs: list[Finding], kept: list[Word], rows: int) -> list
             continue
         top, bottom = min(a.top, b.top), max(a.bottom, b.bottom)
         region = (a.right, top, gap, bottom - top)
-        if any(_intersects(k, region) for k in kept):
+        if any(k.intersects(region) for k in kept):
             continue
         between = Word("", *region, 0.0)
         top, bottom = _clear_of_lines(between, top, bottom, kept)
@@ -1325,7 +1320,7 @@ def _first_words_in_context(
         extra = [
             f.word
             for f in leftovers.get(frame, [])
-            if any(_intersects(f.word, r) for r in boxes)
+            if any(f.word.intersects(r) for r in boxes)
         ]
         out[frame] = _judged_with(
             first_words.get(frame, []), extra, first_display[frame], identity, engines

@@ -175,16 +175,17 @@ class RapidOcrEngine:
         scale, or more where the short side is under 736 pixels."""
         return max(self._base_scale(shape), _DET_SIDE / min(shape))
 
+    def _equalised(self, image: np.ndarray) -> np.ndarray:
+        """``image`` as this variant reads it: as it is; for verification, with
+        contrast-limited histogram equalisation."""
+        if not self._verify:
+            return image
+        gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+        clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
+        return cv2.cvtColor(clahe.apply(gray), cv2.COLOR_GRAY2RGB)
+
     def _prepare(self, image: np.ndarray, scale: float) -> np.ndarray:
-        if self._verify:
-            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-            clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
-            image = cv2.cvtColor(clahe.apply(gray), cv2.COLOR_GRAY2RGB)
-        if scale != 1.0:
-            image = cv2.resize(
-                image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC
-            )
-        return image
+        return _scaled(self._equalised(image), scale)
 
     def read(
         self,
@@ -234,13 +235,13 @@ class RapidOcrEngine:
     ) -> list[Word]:
         """The words of ``image``, or of its ``regions`` only (each region's lines
         numbered apart)."""
+        # Equalised as a whole, then scaled; regions cropped from it and scaled as
+        # the detector scales the whole image.
+        equalised = self._equalised(image)
         if regions is None:
             scale = self._base_scale(image.shape[:2])
-            words = self._read(self._prepare(image, scale), scale, (0, 0), known)
-            return words + self._small_lines(image, words, known)
-        # Equalised as a whole, as in a reading of the whole image, then cropped
-        # and scaled as the detector scales the whole image.
-        equalised = self._prepare(image, 1.0)
+            words = self._read(_scaled(equalised, scale), scale, (0, 0), known)
+            return words + self._small_lines(image, equalised, words, known)
         scale = self._detector_scale(image.shape[:2])
         regions = [r for r in regions if r[2] > 0 and r[3] > 0]
         return self._read_crops(equalised, regions, scale, known)
@@ -275,10 +276,15 @@ class RapidOcrEngine:
         return words
 
     def _small_lines(
-        self, image: np.ndarray, words: list[Word], known: KnownLines | None
+        self,
+        image: np.ndarray,
+        equalised: np.ndarray,
+        words: list[Word],
+        known: KnownLines | None,
     ) -> list[Word]:
-        """Lines too small for the detector at the scale it takes ``image``,
-        read in crops :data:`_SMALL_SCALE` times larger.
+        """Lines too small for the detector at the scale it takes ``image``
+        (``equalised``, as this variant reads it), read in crops
+        :data:`_SMALL_SCALE` times larger.
 
         The detector upscales an image only until its short side is 736 pixels:
         a 1,200 x 1,600 intraoral film or a 2,850-pixel mammogram is read as it is,
@@ -292,11 +298,7 @@ class RapidOcrEngine:
             return []
         gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
         found = [
-            c
-            for c in _small_text(gray)
-            if not any(
-                _boxes_touch(c, (w.left, w.top, w.width, w.height)) for w in words
-            )
+            c for c in _small_text(gray) if not any(w.intersects(c) for w in words)
         ]
         if not found or len(found) > _SMALL_MAX:
             return []
@@ -311,7 +313,7 @@ class RapidOcrEngine:
             functools.reduce(_union, [around[k] for k in group])
             for group in connected_groups(around, _boxes_touch)
         ]
-        return self._read_crops(self._prepare(image, 1.0), regions, _SMALL_SCALE, known)
+        return self._read_crops(equalised, regions, _SMALL_SCALE, known)
 
     def _detect_mosaic(self, crops: list[np.ndarray]) -> list[list[Any]]:
         """The detector's line boxes (quadrilaterals) in each of ``crops``.
@@ -859,6 +861,12 @@ def _small_text(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
             if low <= h <= high and w >= 2.5 * h and area >= 0.25 * w * h:
                 out.append((int(x), int(y), int(w), int(h)))
     return out
+
+
+def _scaled(image: np.ndarray, scale: float) -> np.ndarray:
+    if scale == 1.0:
+        return image
+    return cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
 
 
 def _union(
