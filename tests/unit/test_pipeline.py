@@ -1345,6 +1345,35 @@ def test_the_detector_input_is_rapidocrs_normalisation(shape):
     assert np.abs(got - expected).max() < 1e-5
 
 
+def test_the_detector_padded_to_a_fixed_shape_finds_what_the_any_shape_model_finds(
+    engines,
+):
+    # On OpenVINO the detector runs on a model compiled for the input's shape
+    # rounded up (padded with black); its map, cut back to the input, must find
+    # the text the model for any shape finds, where that one finds it.
+    import openvino
+
+    from plugin.core.ocr import rapid
+
+    session = engines.ocr._engine.text_det.session
+    if not isinstance(session, rapid._FixedShapes):
+        pytest.skip("the OCR runtime here is not OpenVINO")
+    image = np.zeros((736, 832, 3), np.uint8)
+    for k, text in enumerate(["DOE^JOHN", "ID 12345678", "10.05.2025 08:18"]):
+        cv2.putText(image, text, (40 + 200 * k, 100 + 240 * k), 0, 0.7, (255,) * 3, 2)
+    prepared = engines.ocr._engine.text_det.get_preprocess()(image)
+    rows, cols = prepared.shape[2:]
+    fixed = np.array(session(prepared))
+    assert fixed.shape == (1, 1, rows, cols)
+    assert (768, 1024) in session._requests, "736 x 832 runs as 768 x 1,024"
+    anyshape = openvino.Core().compile_model(session._model, "CPU")
+    expected = anyshape.create_infer_request().infer([prepared])[0]
+    text = expected > 0.3
+    assert text.sum() > 1000
+    both = (fixed > 0.3) & text
+    assert both.sum() / text.sum() > 0.97 and both.sum() / (fixed > 0.3).sum() > 0.97
+
+
 def test_anatomy_verification_alone_detects_is_judged_by_the_first_readings_text():
     # A noisy 256-pixel angiogram (synth seed 241, XA/002): verification, on the
     # equalised frame, detected one region of anatomy, read "本", and nothing else.

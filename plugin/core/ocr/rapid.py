@@ -82,6 +82,11 @@ _SMALL_SCALE = 2.0
 _SMALL_HEIGHT = (5, 16)
 _SMALL_CONTRAST = 60
 _SMALL_MAX = 16
+# On OpenVINO the detector runs on a model compiled for one input shape: a third
+# less time than on the model for any shape (a 1,024 x 768 frame: 124 ms against
+# 200). An image is padded with black to the next multiple of _DET_BUCKET pixels
+# each way; each of these shapes is compiled once per process (0.3 s).
+_DET_BUCKET = 256
 # Two boxes of neighbouring tiles are one line when they overlap by this share
 # of the smaller one's area (a line seen twice, or a piece of it cut at a tile's
 # edge).
@@ -660,6 +665,58 @@ def _load_models(engine: Any, key: tuple[str, int]) -> None:
             setattr(det.postprocess_op, name, engine.cfg.Det[name])
         engine.text_det, engine.text_rec = det, rec
     det.get_preprocess = types.MethodType(_det_input, det)
+    if key[0] == "openvino" and not isinstance(det.session, _FixedShapes):
+        black = -np.asarray(det.mean, np.float32) / np.asarray(det.std, np.float32)
+        det.session = _FixedShapes(det.session.model, key[1], black)
+
+
+class _FixedShapes:
+    """The detector on OpenVINO, compiled for each shape of input it meets, its
+    sides rounded up to a multiple of :data:`_DET_BUCKET` pixels.
+
+    Called as RapidOCR's session (the prepared image in, the text probability
+    map out): the input is padded with ``fill`` (black, prepared) to its shape,
+    the map cut back to the input's size.
+    """
+
+    def __init__(self, model: Any, threads: int, fill: np.ndarray) -> None:
+        import openvino
+
+        self._core = openvino.Core()
+        self._model = model
+        self._config: dict[str, Any] = {"ENABLE_CPU_PINNING": False}
+        if threads:
+            self._config["INFERENCE_NUM_THREADS"] = threads
+        self._fill = fill.reshape(1, -1, 1, 1)
+        self._requests: dict[tuple[int, int], Any] = {}
+
+    @property
+    def precision(self) -> Any:
+        """The precision the runtime runs the model in on this CPU."""
+        return self._core.get_property("CPU", "INFERENCE_PRECISION_HINT")
+
+    def request(self, shape: tuple[int, int]) -> Any:
+        """The inference request of the model compiled for ``shape`` (rows, cols)."""
+        request = self._requests.get(shape)
+        if request is None:
+            model = self._model.clone()
+            model.reshape([1, 3, *shape])
+            compiled = self._core.compile_model(model, "CPU", self._config)
+            request = self._requests[shape] = compiled.create_infer_request()
+        return request
+
+    def __call__(self, prepared: np.ndarray) -> np.ndarray:
+        rows, cols = prepared.shape[2:]
+        shape = (
+            -(-rows // _DET_BUCKET) * _DET_BUCKET,
+            -(-cols // _DET_BUCKET) * _DET_BUCKET,
+        )
+        padded = np.empty((*prepared.shape[:2], *shape), np.float32)
+        padded[...] = self._fill
+        padded[:, :, :rows, :cols] = prepared
+        request = self.request(shape)
+        request.infer([padded])
+        return request.get_output_tensor().data[:, :, :rows, :cols]
 
 
 def _det_input(det: Any) -> Any:
@@ -695,10 +752,7 @@ def _runtime_version(engine: RapidOcrEngine) -> str:
     if engine.runtime != "openvino":
         return f"onnxruntime {dist_version('onnxruntime')}"
     try:
-        request = engine._engine.text_det.session.session
-        precision = request.get_compiled_model().get_property(
-            "INFERENCE_PRECISION_HINT"
-        )
+        precision = engine._engine.text_det.session.precision
         return f"openvino {dist_version('openvino')}, {precision.get_type_name()}"
     except Exception:  # noqa: BLE001 - a version string, never worth a failure
         return f"openvino {dist_version('openvino')}"
