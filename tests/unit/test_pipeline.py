@@ -1345,52 +1345,6 @@ def test_the_detector_input_is_rapidocrs_normalisation(shape):
     assert np.abs(got - expected).max() < 1e-5
 
 
-def test_a_shape_the_detector_meets_often_gets_a_model_of_its_own_with_the_same_map(
-    engines,
-):
-    # On OpenVINO a shape the detector meets _DET_FIXED_AFTER times runs on a
-    # model compiled for it (a third faster); its map must be the map of the model
-    # for any shape, text at the image's edges included.
-    from plugin.core.ocr import rapid
-
-    det = engines.ocr._engine.text_det
-    if not isinstance(det.session, rapid._FixedShapes):
-        pytest.skip("the OCR runtime here is not OpenVINO")
-    image = np.zeros((736, 832, 3), np.uint8)
-    for k, text in enumerate(["DOE^JOHN", "ID 12345678", "10.05.2025 08:18"]):
-        cv2.putText(image, text, (40 + 200 * k, 100 + 240 * k), 0, 0.7, (255,) * 3, 2)
-    cv2.putText(image, "02-Mar-1943", (680, 733), 0, 0.7, (255,) * 3, 2)
-    prepared = det.get_preprocess()(image)
-    session = rapid._FixedShapes(det.session._any_shape, 1)
-    maps = [np.array(session(prepared)) for _ in range(rapid._DET_FIXED_AFTER)]
-    assert session.fixed_shapes == [(736, 832)]
-    anyshape, fixed = maps[0], maps[-1]
-    assert fixed.shape == anyshape.shape == (1, 1, 736, 832)
-    assert (anyshape > 0.3).sum() > 1000
-    assert np.abs(fixed - anyshape).max() < 0.05
-    assert ((fixed > 0.3) != (anyshape > 0.3)).sum() < 0.01 * (anyshape > 0.3).sum()
-    other = det.get_preprocess()(image[:, :600])
-    session(other)
-    assert session.fixed_shapes == [(736, 832)], "a shape met once: the any-shape model"
-
-
-def test_the_detector_keeps_models_for_the_last_shapes_it_used(engines):
-    # A model of its own holds 80 to 100 MB: a process keeps _DET_FIXED_MAX.
-    from plugin.core.ocr import rapid
-
-    det = engines.ocr._engine.text_det
-    if not isinstance(det.session, rapid._FixedShapes):
-        pytest.skip("the OCR runtime here is not OpenVINO")
-    session = rapid._FixedShapes(det.session._any_shape, 1)
-    shapes = [(32, 32 * (k + 1)) for k in range(rapid._DET_FIXED_MAX + 1)]
-    for shape in shapes:
-        for _ in range(rapid._DET_FIXED_AFTER):
-            session(np.zeros((1, 3, *shape), np.float32))
-    assert session.fixed_shapes == shapes[1:]
-    session(np.zeros((1, 3, *shapes[1]), np.float32))
-    assert session.fixed_shapes == shapes[2:] + shapes[1:2], "least recently used first"
-
-
 def test_anatomy_verification_alone_detects_is_judged_by_the_first_readings_text():
     # A noisy 256-pixel angiogram (synth seed 241, XA/002): verification, on the
     # equalised frame, detected one region of anatomy, read "本", and nothing else.

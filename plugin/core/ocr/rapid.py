@@ -11,7 +11,6 @@ Runs offline on the CPU. Two variants share this module:
 
 from __future__ import annotations
 
-import collections
 import copy
 import dataclasses
 import functools
@@ -83,15 +82,6 @@ _SMALL_SCALE = 2.0
 _SMALL_HEIGHT = (5, 16)
 _SMALL_CONTRAST = 60
 _SMALL_MAX = 16
-# On OpenVINO the detector runs on a model compiled for one input shape a third
-# faster than on the model for any shape (a 1,024 x 768 frame: 124 ms against
-# 200). A shape met this many times in a process gets a model of its own (0.3 s
-# to compile); rarer shapes run on the model for any shape. Both give the same
-# map. (Padding images to fewer shapes did not: lines at the image's edges were
-# lost, 0.9 points of recall on synth seed 241 padded with black.) Each such
-# model holds 80 to 100 MB: a process keeps the last _DET_FIXED_MAX used.
-_DET_FIXED_AFTER = 3
-_DET_FIXED_MAX = 4
 # Two boxes of neighbouring tiles are one line when they overlap by this share
 # of the smaller one's area (a line seen twice, or a piece of it cut at a tile's
 # edge).
@@ -670,57 +660,6 @@ def _load_models(engine: Any, key: tuple[str, int]) -> None:
             setattr(det.postprocess_op, name, engine.cfg.Det[name])
         engine.text_det, engine.text_rec = det, rec
     det.get_preprocess = types.MethodType(_det_input, det)
-    if key[0] == "openvino" and not isinstance(det.session, _FixedShapes):
-        det.session = _FixedShapes(det.session, key[1])
-
-
-class _FixedShapes:
-    """The detector on OpenVINO, with a model compiled for each input shape met
-    :data:`_DET_FIXED_AFTER` times; called as RapidOCR's session (the prepared
-    image in, the text probability map out), which runs the other shapes."""
-
-    def __init__(self, session: Any, threads: int) -> None:
-        import openvino
-
-        self._any_shape = session
-        self._core = openvino.Core()
-        self._config: dict[str, Any] = {"ENABLE_CPU_PINNING": False}
-        if threads:
-            self._config["INFERENCE_NUM_THREADS"] = threads
-        self._met: collections.Counter[tuple[int, int]] = collections.Counter()
-        self._requests: collections.OrderedDict[tuple[int, int], Any] = (
-            collections.OrderedDict()
-        )
-
-    @property
-    def precision(self) -> Any:
-        """The precision the runtime runs the model in on this CPU."""
-        return self._core.get_property("CPU", "INFERENCE_PRECISION_HINT")
-
-    @property
-    def fixed_shapes(self) -> list[tuple[int, int]]:
-        """The shapes (rows, cols) with a model of their own, least recently
-        used first."""
-        return list(self._requests)
-
-    def __call__(self, prepared: np.ndarray) -> np.ndarray:
-        shape = prepared.shape[2], prepared.shape[3]
-        request = self._requests.get(shape)
-        if request is not None:
-            self._requests.move_to_end(shape)
-        else:
-            self._met[shape] += 1
-            if self._met[shape] < _DET_FIXED_AFTER:
-                return self._any_shape(prepared)
-            if len(self._requests) == _DET_FIXED_MAX:
-                dropped, _ = self._requests.popitem(last=False)
-                del self._met[dropped]
-            model = self._any_shape.model.clone()
-            model.reshape([1, 3, *shape])
-            compiled = self._core.compile_model(model, "CPU", self._config)
-            request = self._requests[shape] = compiled.create_infer_request()
-        request.infer([prepared])
-        return request.get_output_tensor().data
 
 
 def _det_input(det: Any) -> Any:
@@ -756,7 +695,10 @@ def _runtime_version(engine: RapidOcrEngine) -> str:
     if engine.runtime != "openvino":
         return f"onnxruntime {dist_version('onnxruntime')}"
     try:
-        precision = engine._engine.text_det.session.precision
+        request = engine._engine.text_det.session.session
+        precision = request.get_compiled_model().get_property(
+            "INFERENCE_PRECISION_HINT"
+        )
         return f"openvino {dist_version('openvino')}, {precision.get_type_name()}"
     except Exception:  # noqa: BLE001 - a version string, never worth a failure
         return f"openvino {dist_version('openvino')}"
