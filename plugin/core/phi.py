@@ -2958,9 +2958,11 @@ class HeaderIdentity:
         """Indexes of words of ``line`` that belong to a several-word header value
         of which at least two words (neither an initial nor a title) are on the
         line, with its entity type: "St." of "St. Elsewhere Hospital" is then
-        part of the name, not slice thickness.
+        part of the name, not slice thickness. The line's last word counts as the
+        start of one cut short by the detector: "Uni" "Klin" of "Uni Klinik Sued".
         """
         seen = [_norm(t) for t in line]
+        last = len(seen) - 1
         out: dict[int, str] = {}
         for entity, phrase in self._phrases:
             hits = [
@@ -2968,7 +2970,9 @@ class HeaderIdentity:
                 for i, t in enumerate(seen)
                 if t
                 and any(
-                    t == p or (len(t) >= 4 and fuzz.ratio(t, p) >= threshold)
+                    t == p
+                    or (len(t) >= 4 and fuzz.ratio(t, p) >= threshold)
+                    or (i == last and len(t) >= 4 and p.startswith(t))
                     for p in phrase
                 )
             ]

@@ -777,6 +777,16 @@ def test_vocabulary_inside_a_header_value_is_part_of_it(detector):
     assert "ST" not in painted(detector, line("ST", "5mm"), identity=identity)
 
 
+def test_a_word_of_a_header_value_before_its_start_cut_short_is_part_of_it(detector):
+    # Synth Hershey seed 7, DX/009: the detector's line ended in "Klin" of "Uni
+    # Klinik Sued" (the rest was painted in verification); "Uni" stayed.
+    identity = [("ORGANIZATION", "InstitutionName", "Uni Klinik Sued")]
+    hits = painted(detector, line("Uni", "Klin"), identity=identity, use_policy=False)
+    assert hits["Uni"].entity_type == "ORGANIZATION"
+    # A word that does not end the line is no start cut short.
+    assert "Uni" not in painted(detector, line("Uni", "Klin", "5mm"), identity=identity)
+
+
 def test_a_name_found_by_ner_does_not_run_into_the_next_lines(detector):
     # spaCy's entity spans cross line breaks: "I. Hansen\nFr 4/12" made the frame
     # counter a name, and in verification a stray "口" (a misread "L") failed a file.
