@@ -777,7 +777,7 @@ def test_vocabulary_inside_a_header_value_is_part_of_it(detector):
     assert "ST" not in painted(detector, line("ST", "5mm"), identity=identity)
 
 
-def test_a_word_of_a_header_value_before_its_start_cut_short_is_part_of_it(detector):
+def test_a_value_word_cut_short_at_the_line_end_counts_for_its_phrase(detector):
     # Synth Hershey seed 7, DX/009: the detector's line ended in "Klin" of "Uni
     # Klinik Sued" (the rest was painted in verification); "Uni" stayed.
     identity = [("ORGANIZATION", "InstitutionName", "Uni Klinik Sued")]
