@@ -127,6 +127,8 @@ MEDICAL_WORDS = frozenset(
         "panoramic", "cephalometry", "occlusal", "bitewing", "molar", "premolar",
         "incisor", "bradycardia", "tachycardia", "arrhythmia", "fibrillation",
         "spiculated", "nodule", "supine", "prone", "cardiology", "thickness",
+        # Surnames too, but rare beside their weight on a request ("Mri Brain").
+        "brain", "jaw", "sacrum",
     }
 )  # fmt: skip
 """Words of radiology requests, worklists and reports: anatomy, findings and

@@ -1930,6 +1930,47 @@ def _product_name(text: str, start: int, end: int) -> bool:
     )
 
 
+def _another_word(read: str, value: str) -> bool:
+    """Whether ``read`` (a normalised word) is a common English word other than
+    the header's common word ``value``, one letter longer or shorter: "SPINE" of
+    "Mri Lumbar Spine" is no misreading of "PINE" (of "Pine Ridge Court"). A
+    misreading keeps the length more often than not ("C0URT")."""
+    return (
+        read != value
+        and len(read) != len(value)
+        and common_word(read)
+        and common_word(value)
+    )
+
+
+def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> bool:
+    """Whether word ``i`` is a common word cut short at the edge of a table cell
+    that describes a procedure (:func:`~.lexicon.cut_word`, "Witho" of "Mri Brain
+    With And Witho", "Contras" of "Ct Chest Without Contras"): the words before
+    it on its detected line (``line``: the indexes of its line of text) are plain
+    words, radiology's vocabulary among them, up to the cell's start. A name cut
+    short is no start of an English word ("Whitfi"); after plain words alone
+    ("Seen by Marti") it is not taken for a cell's text."""
+    w = words[i]
+    if not cut_word(w.text.strip(_TOKEN_PUNCT)):
+        return False
+    before = sorted(
+        (j for j in line if words[j].line == w.line and words[j].left < w.left),
+        key=lambda j: words[j].left,
+        reverse=True,
+    )
+    cell: list[str] = []
+    for j in before:
+        core = words[j].text.strip(_TOKEN_PUNCT)
+        if not (_plain_word(core) or medical_word(core) or is_annotation(core)):
+            break
+        cell.append(core)
+    return any(
+        medical_word(c) or (is_annotation(c) and c.lower() not in _FUNCTION_WORDS)
+        for c in cell
+    )
+
+
 def _plain_apart(
     i: int, order: list[int], words: Sequence[Word], evidence: set[int], cased: bool
 ) -> bool:
@@ -1959,13 +2000,17 @@ def _plain_apart(
         parts = parts[1:]  # "d-dimer", "x-ray", "T-score"
     if _split_plain(k, order, words):
         parts = []  # "Thy" "roid": one plain word read in two
-    if not all(plain(p) for p in parts) and not (
-        all(plain(p) for p in parts[:-1])
-        and cut_word(parts[-1])
-        and w.line_end
-        and k > 0
-        and words[order[k - 1]].line == w.line
-        and plain(words[order[k - 1]].text.strip(_TOKEN_PUNCT))
+    if (
+        not all(plain(p) for p in parts)
+        and not (
+            all(plain(p) for p in parts[:-1])
+            and cut_word(parts[-1])
+            and w.line_end
+            and k > 0
+            and words[order[k - 1]].line == w.line
+            and plain(words[order[k - 1]].text.strip(_TOKEN_PUNCT))
+        )
+        and not (len(parts) == 1 and _cut_at_cell_edge(i, words, order))
     ):
         return False
     if all(len(p) >= 3 and p.islower() and p in _FUNCTION_WORDS for p in parts):
@@ -2786,6 +2831,8 @@ class HeaderIdentity:
                 for tok in self.tokens:
                     if vocabulary and window != tok.norm:
                         continue
+                    if j - i == 1 and _another_word(window, tok.norm):
+                        continue
                     if (
                         tok.alone
                         and re.search(r"\d[/:]\d", raw)
@@ -2844,6 +2891,7 @@ class HeaderIdentity:
                 and (
                     (
                         fuzz.ratio(end, p) >= threshold
+                        and not _another_word(end, p)
                         and (matched or (len(p) > 1 and p not in _TITLES))
                     )
                     or (
@@ -3425,6 +3473,22 @@ class PhiDetector:
                 t.strip(_TOKEN_PUNCT).upper() in identity.devices for t in frag.split()
             ):
                 continue  # "Pro" of "OP 3D Pro": the header's equipment names it
+            if (
+                source == "ner"
+                and entity == "PERSON"
+                and any(
+                    _cut_at_cell_edge(i, words, lines[key_of[i]])
+                    and _common_words(
+                        " ".join(words[j].text for j in covered if j != i),
+                        s.allow_list,
+                        identity.devices,
+                    )
+                    for i in covered
+                )
+            ):
+                # "Witho" of "Mri Brain With And Witho", "Contras COMPLETE": a
+                # procedure's cell cut short, and the status beside it.
+                continue
             if (
                 source == "ner"
                 and entity == "PERSON"

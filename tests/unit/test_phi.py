@@ -7,12 +7,13 @@ import numpy as np
 import pytest
 
 from plugin.core import lexicon
-from plugin.core.lexicon import common_word, compound_word, lexicon_available
+from plugin.core.lexicon import common_word, compound_word, cut_word, lexicon_available
 from plugin.core.model import Word
 from plugin.core.phi import (
     Finding,
     HeaderIdentity,
     PhiDetector,
+    _cut_at_cell_edge,
     _held_by_phi,
     date_variants,
     is_annotation,
@@ -1931,6 +1932,51 @@ def test_a_word_cut_short_at_its_cells_edge_is_kept(detector):
     hits = alone(detector, words, image=image)
     assert "FONTAINE^CELINE" in hits
     assert "Witho" not in hits
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        # Realistic seed 12, SC/003: the detector ran the procedure's cell into
+        # its status, and spaCy called "Contras COMPLETE" a person.
+        ("11:15", "Ct", "Chest", "Without", "Contras", "COMPLETE"),
+        ("13:00", "Us", "Doppler", "Lower", "Extrem", "COMPLETE"),
+        ("08:30", "Mri", "Brain", "With", "And", "Witho", "SCHEDULE"),
+    ],
+)
+def test_a_procedure_cut_short_before_its_status_is_kept(detector, cell):
+    words, image = _row([("MCKENZIE,", "MORAG"), ("05-Jan-20",), cell])
+    hits = alone(detector, words, image=image)
+    assert {"MCKENZIE,", "MORAG", "05-Jan-20"} <= set(hits)
+    assert not set(cell[1:]) & set(hits)
+
+
+@pytest.mark.parametrize(
+    ("texts", "cut"),
+    [
+        (("Mri", "Brain", "With", "And", "Witho"), True),
+        (("Ct", "Chest", "Without", "Contras", "COMPLETE"), True),
+        # Plain words with no radiology among them: a name may end the line.
+        (("Seen", "by", "Marti"), False),
+        # A name's start is no start of an English word.
+        (("Mri", "Brain", "Whitfi"), False),
+    ],
+)
+def test_a_cell_cut_short_is_told_by_the_procedure_before_it(texts, cut):
+    words = line(*texts)
+    i = next(k for k, w in enumerate(words) if cut_word(w.text) or k == len(words) - 1)
+    assert _cut_at_cell_edge(i, words, list(range(len(words)))) is cut
+
+
+def test_a_common_word_one_letter_off_a_header_word_is_another_word(detector):
+    # Realistic seed 12, SC/003: "Spine" of "Mri Lumbar Spine" was taken for
+    # "Pine" of the institution's address, and "Lumbar" painted beside it.
+    address = [
+        ("LOCATION", "InstitutionAddress", "Apt 11, 1533 Pine Ridge Court, Brookhaven")
+    ]
+    assert not alone(detector, line("Mri", "Lumbar", "Spine"), address)
+    hits = alone(detector, line("1533", "Pine", "Ridge", "Court,"), address)
+    assert {"1533", "Pine", "Ridge"} <= set(hits)
 
 
 @pytest.mark.parametrize(
