@@ -1000,7 +1000,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # OCR may glue the house number to the street: "121Oak Avenue". A
             # house number may end in a letter ("12a"; "6B": "68" misread), not
             # in "D" or "T" ("2D Gain 50 DR 60", "3T MR St 3mm").
-            r"\b\d{1,6}(?-i:[a-d]|B)?(?: |(?=(?-i:[A-Z][a-z])))[A-Za-z0-9 .'-]{2,40}? "
+            # A measurement is no house number: "8 mm pulmonary nodule seen on
+            # prior CT." ("Ct", Court).
+            r"\b\d{1,6}(?-i:[a-d]|B)?(?: |(?=(?-i:[A-Z][a-z])))"
+            r"(?!(?:mm|cm|ml|mg|kg|mSv|mGy|Hz|kHz|MHz|kV|kVp|mA|mAs|ms|sec|min)\b)"
+            r"[A-Za-z0-9 .'-]{2,40}? "
             r"(?:St|Street|Ave|Avenue|Rd|Road|Blvd|"
             r"Boulevard|Ln|Lane|Dr|Drive|Way|Ct|Court|Pl|Place|Sq|Square|Pkwy|Hwy|"
             # Capitalised only: "3 mm crescent" is a shape.
@@ -1225,6 +1229,8 @@ def split_glued_labels(
             window = ink_columns(image, w.top, w.bottom, lo, hi)
             if window is not None:
                 cut = nearest_gap(window, max(0, lo), estimate, min_run=1)
+        if cut is not None and ink is not None:
+            cut = _into_wide_gap(ink, max(0, w.left), cut)
         clean = cut is not None
         # The value's box may take the gap but its first column, where the label's
         # faintest edge may lie (below the ink threshold): a first glyph's faint
@@ -1257,6 +1263,22 @@ def split_glued_labels(
             )
         )
     return out
+
+
+def _into_wide_gap(ink: np.ndarray, base: int, cut: int) -> int:
+    """``cut`` (an image column where a label's ink ends) moved to the middle of
+    the empty run it opens, when that run is :data:`_WIDE_GAP` columns or more:
+    the label's faint edge and the box padding around it lie at the run's start,
+    the value's first glyph's faint edge at its end ("ID:  99037393")."""
+    end = cut - base
+    if not 0 <= end < len(ink) or ink[end]:
+        return cut
+    start = end
+    while end < len(ink) and not ink[end]:
+        end += 1
+    if end >= len(ink) or end - start < _WIDE_GAP:
+        return cut
+    return base + (start + end) // 2
 
 
 def _cut_after_glyphs(
@@ -1351,6 +1373,9 @@ def _cut_before_value(
 
 
 _OCR_CONFUSIONS = str.maketrans("0158", "OISB")
+# An empty run this wide between a label and its value glued in one word is cut
+# in its middle.
+_WIDE_GAP = 4
 _AS_DIGITS = str.maketrans("OoIlSB", "001158")
 # A number with one digit misread as a letter ("5B41" of "5841"), after at most four
 # letters of its own ("A9521B027").
@@ -1464,6 +1489,19 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
     return out
 
 
+def _medical_words(token: str) -> bool:
+    """Radiology's word, or such words joined by hyphens, plain words beside them
+    ("CONTRAST-ENHANCED", "Non-Contrast")."""
+    if medical_word(token):
+        return True
+    parts = [p for p in token.split("-") if p]
+    return (
+        len(parts) > 1
+        and any(medical_word(p) for p in parts)
+        and all(medical_word(p) or common_word(p) or _plain_word(p) for p in parts)
+    )
+
+
 def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
     """Whether a line's words name an institution ("Lakeside Imaging"): one of
     them is an institution's word, capitalised, not followed by a model number
@@ -1483,7 +1521,7 @@ def _org_line(texts: list[str], devices: frozenset[str] = frozenset()) -> bool:
         and not t.strip().endswith(":")
         and label_entity(t) is None
     ]
-    if not names or all(medical_word(t.strip(_TOKEN_PUNCT)) for t in names):
+    if not names or all(_medical_words(t.strip(_TOKEN_PUNCT)) for t in names):
         # A heading ("IMAGING CONSENT FORM"), a tab ("Imaging"), a department
         # ("Cardiac Surgery", "Breast Imaging"): no name in it.
         return False
@@ -1526,6 +1564,16 @@ def _prose_word(text: str) -> bool:
     field's label, after the first word of its line."""
     core = text.strip()
     return core.isalpha() and core.islower()
+
+
+def _prose_next(k: int, line_idx: list[int], words: Sequence[Word]) -> bool:
+    """Whether the word after word ``k`` of a line, on its detected line, is a
+    sentence's word in lower case ("and," of "site and, rarely")."""
+    if k + 1 >= len(line_idx):
+        return False
+    w, nxt = words[line_idx[k]], words[line_idx[k + 1]]
+    core = nxt.text.strip().rstrip(",;.")
+    return nxt.line == w.line and core.isalpha() and core.islower()
 
 
 def _org_name_word(
@@ -3273,9 +3321,14 @@ class PhiDetector:
             }
             for k, i in enumerate(line_idx):
                 entity = label_entity(words[i].text)
-                if entity is not None and k > 0 and _prose_word(words[i].text):
+                if (
+                    entity is not None
+                    and _prose_word(words[i].text)
+                    and (k > 0 or _prose_next(k, line_idx, words))
+                ):
                     # "... discomfort at the injection site and, rarely, ...": a
-                    # sentence's word, not the label "Site".
+                    # sentence's word, not the label "Site"; so too where the
+                    # sentence wraps before it ("site and, rarely, effects").
                     entity = None
                 # Capitals ending the line right after a label: initials, though a
                 # title or a label elsewhere ("RDMS: DR").

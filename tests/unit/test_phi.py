@@ -484,6 +484,27 @@ def test_a_glued_label_whose_glyphs_cannot_be_counted_is_cut_after_its_colon(
     assert classify(image).left <= 31
 
 
+def test_a_glued_label_before_a_wide_gap_is_cut_in_the_gaps_middle(detector):
+    """ "ID:  99037393" read as one word (vendor seed 9, OPT/026): fourteen empty
+    columns between the colon and the first digit. The value's box starts in
+    their middle, clear of the colon's faint edge and of its own first glyph's."""
+    import numpy as np
+
+    image = np.zeros((40, 160, 3), np.uint8)
+    for lo, hi in [(10, 12), (14, 22)]:  # "I", "D"
+        image[10:25, lo:hi] = 255
+    image[12:15, 24:26] = image[20:23, 24:26] = 255  # the colon's dots
+    for k in range(8):  # the digits, from column 40
+        image[10:25, 40 + 10 * k : 47 + 10 * k] = 255
+    word = Word("ID:99037393", 9, 5, 130, 25, 0.99)
+    hits = detector.classify(
+        [word], HeaderIdentity([("ID", "PatientID", "99037393")]), image=image
+    )
+    value = next(f.word for f in hits if f.word.text == "99037393")
+    assert 30 <= value.left <= 36 and value.clean_left
+    assert value.reach_left is not None and 30 <= value.reach_left <= 37
+
+
 def test_vertical_lines_are_neither_cut_nor_joined_to_other_bands(detector):
     """A vertical line is one word: its glued label is split off in text only,
     not cut along x (that would leave columns of the value unpainted), and its
@@ -2485,6 +2506,29 @@ def test_a_label_word_in_lower_case_inside_a_sentence_is_prose(detector):
     words = "discomfort at the injection site and, rarely, effects on kidney"
     assert not alone(detector, line(*words.split()))
     assert "Northfield" in alone(detector, line("Site", "Northfield"))
+
+
+def test_a_label_word_in_lower_case_opening_a_wrapped_sentence_is_prose(detector):
+    # Realistic seed 12, SC/016: the consent's sentence wrapped before "site".
+    words = "site and, rarely, effects on kidney function. I have had the chance"
+    assert not alone(detector, line(*words.split()))
+    assert "Northfield" in alone(detector, line("site:", "Northfield"))
+
+
+def test_a_measurement_before_a_modality_is_no_street(detector):
+    # Realistic seed 4, SC/001: "CT" is no "Ct" (Court) ending an address.
+    words = "Follow-up of 8 mm pulmonary nodule seen on prior CT."
+    assert not alone(detector, line(*words.split()))
+    assert {"8", "Oak", "Ct"} <= set(alone(detector, line("8", "Oak", "Ct")))
+
+
+def test_a_headings_hyphenated_radiology_word_names_no_institution(detector):
+    # Realistic seed 12, SC/016: "IMAGING" is an institution's word, but
+    # "CONTRAST-ENHANCED" no institution's name.
+    assert not alone(detector, line("CONSENT", "FOR", "CONTRAST-ENHANCED", "IMAGING"))
+    assert "Westbrook-Lakeside" in alone(
+        detector, line("Westbrook-Lakeside", "Imaging")
+    )
 
 
 def test_a_name_that_is_an_english_word_is_not_looked_for_inside_words(detector):
