@@ -603,6 +603,12 @@ _LABELS: dict[str, str] = {
     ),
     **dict.fromkeys(["EMAIL", "E-MAIL", "MAIL"], "EMAIL_ADDRESS"),
     **dict.fromkeys(["ADDR", "ADDRESS"], "LOCATION"),
+    # The address's label in French, German, Dutch, Spanish, Italian, Portuguese.
+    **dict.fromkeys(
+        ["ADRESSE", "ANSCHRIFT", "WOHNORT", "ADRES", "DIRECCION", "DOMICILIO"],
+        "LOCATION",
+    ),
+    **dict.fromkeys(["INDIRIZZO", "MORADA", "ENDERECO"], "LOCATION"),
     **dict.fromkeys(
         ["INST", "INSTITUTION", "HOSPITAL", "HOSP", "SITE"], "ORGANIZATION"
     ),
@@ -1130,6 +1136,11 @@ _LABEL_LIKE = re.compile(r"^[A-Za-z]{1,6}[:#]$")
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
+# A label of several parts ("Pat.-ID:7557468584", "Geb.-Datum:"): taken whole when
+# it is a label whole.
+_GLUED_COMPOUND = re.compile(
+    r"^((?:[A-Za-z]{1,12}[.-]{1,2})+[A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$"
+)
 
 
 def _with_their_colons(words: Sequence[Word]) -> list[Word]:
@@ -1179,7 +1190,9 @@ def split_glued_labels(
     """
     out: list[Word] = []
     for w in words:
-        m = _GLUED_LABEL.match(w.text)
+        m = _GLUED_COMPOUND.match(w.text)
+        if m is None or label_entity(m.group(1)) is None:
+            m = _GLUED_LABEL.match(w.text)
         if m is None or label_entity(m.group(1)) is None:
             # "D0B:1963-03-13": a label with an OCR slip, told by its colon.
             m = _GLUED_MISREAD.match(w.text)
@@ -2156,6 +2169,8 @@ def _held_by_phi(
             and words[i].text.strip().lower() in _FUNCTION_WORDS
         ):
             continue  # "Brain With And", words in doubt only: a phrase's "with"
+        if fb.entity_type == "PERSON" and _title(words[i].text):
+            continue  # "8/20/2018 Prof. MWANGI": the title, no part of the name
         held.append((i, fb if fa.entity_type == "PHI_CONTEXT" else fa))
     if len(order) >= 2:
         a, i = order[-2], order[-1]

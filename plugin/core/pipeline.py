@@ -22,7 +22,7 @@ from pydicom.dataset import Dataset
 
 from . import header, pixels
 from .errors import RedactionError, UnsupportedImageError, VerificationError
-from .gaps import ink_columns, nearest_run
+from .gaps import ink_columns, ink_runs, nearest_run
 from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word, bounds
 from .ocr import OcrEngine, create_engine
@@ -731,6 +731,7 @@ def _boxes_from_findings(
         phi_words = [f.word for f in fs]
         frame_words = (words or {}).get(frame, [])
         kept = [w for w in frame_words if not w.overlaps(phi_words)]
+        kept += _unpainted_parts(frame_words, phi_words, kept)
         start = len(boxes)
         for f in fs:
             w = f.word
@@ -786,6 +787,30 @@ def _boxes_from_findings(
         boxes.extend(_bridges(frame, fs, kept, rows))
         boxes[start:] = _closed_seams(boxes[start:], kept)
     return boxes
+
+
+def _unpainted_parts(read: list[Word], phi: list[Word], kept: list[Word]) -> list[Word]:
+    """The parts of words as read (``read``, not ``kept``) that no ``phi`` word on
+    their band covers, a quarter of their height wide at least, as words without
+    text: the label of a value read glued to it ("ID:" of "ID:P6669778"), which
+    the value's box, the box of the line above and a bridge between two values
+    must spare as they spare every word kept."""
+    out = []
+    for w in read:
+        if w in kept or w.vertical:
+            continue
+        free = np.ones(w.width, bool)
+        for p in phi:
+            if p.beside(w) and p.left < w.right and w.left < p.right:
+                free[max(0, p.left - w.left) : max(0, p.right - w.left)] = False
+        for start, end in ink_runs(free, w.left):
+            if end - start >= max(2, w.height // 4):
+                out.append(
+                    dataclasses.replace(
+                        w, text="", left=start, width=end - start, score=0.0
+                    )
+                )
+    return out
 
 
 def _closed_seams(boxes: list[Box], kept: list[Word]) -> list[Box]:

@@ -505,6 +505,32 @@ def test_a_glued_label_before_a_wide_gap_is_cut_in_the_gaps_middle(detector):
     assert value.reach_left is not None and 30 <= value.reach_left <= 37
 
 
+def test_a_label_of_several_parts_glued_to_its_value_stays_whole(detector):
+    # Vendor seed 12, OT/015: "Pat.-ID:7557468584" was cut after "Pat.", and its
+    # "-ID:" painted with the value.
+    identity = [("ID", "PatientID", "7557468584")]
+    hits = alone(detector, [Word("Pat.-ID:7557468584", 10, 5, 160, 20, 0.99)], identity)
+    assert set(hits) == {"7557468584"}
+
+
+@pytest.mark.parametrize("label", ["Anschrift:", "Adresse:", "Dirección:"])
+def test_an_address_label_in_another_language_is_a_label(detector, label):
+    # Vendor seed 12, OT/014: spaCy took "Anschrift" read alone for a person.
+    hits = alone(detector, line(label, "Am", "Lindenplatz", "12,", "10115", "Berlin"))
+    assert label not in hits and {"Lindenplatz", "Berlin"} <= set(hits)
+
+
+def test_a_title_between_a_date_and_a_name_stays(detector):
+    # Vendor seed 12, CR/006: "8/20/2018 Prof. MWANGI", the title held by the
+    # PHI on both sides.
+    identity = [
+        ("DATE_TIME", "StudyDate", "20180820"),
+        ("PERSON", "ReferringPhysicianName", "Mwangi^Grace"),
+    ]
+    hits = alone(detector, line("8/20/2018", "Prof.", "MWANGI"), identity)
+    assert set(hits) == {"8/20/2018", "MWANGI"}
+
+
 def test_vertical_lines_are_neither_cut_nor_joined_to_other_bands(detector):
     """A vertical line is one word: its glued label is split off in text only,
     not cut along x (that would leave columns of the value unpainted), and its

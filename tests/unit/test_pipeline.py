@@ -1047,6 +1047,30 @@ def test_a_vertical_word_paints_no_bridge_to_a_word_across_the_image():
     assert tailed.top < box.top - 50 and tailed.top + tailed.height > 260
 
 
+def test_a_label_read_glued_to_its_value_is_no_gap_to_bridge():
+    """Vendor seed 9, OPT/026: "1975-01-11  ID:99037393" on one band, the ID read
+    glued to its label and split off. The gap between the date and the ID value
+    holds the label "ID:", read: no bridge is painted over it. With nothing read
+    in the gap (glyphs too faint for the detector), the bridge stays."""
+    from plugin.core.phi import Finding
+    from plugin.core.pipeline import _boxes_from_findings
+
+    date = Word("1975-01-11", 194, 891, 109, 19, 0.99, line=0)
+    glued = Word("ID:99037393", 328, 890, 132, 22, 0.99, line=1)
+    value = dataclasses.replace(glued, text="99037393", left=362, width=98)
+    findings = {
+        0: [
+            Finding(date, "DATE_TIME", "header", 1.0),
+            Finding(value, "ID", "header", 1.0),
+        ]
+    }
+    boxes = _boxes_from_findings(findings, 2, (1, 1000, 1000), words={0: [date, glued]})
+    assert len(boxes) == 2
+    assert all(b.left >= 355 or b.left + b.width <= 320 for b in boxes)
+    bridged = _boxes_from_findings(findings, 2, (1, 1000, 1000), words={0: [date]})
+    assert len(bridged) == 3
+
+
 def test_a_lone_letter_is_no_tick():
     """A letter left at a box's edge ("J" of a name) stays doubt; "十" is a tick."""
     from plugin.core.pipeline import _lone_glyph
