@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "MEDICAL_WORDS",
     "WORD_LISTS",
+    "common_start",
     "common_word",
     "compound_word",
     "cut_word",
@@ -203,6 +204,18 @@ def cut_word(token: str) -> bool:
         return False
     _, lower, proper = _load()
     if low in lower or low in proper:
+        return False
+    common = _sorted_common()
+    k = bisect.bisect_left(common, low)
+    return k < len(common) and common[k].startswith(low)
+
+
+def common_start(token: str, *, min_letters: int = 3) -> bool:
+    """Whether ``token`` (letters only, ``min_letters`` or more) starts a common
+    word, or is one: a cell's text cut short with its ellipsis ("Medi..." of
+    "General Medicine")."""
+    low = token.lower()
+    if len(low) < min_letters or not low.isalpha():
         return False
     common = _sorted_common()
     k = bisect.bisect_left(common, low)

@@ -38,6 +38,7 @@ from .errors import BackendUnavailableError
 from .gaps import band_deviation, char_weight, ink_columns, ink_runs, nearest_gap
 from .groups import connected_groups
 from .lexicon import (
+    common_start,
     common_word,
     compound_word,
     cut_word,
@@ -488,8 +489,14 @@ _VOCABULARY = frozenset(
         "FLUORO",
         "CRA",
         "CAUD",
+        # Laboratory panels on a request or an encounter list ("Bloods FBC/U&E").
+        *("FBC", "U&E", "CBC", "BMP", "CMP", "LFT", "LFTS", "CRP", "ESR", "INR"),
+        *("TSH", "HBA1C", "EGFR", "BNP", "PSA", "ABG", "APTT", "D-DIMER"),
     ]
 )
+# Departments' codes that are also short given names, annotation only as written
+# in capitals ("ED attendance" on an encounter list; "Ed" Harris is a name).
+_CAPS_VOCABULARY = frozenset({"ED", "A&E", "OPD", "ICU", "CCU", "HDU", "NICU", "PACU"})
 # Field labels printed before a value ("Name: DOE^JANE"). The label itself is not
 # PHI and survives; the words after it on the same line are PHI of its type.
 _LABELS: dict[str, str] = {
@@ -2004,6 +2011,43 @@ def _another_word(read: str, value: str) -> bool:
     )
 
 
+def _generic_after_others(
+    words: Sequence[Word],
+    found: dict[int, Finding],
+    identity: HeaderIdentity,
+    threshold: int,
+) -> list[int]:
+    """Words found as the header's institution only by one of its generic words
+    ("Imaging" of "Valley Women's Imaging, LLC") that follow, on their band, a
+    word read less than three text heights before them that is no part of the
+    name: a row of tabs ("Summary Orders Results Imaging"). With nothing read
+    before it (the name's first words too faint: "maging"), or after the name's
+    own words, such a word is the name's."""
+    out = []
+    for i, f in found.items():
+        if f.source != "header" or f.entity_type != "ORGANIZATION":
+            continue
+        w = words[i]
+        if not identity.generic_only(_norm(w.text), threshold):
+            continue
+        before = [
+            j
+            for j, o in enumerate(words)
+            if j != i
+            and o.beside(w)
+            and o.right <= w.left + 2
+            and w.left - o.right <= 3 * max(w.height, o.height)
+            and o.text.strip()
+        ]
+        if not before:
+            continue
+        j = max(before, key=lambda j: words[j].right)
+        other = found.get(j)
+        if other is None or other.entity_type != "ORGANIZATION":
+            out.append(i)
+    return out
+
+
 def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> bool:
     """Whether word ``i`` is a common word cut short at the edge of a table cell
     that describes a procedure (:func:`~.lexicon.cut_word`, "Witho" of "Mri Brain
@@ -2013,7 +2057,9 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
     short is no start of an English word ("Whitfi"); after plain words alone
     ("Seen by Marti") it is not taken for a cell's text."""
     w = words[i]
-    if not cut_word(w.text.strip(_TOKEN_PUNCT)):
+    core = w.text.strip(_TOKEN_PUNCT + "…")
+    elided = w.text.rstrip().endswith(("...", "…")) and common_start(core)
+    if not (elided or cut_word(core)):
         return False
     before = sorted(
         (j for j in line if words[j].line == w.line and words[j].left < w.left),
@@ -2026,7 +2072,9 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
         if not (_plain_word(core) or medical_word(core) or is_annotation(core)):
             break
         cell.append(core)
-    return any(
+    # With its ellipsis the cut is written: plain words before it are the cell's
+    # ("General Medi..." of a department's column).
+    return (elided and bool(cell)) or any(
         medical_word(c) or (is_annotation(c) and c.lower() not in _FUNCTION_WORDS)
         for c in cell
     )
@@ -2677,6 +2725,8 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
     extra_up = {e.upper() for e in extra}
     if up in _VOCABULARY or up in extra_up or _NUMBER.match(up):
         return True
+    if text.strip().strip(".") in _CAPS_VOCABULARY:
+        return True
     if _COUNTER.match(up) or _SCAN_RANGE.match(up) or _TRACER.match(up):
         return True  # ... or a tracer ("18F-FDG", "123I-MIBG", "Tc-99m", "67Ga")
     parts = [p for p in _SPLIT.split(up) if p]
@@ -2756,6 +2806,9 @@ class _Token:
     """A short number (an ID of at most five digits, such as a Study ID "1111"):
     its digits joined across a slash or colon are something else (the frame
     counter "Fr 11/11", a time), unless the text also holds them as one run."""
+    generic: bool = False
+    """An institution's generic word ("Imaging" of "Valley Women's Imaging, LLC"):
+    see :func:`_generic_after_others`."""
 
 
 class HeaderIdentity:
@@ -2784,7 +2837,7 @@ class HeaderIdentity:
         #: another word of a name ("Oliver Long", a relative).
         self.vocabulary_names: frozenset[str] = frozenset()
 
-        def add(entity: str, text: str) -> None:
+        def add(entity: str, text: str, *, part: bool = False) -> None:
             n = _norm(text)
             if entity == "PERSON" and len(n) > 2 and n in _VOCABULARY:
                 self.vocabulary_names |= {n}
@@ -2811,7 +2864,10 @@ class HeaderIdentity:
                 or (n.isdigit() and len(n) <= _EXACT_DIGITS)
                 or (entity == "ORGANIZATION" and _ORG_WORDS.match(n))
             )
-            tokens.setdefault(n, _Token(entity, n, exact=bool(exact), alone=alone))
+            generic = part and entity == "ORGANIZATION" and bool(_ORG_WORDS.match(n))
+            tokens.setdefault(
+                n, _Token(entity, n, exact=bool(exact), alone=alone, generic=generic)
+            )
 
         self._phrases: list[tuple[str, list[str]]] = []
         #: Initials of a header person that are annotation vocabulary too ("WL"
@@ -2851,11 +2907,17 @@ class HeaderIdentity:
             add(entity, value)
             for p in re.split(r"[\s,]+", value):
                 if len(_norm(p)) >= 4:
-                    add(entity, p)
+                    add(entity, p, part=True)
         self.tokens: list[_Token] = sorted(tokens.values(), key=lambda t: -len(t.norm))
 
     def __len__(self) -> int:
         return len(self.tokens)
+
+    def generic_only(self, norm: str, threshold: int) -> bool:
+        """Whether ``norm`` (a normalised word) spells an institution's generic
+        word of the header (:attr:`_Token.generic`) and no other value."""
+        hit = [t for t in self.tokens if fuzz.ratio(norm, t.norm) >= threshold]
+        return bool(hit) and all(t.generic for t in hit)
 
     def _inside_a_value(self, norm: str) -> bool:
         """``norm`` (a normalised word) is part of a header value: "XK" of the
@@ -3512,6 +3574,8 @@ class PhiDetector:
             texts.append(line_text)
             offset += len(line_text) + 1
         text = "\n".join(texts)
+        for i in _generic_after_others(words, found, identity, s.fuzzy_threshold):
+            del found[i]
 
         key_of = {i: k for k, idx in lines.items() for i in idx}
         rows: dict[int, bool] | None = None
@@ -3747,6 +3811,9 @@ class PhiDetector:
             if tail is not None:
                 mark(last, tail[0], "header", 0.8)
                 found[last] = dataclasses.replace(found[last], tail_chars=tail[1])
+        # (Again: a tab's "Imaging" at its line's end took the name's unread tail.)
+        for i in _generic_after_others(words, found, identity, s.fuzzy_threshold):
+            del found[i]
 
         if use_policy:
             context = _phi_bands(words, lines, found, image)

@@ -531,6 +531,37 @@ def test_a_title_between_a_date_and_a_name_stays(detector):
     assert set(hits) == {"8/20/2018", "MWANGI"}
 
 
+def test_a_departments_code_in_capitals_is_vocabulary_and_a_lab_panel_too():
+    # Vendor seeds 2, 9 and 12: "ED attendance", "Bloods FBC/U&E" on encounter
+    # lists; "Ed" written as a name is none.
+    assert is_annotation("ED") and is_annotation("FBC/U&E") and is_annotation("CRP")
+    assert not is_annotation("Ed")
+
+
+def test_an_encounter_lists_type_and_department_cells_are_kept(detector):
+    # Vendor seed 9, OT/042: "2018-05-16 | ED attendance | General Medi... | L.
+    # Brown-Tran": the date and the provider painted, the other cells kept.
+    cells = [("2018-05-16",), ("ED", "attendance"), ("General", "Medi...")]
+    cells.append(("L.", "Brown-Tran"))
+    words, image = _row(cells, width=800)
+    identity = [("PERSON", "ReferringPhysicianName", "Brown-Tran^Lee")]
+    hits = alone(detector, words, identity, image=image)
+    assert {"2018-05-16", "Brown-Tran"} <= set(hits)
+    assert not {"ED", "attendance", "General", "Medi..."} & set(hits)
+
+
+def test_an_institutions_generic_word_alone_is_no_institution(detector):
+    # Vendor seed 9, OT/042: the tab "Imaging" of "Summary Orders Results Imaging
+    # Documents Notes" was the header's "Valley Women's Imaging, LLC".
+    institution = [("ORGANIZATION", "InstitutionName", "Valley Women's Imaging, LLC")]
+    tabs, image = _row(
+        [(t,) for t in ("Summary", "Orders", "Results", "Imaging", "Documents")]
+    )
+    assert not alone(detector, tabs, institution, image=image)
+    name = line("Valley", "Women's", "Imaging,", "LLC")
+    assert {"Valley", "Women's", "Imaging,"} <= set(alone(detector, name, institution))
+
+
 def test_vertical_lines_are_neither_cut_nor_joined_to_other_bands(detector):
     """A vertical line is one word: its glued label is split off in text only,
     not cut along x (that would leave columns of the value unpainted), and its
