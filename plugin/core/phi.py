@@ -1518,7 +1518,7 @@ def _medical_words(token: str) -> bool:
     return (
         len(parts) > 1
         and any(medical_word(p) for p in parts)
-        and all(medical_word(p) or common_word(p) or _plain_word(p) for p in parts)
+        and all(medical_word(p) or _plain_word(p) for p in parts)
     )
 
 
@@ -2000,9 +2000,9 @@ def _product_name(text: str, start: int, end: int) -> bool:
 
 def _another_word(read: str, value: str) -> bool:
     """Whether ``read`` (a normalised word) is a common English word other than
-    the header's common word ``value``, one letter longer or shorter: "SPINE" of
-    "Mri Lumbar Spine" is no misreading of "PINE" (of "Pine Ridge Court"). A
-    misreading keeps the length more often than not ("C0URT")."""
+    the header's common word ``value``, of another length: "SPINE" of "Mri Lumbar
+    Spine" is no misreading of "PINE" (of "Pine Ridge Court"). A misreading keeps
+    the length more often than not ("C0URT")."""
     return (
         read != value
         and len(read) != len(value)
@@ -2055,7 +2055,9 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
     it on its detected line (``line``: the indexes of its line of text) are plain
     words, radiology's vocabulary among them, up to the cell's start. A name cut
     short is no start of an English word ("Whitfi"); after plain words alone
-    ("Seen by Marti") it is not taken for a cell's text."""
+    ("Seen by Marti") it is not taken for a cell's text. A word cut with its
+    ellipsis ("General Medi...") needs only to start a common word, after plain
+    words."""
     w = words[i]
     core = w.text.strip(_TOKEN_PUNCT + "…")
     elided = w.text.rstrip().endswith(("...", "…")) and common_start(core)

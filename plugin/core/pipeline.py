@@ -793,8 +793,9 @@ def _unpainted_parts(read: list[Word], phi: list[Word], kept: list[Word]) -> lis
     """The parts of words as read (``read``, not ``kept``) that no ``phi`` word on
     their band covers, a quarter of their height wide at least, as words without
     text: the label of a value read glued to it ("ID:" of "ID:P6669778"), which
-    the value's box, the box of the line above and a bridge between two values
-    must spare as they spare every word kept."""
+    the boxes of the lines above and below and a bridge between two values on its
+    band must spare as they spare every word kept. (The value's own box stops at
+    the cut made when the two were split.)"""
     out = []
     for w in read:
         if w in kept or w.vertical:
