@@ -1393,6 +1393,8 @@ def _cut_before_value(
 
 
 _OCR_CONFUSIONS = str.maketrans("0158", "OISB")
+# A word with more "l"s is not tried with each read back as "i".
+_RESTORED_MAX = 3
 # An empty run this wide between a label and its value glued in one word is cut
 # in its middle.
 _WIDE_GAP = 4
@@ -2082,6 +2084,23 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
     )
 
 
+def _plain_restored(token: str) -> bool:
+    """Whether ``token`` is a common word once an "i" read as "l" is restored
+    (small text: "Cardlology", "Outpatlent vlslt"), trying each "l" of a word
+    with at most :data:`_RESTORED_MAX` of them, five letters at least."""
+    at = [k for k, c in enumerate(token) if c == "l"]
+    if not at or len(at) > _RESTORED_MAX or len(token) < 5 or not token.isalpha():
+        return False
+    for mask in range(1, 1 << len(at)):
+        chars = list(token)
+        for n, k in enumerate(at):
+            if mask >> n & 1:
+                chars[k] = "i"
+        if common_word("".join(chars)):
+            return True
+    return False
+
+
 def _plain_apart(
     i: int, order: list[int], words: Sequence[Word], evidence: set[int], cased: bool
 ) -> bool:
@@ -2105,7 +2124,11 @@ def _plain_apart(
     # dictionary holds so is plain, though it is a name too ("man", "will").
 
     def plain(p: str) -> bool:
-        return _plain_word(p) or (cased and p.islower() and ordinary_word(p))
+        return (
+            _plain_word(p)
+            or (cased and p.islower() and ordinary_word(p))
+            or _plain_restored(p)
+        )
 
     if len(parts) > 1 and len(parts[0]) == 1 and parts[0].isalpha():
         parts = parts[1:]  # "d-dimer", "x-ray", "T-score"

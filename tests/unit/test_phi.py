@@ -562,6 +562,20 @@ def test_an_institutions_generic_word_alone_is_no_institution(detector):
     assert {"Valley", "Women's", "Imaging,"} <= set(alone(detector, name, institution))
 
 
+def test_a_cell_read_with_l_for_i_beside_a_rows_phi_is_kept(detector):
+    # Vendor seed 23, OT/025: a small font read "Cardlology", "Outpatlent vlslt";
+    # no dictionary word, they were painted as the row's dates' context.
+    cells = [("25-09-2018", "21:36"), ("Outpatlent", "vlslt"), ("Cardlology",)]
+    words, image = _row(cells, width=700)
+    identity = [("DATE_TIME", "StudyDate", "20180925")]
+    hits = alone(detector, words, identity, image=image)
+    assert "25-09-2018" in hits
+    assert not {"Outpatlent", "vlslt", "Cardlology"} & set(hits)
+    # A name with its "i" read as "l" restores to no common word: painted.
+    words, image = _row([("25-09-2018",), ("Kowalskl",)])
+    assert "Kowalskl" in alone(detector, words, identity, image=image)
+
+
 def test_vertical_lines_are_neither_cut_nor_joined_to_other_bands(detector):
     """A vertical line is one word: its glued label is split off in text only,
     not cut along x (that would leave columns of the value unpainted), and its
