@@ -200,14 +200,10 @@ def cut_word(token: str) -> bool:
     start of a longer common word and no word or name itself: a table cell's text
     cut short at the cell's edge ("Witho", "Bilater", "COMPLET")."""
     low = token.lower()
-    if len(low) < _CUT_MIN_LETTERS or not low.isalpha() or low in MEDICAL_WORDS:
-        return False
     _, lower, proper = _load()
-    if low in lower or low in proper:
+    if low in MEDICAL_WORDS or low in lower or low in proper:
         return False
-    common = _sorted_common()
-    k = bisect.bisect_left(common, low)
-    return k < len(common) and common[k].startswith(low)
+    return common_start(low, min_letters=_CUT_MIN_LETTERS)
 
 
 def common_start(token: str, *, min_letters: int = 3) -> bool:

@@ -1594,8 +1594,7 @@ def _prose_next(k: int, line_idx: list[int], words: Sequence[Word]) -> bool:
     if k + 1 >= len(line_idx):
         return False
     w, nxt = words[line_idx[k]], words[line_idx[k + 1]]
-    core = nxt.text.strip().rstrip(",;.")
-    return nxt.line == w.line and core.isalpha() and core.islower()
+    return nxt.line == w.line and _prose_word(nxt.text.strip().rstrip(",;."))
 
 
 def _org_name_word(

@@ -797,8 +797,9 @@ def _unpainted_parts(read: list[Word], phi: list[Word], kept: list[Word]) -> lis
     band must spare as they spare every word kept. (The value's own box stops at
     the cut made when the two were split.)"""
     out = []
+    kept_ids = {id(k) for k in kept}
     for w in read:
-        if w in kept or w.vertical:
+        if id(w) in kept_ids or w.vertical:
             continue
         free = np.ones(w.width, bool)
         for p in phi:
