@@ -1142,11 +1142,12 @@ def spaced_out(text: str) -> tuple[str, list[int]]:
 _LABEL_LIKE = re.compile(r"^[A-Za-z]{1,6}[:#]$")
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
-_GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$")
+# The value may open with a bracket or a plus: "Tel(375)670-8494", "Tel+4930...".
+_GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=[\d(+])))\s*(\S.*)$")
 # A label of several parts ("Pat.-ID:7557468584", "Geb.-Datum:"): taken whole when
 # it is a label whole.
 _GLUED_COMPOUND = re.compile(
-    r"^((?:[A-Za-z]{1,12}[.-]{1,2})+[A-Za-z]{1,12}(?:[:#.]|(?=\d)))\s*(\S.*)$"
+    r"^((?:[A-Za-z]{1,12}[.-]{1,2})+[A-Za-z]{1,12}(?:[:#.]|(?=[\d(+])))\s*(\S.*)$"
 )
 
 
@@ -1457,6 +1458,19 @@ def _misread_label(text: str) -> bool:
             if variant == label:
                 return True
     return False
+
+
+def misread_label_glyph(text: str) -> bool:
+    """``text`` is a field label with one letter read as a digit ("5SN", "Do8",
+    "D0B:"): two letters at least and one digit, one OCR slip from a label
+    (:func:`_misread_label`). No name has a digit; an ID of so few characters
+    identifies no one."""
+    core = text.strip()
+    return (
+        sum(c.isdigit() for c in core) == 1
+        and len(_LATIN_LETTER.findall(core)) >= 2
+        and _misread_label(core)
+    )
 
 
 def _misread_label_with_number(frag: str) -> bool:
@@ -2971,11 +2985,15 @@ class HeaderIdentity:
                     continue
                 raw = " ".join(w.text for w in words[i:j])
                 # Vocabulary alone spells a header value only as written: "Mri"
-                # is no misreading of the station "MRI_2".
+                # is no misreading of the station "MRI_2". So does a field label:
+                # "Ins#" (insurance) is no misreading of the given name "Ines".
                 vocabulary = (
                     j - i == 1
                     and not any(c.isdigit() for c in words[i].text)
-                    and is_annotation(words[i].text)
+                    and (
+                        is_annotation(words[i].text)
+                        or label_entity(words[i].text) is not None
+                    )
                 )
                 for tok in self.tokens:
                     if vocabulary and window != tok.norm:
@@ -3902,9 +3920,9 @@ class PhiDetector:
                         if _opening_label(i, order, words, evidence):
                             continue  # "Hame" of "Hame phone: 555-895-0179"
                         mark(i, "PHI_CONTEXT", "policy", w.score)
-                    elif (
-                        w.score < unsure_below or len(_norm(w.text)) == 0
-                    ) and not is_blob(w, words):
+                    elif (w.score < unsure_below or len(_norm(w.text)) == 0) and not (
+                        is_blob(w, words) or misread_label_glyph(w.text)
+                    ):
                         if w.score >= _PLAIN_SURE:
                             if plain is None:
                                 texts_of_line = [words[j].text for j in line_idx]

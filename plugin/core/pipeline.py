@@ -35,6 +35,7 @@ from .phi import (
     is_blob,
     is_scale_tick,
     label_entity,
+    misread_label_glyph,
     plain_line,
     without_traces,
 )
@@ -781,7 +782,9 @@ def _boxes_from_findings(
                 right = max(right, _tail_edge(w, f.tail_chars, frame_words, cols))
             if f.head_chars and words is not None:
                 left = min(left, _head_edge(w, f.head_chars, frame_words, f.word))
-            top, bottom = _clear_of_lines(w, w.top - pad_y, w.bottom + pad_y, kept)
+            top, bottom = _clear_of_lines(
+                w, w.top - pad_y, w.bottom + pad_y, kept, span=(left, right)
+            )
             top, bottom = max(0, top), min(rows, bottom)
             boxes.append(_box(frame, f, left, top, right, bottom))
         boxes.extend(_bridges(frame, fs, kept, rows))
@@ -1059,18 +1062,26 @@ def _head_edge(w: Word, chars: int, others: list[Word], read: Word) -> int:
 
 
 def _clear_of_lines(
-    w: Word, top: int, bottom: int, kept: list[Word]
+    w: Word,
+    top: int,
+    bottom: int,
+    kept: list[Word],
+    *,
+    span: tuple[int, int] | None = None,
 ) -> tuple[int, int]:
     """Top and bottom of ``w``'s box, held back from the text lines above and below
     that are not painted (a label, an annotation).
 
     Detector boxes are loose: with lines set close, a padded box reaches into the
     next line. It stops halfway between the two lines' centres, which lies between
-    their inks as long as the lines do not overlap.
+    their inks as long as the lines do not overlap. ``span``: the box's left and
+    right when it reaches beyond the word (its unread tail: "KOwA" of a name read
+    in part, painted to the line's end over a frame counter below).
     """
     centre = (w.top + w.bottom) / 2
+    left, right = span if span is not None else (w.left, w.right)
     for o in kept:
-        if o.right <= w.left or o.left >= w.right:
+        if o.right <= left or o.left >= right:
             continue
         other = (o.top + o.bottom) / 2
         if abs(other - centre) < 0.5 * min(w.height, o.height):
@@ -1472,7 +1483,8 @@ def _no_doubt(
     w: Word, words: list[Word], firsts: list[Word], *, plain_line: bool
 ) -> bool:
     """``w``, a word only verification read on a frame where it read ``words``
-    and the first reading ``firsts``, is no text in doubt: a label; a glyph read
+    and the first reading ``firsts``, is no text in doubt: a label, or one read
+    with a letter as a digit ("Do8"); a glyph read
     from a detection over anatomy (on the equalised image, once a whole frame
     read as "分"); a scale bar's tick read "十" or "工"; a depth mark "10-"; a word
     of a line of plain words (``plain_line``: "Allergies", "Renal failure").
@@ -1483,6 +1495,7 @@ def _no_doubt(
     where the first reading's lines are 12 to 14)."""
     return (
         label_entity(w.text) is not None
+        or misread_label_glyph(w.text)
         or is_blob(w, [*words, *firsts])
         or _lone_glyph(w)
         or is_scale_tick(w)

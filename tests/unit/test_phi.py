@@ -170,6 +170,18 @@ def test_a_glyph_read_from_a_blob_of_anatomy_is_not_unreadable_text(detector):
     assert painted(detector, [*text, glyph])["福"].entity_type == "UNREADABLE"
 
 
+def test_a_label_read_with_a_digit_is_not_unreadable_text(detector):
+    # "SSN" read "5SN", unsure, on a line of its own: the label, misread. A
+    # word of letters as unsure is doubt still; so is a number.
+    text = line("Liver", "P4-2") + line("Depth", "12", "cm", line_no=1)
+    for misread in ("5SN", "Do8"):
+        label = Word(misread, 40, 60, 24, 13, 0.3, line=3)
+        assert misread not in painted(detector, [*text, label])
+    for unsure in ("Xqz", "5S7"):
+        word = Word(unsure, 40, 60, 24, 13, 0.3, line=3)
+        assert painted(detector, [*text, word])[unsure].entity_type == "UNREADABLE"
+
+
 def test_a_whole_image_read_as_a_word_is_not_unreadable_text(detector):
     # An equalised ultrasound read whole as "KSK" (unsure): a "line" thirty times
     # as tall as the text is no text; painted, it would black out the image.
@@ -257,6 +269,15 @@ def test_label_glued_to_the_patient_id_is_split_off(detector):
     )
     assert set(hits) == {"66245114"}
     assert hits["66245114"].source == "header"
+
+
+@pytest.mark.parametrize("value", ["(375)670-8494", "+4930901820"])
+def test_a_label_glued_to_a_phone_number_in_brackets_is_split_off(detector, value):
+    # Synth seed 907, XA/012: "Tel (375) 670-8494" read "Tel(375)670-8494", the
+    # label painted with the number.
+    hits = alone(detector, [Word("Tel" + value, 10, 5, 110, 13, 0.99)])
+    assert set(hits) == {value}
+    assert hits[value].entity_type == "PHONE_NUMBER"
 
 
 def test_a_dotted_label_and_its_colon_stay_whole_before_a_header_date(detector):
@@ -1953,6 +1974,15 @@ def test_vocabulary_is_no_misreading_of_a_station_name(detector):
     station = [("ID", "StationName", "MRI_2")]
     assert not alone(detector, line("Mri", "Lumbar", "Spine"), station)
     assert "MRI_2" in alone(detector, line("Station:", "MRI_2"), station)
+
+
+def test_a_field_label_is_no_misreading_of_a_name(detector):
+    # "Ins#" (insurance) is one letter from the given name "Ines": the label
+    # stays, its number is judged on its own; the name written out is painted.
+    petrov = [("PERSON", "PatientName", "PETROV^INES")]
+    hits = alone(detector, line("Ins#", "3233", "4723", "9474", "4675"), petrov)
+    assert "Ins#" not in hits
+    assert "Ines" in alone(detector, line("Ines", "Petrov"), petrov)
 
 
 def test_an_address_word_on_a_phi_line_is_painted(detector):

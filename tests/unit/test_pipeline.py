@@ -284,6 +284,22 @@ def test_a_marker_letter_in_a_white_box_is_read_as_the_letter(engines):
     assert [w.text for w in words] == ["L"]
 
 
+@pytest.mark.parametrize("size", [14, 16, 20])
+def test_a_small_marker_box_is_read_inside_its_frame(engines, size):
+    # A side marker as an MR console draws it: a small white box just wider than
+    # its dark "L", over noise. With the box, the recogniser reads "■", "口" or
+    # "4" (doubt, painted, or a number); inside the box, "L".
+    width, height = size * 6 // 7, size + size // 2
+    img = np.random.default_rng(0).integers(0, 25, (256, 256, 3)).astype(np.uint8)
+    cv2.rectangle(img, (100, 100), (100 + width, 100 + height), (245, 245, 245), -1)
+    pil = Image.fromarray(img)
+    font = ImageFont.truetype("DejaVuSans.ttf", size)
+    top = 100 + (height - size) // 2 - 1
+    ImageDraw.Draw(pil).text((101, top), "L", fill=(60, 60, 60), font=font)
+    words = engines.ocr.read(np.array(pil))
+    assert [w.text for w in words] == ["L"]
+
+
 def test_nothing_to_redact_keeps_pixel_data_byte_for_byte(engines):
     ds = burned(items=[((420, 450), "R"), ((420, 475), "kVp 120")])
     result = redact_dataset(ds, SETTINGS, engines=engines)
@@ -544,6 +560,9 @@ def test_a_phi_box_stops_halfway_to_a_kept_line_below():
     top, bottom = _clear_of_lines(name, -3, 23, [label, far])
     assert (top, bottom) == (-3, 17)
     assert _clear_of_lines(name, -3, 23, [far]) == (-3, 23)
+    # A name read in part ("KOwA"), its box taken on to the line's end over its
+    # unread rest: the kept line below that rest (a frame counter) holds it back.
+    assert _clear_of_lines(name, -3, 23, [far], span=(100, 330)) == (-3, 17)
 
 
 def _noisy_cine(
@@ -1386,3 +1405,6 @@ def test_anatomy_verification_alone_detects_is_judged_by_the_first_readings_text
     # ... and so does a line of text of the frame's height only verification read.
     unread = Word("Xq7#", 40, 100, 40, 13, 0.4, 9)
     assert not _no_doubt(unread, [unread], firsts, plain_line=False)
+    # A label read with a letter as a digit ("DOB" read "Do8") is a label.
+    label = Word("Do8", 173, 1, 24, 13, 0.6, 9)
+    assert _no_doubt(label, [label], firsts, plain_line=False)

@@ -49,6 +49,14 @@ _REC_WIDTHS = (96, 144, 192, 240, 320, 384, 480, 600, 768, 960, 1200, 1536, 1920
 # A line read as one glyph below this score is read again at RapidOCR's own pad.
 _LONE_GLYPH_SURE = 0.5
 _RAPIDOCR_PAD = 320
+# A glyph alone read as no Latin character ("口", "■" for an "L" in a white
+# marker box), or read less sure than this, is read again inside the box: these
+# shares of its crop's shorter side cut off each side. The reading is kept when
+# it is one Latin letter or digit, at least this sure and surer by this margin.
+_BOXED_BELOW = 0.9
+_BOXED_INSETS = (0.18, 0.24)
+_BOXED_SURE = 0.8
+_BOXED_MARGIN = 0.2
 # Colour text: a pixel is coloured above this chroma (CIELAB, 8-bit scale); a frame
 # where more than this share is coloured is a colour map, read by brightness and on
 # its green channel, not for lines of colour.
@@ -522,6 +530,9 @@ class RapidOcrEngine:
                 again = self._recognise_at([crops[k]], [every[k]], _RAPIDOCR_PAD)[0]
                 if again[2] > out[k][2]:
                     out[k] = again
+            glyph = out[k][1].strip()
+            if len(glyph) == 1 and (not glyph.isascii() or out[k][2] < _BOXED_BELOW):
+                out[k] = self._read_boxed(crops[k], every[k], out[k])
         extra = []
         for n, k in enumerate(vertical):
             best, other = sorted((out[k], out[len(boxes) + n]), key=lambda x: -x[2])
@@ -535,6 +546,31 @@ class RapidOcrEngine:
                 # the two readings are about as sure, both are judged.
                 extra.append((boxes[k], other[1], other[2], ()))
         return out[: len(boxes)] + extra
+
+    def _read_boxed(self, crop: np.ndarray, box: Any, read: Any) -> Any:
+        """The glyph inside a frame (a side marker's "L" in a white box, read "口",
+        "■" or "4" with its frame): the crop with each of :data:`_BOXED_INSETS`
+        cut off each side, read as one Latin letter or digit at least
+        :data:`_BOXED_SURE` sure and :data:`_BOXED_MARGIN` surer than ``read``
+        (the line as read); ``read`` otherwise. A lone glyph is no PHI: what may
+        change is only whether it is painted as doubt."""
+        best = read
+        for inset in _BOXED_INSETS:
+            cut = max(1, round(min(crop.shape[:2]) * inset))
+            inner = np.ascontiguousarray(crop[cut:-cut, cut:-cut])
+            if min(inner.shape[:2]) < 4:
+                break
+            width = _rec_width(inner.shape[1] / inner.shape[0])
+            line = self._recognise_at([inner], [box], width)[0]
+            text = line[1].strip()
+            if (
+                len(text) == 1
+                and text.isascii()
+                and text.isalnum()
+                and line[2] >= max(_BOXED_SURE, read[2] + _BOXED_MARGIN, best[2])
+            ):
+                best = (box, text, line[2], ())
+        return best
 
     def _recognise_at(
         self, crops: list[np.ndarray], boxes: list[Any], width: int
