@@ -32,6 +32,8 @@ __all__ = [
     "lexicon_available",
     "medical_word",
     "ordinary_word",
+    "restored",
+    "restored_word",
     "word_list",
 ]
 
@@ -45,6 +47,8 @@ _MIN_LETTERS = 4
 """Shorter words are left to the curated vocabulary: many are surnames too ("Lam")."""
 _CUT_MIN_LETTERS = 5
 """A shorter start of a word ("Ang", "Pelv") is too often a name's as well."""
+_RESTORED_MAX = 3
+"""A word with more "l"s is not tried with each read back as "i"."""
 
 DEVICE_NAMES = frozenset(
     {
@@ -128,6 +132,13 @@ MEDICAL_WORDS = frozenset(
         "panoramic", "cephalometry", "occlusal", "bitewing", "molar", "premolar",
         "incisor", "bradycardia", "tachycardia", "arrhythmia", "fibrillation",
         "spiculated", "nodule", "supine", "prone", "cardiology", "thickness",
+        # Departments, on worklists and encounter lists ("General Medicine").
+        "medicine", "surgery", "orthopaedics", "orthopedics", "neurology",
+        "urology", "nephrology", "dermatology", "gastroenterology",
+        "haematology", "hematology", "rheumatology", "endocrinology",
+        "pulmonology", "ophthalmology", "otolaryngology", "psychiatry",
+        "paediatrics", "pediatrics", "obstetrics", "gynaecology", "gynecology",
+        "outpatient", "inpatient",
         # Surnames too, but rare beside their weight on a request ("Mri Brain").
         "brain", "jaw", "sacrum",
     }
@@ -183,6 +194,36 @@ def common_word(token: str, *, min_letters: int = _MIN_LETTERS) -> bool:
 def _sorted_common() -> tuple[str, ...]:
     _, lower, proper = _load()
     return tuple(sorted((lower - proper) | MEDICAL_WORDS))
+
+
+def restored(token: str) -> str | None:
+    """The common word (:func:`common_word`) ``token`` (letters only, five or
+    more), a word the dictionary holds in no form, is once an "i" read as "l" is
+    restored (small text: "Cardlology", "Outpatlent vlslt", "MedlcIne"), trying
+    each "l" of a word with at most :data:`_RESTORED_MAX` of them; ``None`` if
+    none. Not a name the dictionary knows: "Allen" is no "alien", "Walter" no
+    "waiter"."""
+    at = [k for k, c in enumerate(token) if c == "l"]
+    if not at or len(at) > _RESTORED_MAX or len(token) < 5 or not token.isalpha():
+        return None
+    _, lower, proper = _load()
+    if token.lower() in lower or token.lower() in proper:
+        return None
+    for mask in range(1, 1 << len(at)):
+        chars = list(token)
+        for n, k in enumerate(at):
+            if mask >> n & 1:
+                chars[k] = "i"
+        word = "".join(chars)
+        if common_word(word):
+            return word
+    return None
+
+
+def restored_word(token: str) -> bool:
+    """Whether ``token`` is a common word once its "l"s read for "i" are
+    restored (:func:`restored`)."""
+    return restored(token) is not None
 
 
 def ordinary_word(token: str) -> bool:

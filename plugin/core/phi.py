@@ -45,6 +45,8 @@ from .lexicon import (
     device_word,
     medical_word,
     ordinary_word,
+    restored,
+    restored_word,
     word_list,
 )
 from .model import Source, Word, bounds
@@ -1142,12 +1144,13 @@ def spaced_out(text: str) -> tuple[str, list[int]]:
 _LABEL_LIKE = re.compile(r"^[A-Za-z]{1,6}[:#]$")
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
-# The value may open with a bracket or a plus: "Tel(375)670-8494", "Tel+4930...".
-_GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=[\d(+])))\s*(\S.*)$")
+# The value may open with a bracket or a plus before its digits: "Tel(375)670-8494",
+# "Tel+4930..." (not "Forename(s):", "Ne(e) le :").
+_GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=[(+]?\d)))\s*(\S.*)$")
 # A label of several parts ("Pat.-ID:7557468584", "Geb.-Datum:"): taken whole when
 # it is a label whole.
 _GLUED_COMPOUND = re.compile(
-    r"^((?:[A-Za-z]{1,12}[.-]{1,2})+[A-Za-z]{1,12}(?:[:#.]|(?=[\d(+])))\s*(\S.*)$"
+    r"^((?:[A-Za-z]{1,12}[.-]{1,2})+[A-Za-z]{1,12}(?:[:#.]|(?=[(+]?\d)))\s*(\S.*)$"
 )
 
 
@@ -1394,8 +1397,6 @@ def _cut_before_value(
 
 
 _OCR_CONFUSIONS = str.maketrans("0158", "OISB")
-# A word with more "l"s is not tried with each read back as "i".
-_RESTORED_MAX = 3
 # An empty run this wide between a label and its value glued in one word is cut
 # in its middle.
 _WIDE_GAP = 4
@@ -2097,23 +2098,6 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
     )
 
 
-def _plain_restored(token: str) -> bool:
-    """Whether ``token`` is a common word once an "i" read as "l" is restored
-    (small text: "Cardlology", "Outpatlent vlslt"), trying each "l" of a word
-    with at most :data:`_RESTORED_MAX` of them, five letters at least."""
-    at = [k for k, c in enumerate(token) if c == "l"]
-    if not at or len(at) > _RESTORED_MAX or len(token) < 5 or not token.isalpha():
-        return False
-    for mask in range(1, 1 << len(at)):
-        chars = list(token)
-        for n, k in enumerate(at):
-            if mask >> n & 1:
-                chars[k] = "i"
-        if common_word("".join(chars)):
-            return True
-    return False
-
-
 def _plain_apart(
     i: int, order: list[int], words: Sequence[Word], evidence: set[int], cased: bool
 ) -> bool:
@@ -2140,7 +2124,7 @@ def _plain_apart(
         return (
             _plain_word(p)
             or (cased and p.islower() and ordinary_word(p))
-            or _plain_restored(p)
+            or restored_word(p)
         )
 
     if len(parts) > 1 and len(parts[0]) == 1 and parts[0].isalpha():
@@ -2178,7 +2162,8 @@ def _plain_apart(
 def _split_plain(k: int, order: list[int], words: Sequence[Word]) -> bool:
     """Whether word ``order[k]`` and a neighbour of its detected line, with no
     word space between them, read together as one plain word: the recogniser
-    cuts a word at a wide gap between two glyphs ("Thy" "roid" of "Thyroid")."""
+    cuts a word at a wide gap between two glyphs ("Thy" "roid" of "Thyroid",
+    "Orthopa" "edlcs" of "Orthopaedics" read with "l" for "i")."""
     w = words[order[k]]
     for n in (k - 1, k + 1):
         if not 0 <= n < len(order) or words[order[n]].line != w.line:
@@ -2188,7 +2173,11 @@ def _split_plain(k: int, order: list[int], words: Sequence[Word]) -> bool:
         if b.left - a.right > _SPLIT_GAP * w.height:
             continue
         joined = a.text.strip(_TOKEN_PUNCT) + b.text.strip(_TOKEN_PUNCT)
-        if joined.isalpha() and len(joined) >= 5 and _plain_word(joined):
+        if (
+            joined.isalpha()
+            and len(joined) >= 5
+            and (_plain_word(joined) or restored_word(joined))
+        ):
             return True
     return False
 
@@ -2398,7 +2387,8 @@ def _common_words(
     frag: str, allow: Iterable[str], devices: frozenset[str] = frozenset()
 ) -> bool:
     """Whether ``frag``, a name to spaCy, is ordinary words: each a common English
-    word (:func:`~.lexicon.common_word`), such words run together ("ImageDesk"),
+    word (:func:`~.lexicon.common_word`), or one read with "l" for "i"
+    (:func:`~.lexicon.restored_word`, "MedlcIne"), such words run together ("ImageDesk"),
     a device's name (:func:`~.lexicon.device_word`, "Canon Aplio i800"),
     clinical vocabulary or a code with digits ("Portal Venous", "Form RAD-235",
     "kV120 mA363"). A name the header holds is matched there, and one after a
@@ -2407,6 +2397,7 @@ def _common_words(
     def ordinary(t: str, core: str) -> bool:
         return (
             common_word(core)
+            or restored_word(core)
             or compound_word(core)
             or device_word(core, devices)
             or _code(t, allow)
@@ -2421,8 +2412,10 @@ def _common_words(
 def _clinical_words(frag: str, allow: Iterable[str]) -> bool:
     """Whether ``frag`` is radiology's words (:func:`~.lexicon.medical_word`), with
     annotation vocabulary, codes and words such as "of", "with" between them:
-    "Ct Pulmonary Angiogram", "Us Pelvis Transvaginal"."""
+    "Ct Pulmonary Angiogram", "Us Pelvis Transvaginal", also read with "l" for
+    "i" ("General MedlcIne")."""
     cores = [c for c in (t.strip(_TOKEN_PUNCT) for t in frag.split()) if c]
+    cores = [restored(c) or c for c in cores]
     return any(medical_word(c) for c in cores) and all(
         medical_word(c)
         or c.lower() in _FUNCTION_WORDS

@@ -7,7 +7,13 @@ import numpy as np
 import pytest
 
 from plugin.core import lexicon
-from plugin.core.lexicon import common_word, compound_word, cut_word, lexicon_available
+from plugin.core.lexicon import (
+    common_word,
+    compound_word,
+    cut_word,
+    lexicon_available,
+    restored,
+)
 from plugin.core.model import Word
 from plugin.core.phi import (
     Finding,
@@ -20,6 +26,7 @@ from plugin.core.phi import (
     is_scale_tick,
     plain_line,
     spaced_out,
+    split_glued_labels,
 )
 from plugin.core.settings import Policy, RedactionSettings
 
@@ -278,6 +285,10 @@ def test_a_label_glued_to_a_phone_number_in_brackets_is_split_off(detector, valu
     hits = alone(detector, [Word("Tel" + value, 10, 5, 110, 13, 0.99)])
     assert set(hits) == {value}
     assert hits[value].entity_type == "PHONE_NUMBER"
+    # A label's own bracket is no value: "Forename(s):" stays one word.
+    for label in ("Forename(s):", "Ne(e)"):
+        whole = Word(label, 10, 5, 90, 13, 0.99)
+        assert [w.text for w in split_glued_labels([whole])] == [label]
 
 
 def test_a_dotted_label_and_its_colon_stay_whole_before_a_header_date(detector):
@@ -595,6 +606,21 @@ def test_a_cell_read_with_l_for_i_beside_a_rows_phi_is_kept(detector):
     # A name with its "i" read as "l" restores to no common word: painted.
     words, image = _row([("25-09-2018",), ("Kowalskl",)])
     assert "Kowalskl" in alone(detector, words, identity, image=image)
+    # spaCy's name on the row: a department read so ("General MedlcIne") is
+    # radiology's words all the same; a given name the dictionary holds is no
+    # common word restored ("Allen" is no "alien").
+    words, image = _row([("25-09-2018",), ("General", "MedlcIne"), ("Outpatlent",)])
+    assert not {"General", "MedlcIne"} & set(alone(detector, words, identity))
+    words, image = _row([("25-09-2018",), ("Allen",)])
+    assert "Allen" in alone(detector, words, identity, image=image)
+
+
+def test_a_word_read_with_l_for_i_is_restored_unless_the_dictionary_holds_it():
+    assert restored("Cardlology") == "Cardiology"
+    assert restored("MedlcIne") == "MedicIne"
+    # Names the dictionary holds, and words with too many "l"s, are not tried.
+    assert restored("Allen") is None and restored("Walter") is None
+    assert restored("Kowalskl") is None and restored("lllllx") is None
 
 
 def test_vertical_lines_are_neither_cut_nor_joined_to_other_bands(detector):
@@ -2771,6 +2797,11 @@ def test_a_plain_word_read_in_two_on_a_worklist_row_stays(detector):
     # Apart by a word space, "roid" is no word: doubt beside the PHI.
     apart = line("SMITH,", "JOHN", "7241919780", "Us", "Thy", "roid")
     assert "roid" in painted(detector, apart, identity=[])
+    # So is a word read with "l" for "i" ("Orthopa" "edlcs" of "Orthopaedics").
+    row = line("SMITH,", "JOHN", "7241919780", "Orthopa", "edlcs")
+    ortho, edics = row[-2:]
+    row[-1] = dataclasses.replace(edics, left=ortho.right)
+    assert not {"Orthopa", "edlcs"} & set(painted(detector, row, identity=[]))
 
 
 def test_initials_that_are_a_title_alone_after_a_staff_label_are_painted(detector):
