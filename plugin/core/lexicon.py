@@ -19,6 +19,8 @@ import logging
 import re
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 logger = logging.getLogger(__name__)
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "device_word",
     "lexicon_available",
     "medical_word",
+    "near_medical_word",
     "ordinary_word",
     "restored",
     "restored_word",
@@ -277,6 +280,24 @@ def compound_word(token: str) -> bool:
 def medical_word(token: str) -> bool:
     """Whether ``token`` is radiology vocabulary (:data:`MEDICAL_WORDS`)."""
     return token.lower() in MEDICAL_WORDS
+
+
+_NEAR_MIN_LETTERS = 8
+"""A shorter word one letter from radiology's may be a name ("Renal", "Lumbar")."""
+
+
+def near_medical_word(token: str) -> bool:
+    """Whether ``token`` (letters only, :data:`_NEAR_MIN_LETTERS` or more) is
+    radiology vocabulary (:data:`MEDICAL_WORDS`) with one letter misread
+    ("Transraginal"): no name is so long and so close to one."""
+    low = token.lower()
+    if len(low) < _NEAR_MIN_LETTERS or not low.isalpha():
+        return False
+    return any(
+        Levenshtein.distance(low, m, score_cutoff=1) <= 1
+        for m in MEDICAL_WORDS
+        if abs(len(m) - len(low)) <= 1
+    )
 
 
 def device_word(token: str, devices: frozenset[str] = frozenset()) -> bool:

@@ -44,6 +44,7 @@ from .lexicon import (
     cut_word,
     device_word,
     medical_word,
+    near_medical_word,
     ordinary_word,
     restored,
     restored_word,
@@ -2163,7 +2164,8 @@ def _split_plain(k: int, order: list[int], words: Sequence[Word]) -> bool:
     """Whether word ``order[k]`` and a neighbour of its detected line, with no
     word space between them, read together as one plain word: the recogniser
     cuts a word at a wide gap between two glyphs ("Thy" "roid" of "Thyroid",
-    "Orthopa" "edlcs" of "Orthopaedics" read with "l" for "i")."""
+    "Orthopa" "edlcs" of "Orthopaedics" read with "l" for "i", "Transr" "aginal"
+    of "Transvaginal" with a letter misread)."""
     w = words[order[k]]
     for n in (k - 1, k + 1):
         if not 0 <= n < len(order) or words[order[n]].line != w.line:
@@ -2176,10 +2178,34 @@ def _split_plain(k: int, order: list[int], words: Sequence[Word]) -> bool:
         if (
             joined.isalpha()
             and len(joined) >= 5
-            and (_plain_word(joined) or restored_word(joined))
+            and (
+                _plain_word(joined)
+                or restored_word(joined)
+                or near_medical_word(joined)
+            )
         ):
             return True
     return False
+
+
+def _plain_in_pieces(
+    covered: Sequence[int],
+    words: Sequence[Word],
+    lines: dict[int, list[int]],
+    key_of: dict[int, int],
+    allow: Iterable[str],
+) -> bool:
+    """Whether the words ``covered`` (a name to spaCy) are pieces of plain words
+    read apart (:func:`_split_plain`, "Pelv" of "Pelv" "is"), one at least, and
+    annotation vocabulary ("Us" before it)."""
+    pieces = [
+        i
+        for i in covered
+        if _split_plain(lines[key_of[i]].index(i), lines[key_of[i]], words)
+    ]
+    return bool(pieces) and all(
+        i in pieces or is_annotation(words[i].text, allow) for i in covered
+    )
 
 
 def _title(text: str) -> bool:
@@ -3412,6 +3438,13 @@ class PhiDetector:
             for k, (ent, score) in matches.items():
                 if _generic_label(k, line_words):
                     continue  # "Hospital No:", "Hospital:" of "Northfield Hospital"
+                if ent == "PERSON" and (
+                    _cut_at_cell_edge(line_idx[k], words, line_idx)
+                    or _split_plain(k, line_idx, words)
+                ):
+                    # "Transv" of "Us Pelvis Transvaginal", read in two or cut at
+                    # its cell's edge: no misreading of the referrer "Tran".
+                    continue
                 mark(line_idx[k], ent, "header", score)
             for k, entity in identity.phrase_words(
                 [w.text for w in line_words], s.fuzzy_threshold
@@ -3656,6 +3689,12 @@ class PhiDetector:
                 # "Witho" of "Mri Brain With And Witho", "Contras COMPLETE": a
                 # procedure's cell cut short, and the status beside it.
                 continue
+            if (
+                source == "ner"
+                and entity == "PERSON"
+                and _plain_in_pieces(covered, words, lines, key_of, s.allow_list)
+            ):
+                continue  # "Us Pelv" of "Us Pelv is": a plain word read in pieces
             if (
                 source == "ner"
                 and entity == "PERSON"

@@ -12,6 +12,7 @@ from plugin.core.lexicon import (
     compound_word,
     cut_word,
     lexicon_available,
+    near_medical_word,
     restored,
 )
 from plugin.core.model import Word
@@ -621,6 +622,12 @@ def test_a_word_read_with_l_for_i_is_restored_unless_the_dictionary_holds_it():
     # Names the dictionary holds, and words with too many "l"s, are not tried.
     assert restored("Allen") is None and restored("Walter") is None
     assert restored("Kowalskl") is None and restored("lllllx") is None
+
+
+def test_a_long_radiology_word_with_a_letter_misread_is_still_one():
+    assert near_medical_word("Transraginal") and near_medical_word("Ultrasaund")
+    # Shorter words, and names, are not so judged.
+    assert not near_medical_word("Lumbor") and not near_medical_word("Whitfield")
 
 
 def test_vertical_lines_are_neither_cut_nor_joined_to_other_bands(detector):
@@ -2797,11 +2804,27 @@ def test_a_plain_word_read_in_two_on_a_worklist_row_stays(detector):
     # Apart by a word space, "roid" is no word: doubt beside the PHI.
     apart = line("SMITH,", "JOHN", "7241919780", "Us", "Thy", "roid")
     assert "roid" in painted(detector, apart, identity=[])
-    # So is a word read with "l" for "i" ("Orthopa" "edlcs" of "Orthopaedics").
-    row = line("SMITH,", "JOHN", "7241919780", "Orthopa", "edlcs")
-    ortho, edics = row[-2:]
-    row[-1] = dataclasses.replace(edics, left=ortho.right)
-    assert not {"Orthopa", "edlcs"} & set(painted(detector, row, identity=[]))
+    # So is a word read with "l" for "i" ("Orthopa" "edlcs" of "Orthopaedics"),
+    # or radiology's long word with a letter misread ("Transr" "aginal").
+    for first, second in (("Orthopa", "edlcs"), ("Transr", "aginal")):
+        row = line("SMITH,", "JOHN", "7241919780", first, second)
+        row[-1] = dataclasses.replace(row[-1], left=row[-2].right)
+        assert not {first, second} & set(painted(detector, row, identity=[]))
+
+
+def test_a_name_inside_a_plain_word_read_in_two_is_no_name(detector):
+    # Realistic seed 11, SC/042: a worklist's "Us Pelvis Transvaginal" read "Us"
+    # "Pelv" "is" "Transv" "aginal"; "Transv" matched the referrer "Tran".
+    tran = [("PERSON", "ReferringPhysicianName", "Tran^Duc^^Dr")]
+    row = line("Us", "Pelv", "is", "Transv", "aginal")
+    for k in range(2, len(row)):
+        row[k] = dataclasses.replace(row[k], left=row[k - 1].right)
+    assert not painted(detector, row, identity=tran)
+    # The name read whole, or glued to a word that makes no plain word with it.
+    assert "Tran" in painted(detector, line("Ref:", "Tran", "Duc"), identity=tran)
+    glued = line("Dr", "Tran", "Duc")
+    glued[2] = dataclasses.replace(glued[2], left=glued[1].right)
+    assert "Tran" in painted(detector, glued, identity=tran)
 
 
 def test_initials_that_are_a_title_alone_after_a_staff_label_are_painted(detector):
