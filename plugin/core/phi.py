@@ -3143,7 +3143,10 @@ class HeaderIdentity:
                 (
                     k
                     for k, p in enumerate(phrase)
-                    if fuzz.ratio(start, p) >= threshold
+                    if (
+                        fuzz.ratio(start, p) >= threshold
+                        and not _another_word(start, p)
+                    )
                     or (len(start) >= 2 and p.endswith(start))
                 ),
                 None,
@@ -3153,7 +3156,11 @@ class HeaderIdentity:
             matched = {
                 p
                 for p in phrase
-                if p != phrase[own] and any(fuzz.ratio(t, p) >= threshold for t in seen)
+                if p != phrase[own]
+                and any(
+                    fuzz.ratio(t, p) >= threshold and not _another_word(t, p)
+                    for t in seen
+                )
             }
             if not matched:
                 continue  # one word alone is no evidence of the value
@@ -3205,7 +3212,11 @@ class HeaderIdentity:
                 if t
                 and any(
                     t == p
-                    or (len(t) >= 4 and fuzz.ratio(t, p) >= threshold)
+                    or (
+                        len(t) >= 4
+                        and fuzz.ratio(t, p) >= threshold
+                        and not _another_word(t, p)
+                    )
                     or (i == last and len(t) >= 4 and p.startswith(t))
                     for p in phrase
                 )

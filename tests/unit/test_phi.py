@@ -2132,6 +2132,11 @@ def test_a_common_word_one_letter_off_a_header_word_is_another_word(detector):
     assert not alone(detector, line("Mri", "Lumbar", "Spine"), address)
     hits = alone(detector, line("1533", "Pine", "Ridge", "Court,"), address)
     assert {"1533", "Pine", "Ridge"} <= set(hits)
+    # Nor is it one of a several-word value's words: "Spine" and "Ridge" on one
+    # line are no two words of the address.
+    identity = HeaderIdentity(address)
+    assert identity.phrase_words(["Spine", "Ridge", "views"], 85) == {}
+    assert set(identity.phrase_words(["Pine", "Ridge"], 85)) == {0, 1}
 
 
 @pytest.mark.parametrize(
