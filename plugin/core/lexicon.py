@@ -32,6 +32,7 @@ __all__ = [
     "cut_word",
     "device_word",
     "lexicon_available",
+    "medical_start",
     "medical_word",
     "near_medical_word",
     "ordinary_word",
@@ -280,6 +281,27 @@ def compound_word(token: str) -> bool:
 def medical_word(token: str) -> bool:
     """Whether ``token`` is radiology vocabulary (:data:`MEDICAL_WORDS`)."""
     return token.lower() in MEDICAL_WORDS
+
+
+@functools.cache
+def _sorted_medical() -> tuple[str, ...]:
+    return tuple(sorted(MEDICAL_WORDS))
+
+
+def medical_start(token: str) -> bool:
+    """Whether ``token`` (letters only, three or more) starts radiology's
+    vocabulary (:data:`MEDICAL_WORDS`) and is no word or name the dictionary
+    holds: "Bil" of "Mammogram Diagnostic Bil" (bilateral) cut at its cell's
+    edge."""
+    low = token.lower()
+    if len(low) < 3 or not low.isalpha():
+        return False
+    _, lower, proper = _load()
+    if low in lower or low in proper or low in MEDICAL_WORDS:
+        return False
+    words = _sorted_medical()
+    k = bisect.bisect_left(words, low)
+    return k < len(words) and words[k].startswith(low)
 
 
 _NEAR_MIN_LETTERS = 8

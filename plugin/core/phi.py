@@ -43,6 +43,7 @@ from .lexicon import (
     compound_word,
     cut_word,
     device_word,
+    medical_start,
     medical_word,
     near_medical_word,
     ordinary_word,
@@ -2074,11 +2075,15 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
     short is no start of an English word ("Whitfi"); after plain words alone
     ("Seen by Marti") it is not taken for a cell's text. A word cut with its
     ellipsis ("General Medi...") needs only to start a common word, after plain
-    words."""
+    words; one shorter than a cut word (:func:`~.lexicon.medical_start`, "Bil")
+    the start of radiology's, after radiology's words."""
     w = words[i]
     core = w.text.strip(_TOKEN_PUNCT + "…")
     elided = w.text.rstrip().endswith(("...", "…")) and common_start(core)
-    if not (elided or cut_word(core)):
+    # Shorter than a cut word, the start of radiology's word ("Bil" of
+    # "Mammogram Diagnostic Bil"), after radiology's words.
+    short = not elided and not cut_word(core) and medical_start(core)
+    if not (elided or short or cut_word(core)):
         return False
     before = sorted(
         (j for j in line if words[j].line == w.line and words[j].left < w.left),
@@ -2093,6 +2098,8 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
         cell.append(core)
     # With its ellipsis the cut is written: plain words before it are the cell's
     # ("General Medi..." of a department's column).
+    if short:
+        return any(medical_word(c) for c in cell)
     return (elided and bool(cell)) or any(
         medical_word(c) or (is_annotation(c) and c.lower() not in _FUNCTION_WORDS)
         for c in cell
@@ -3449,12 +3456,17 @@ class PhiDetector:
             for k, (ent, score) in matches.items():
                 if _generic_label(k, line_words):
                     continue  # "Hospital No:", "Hospital:" of "Northfield Hospital"
-                if ent == "PERSON" and (
-                    _cut_at_cell_edge(line_idx[k], words, line_idx)
-                    or _split_plain(k, line_idx, words)
+                if (
+                    ent == "PERSON"
+                    and score < 1.0
+                    and (
+                        _cut_at_cell_edge(line_idx[k], words, line_idx)
+                        or _split_plain(k, line_idx, words)
+                    )
                 ):
                     # "Transv" of "Us Pelvis Transvaginal", read in two or cut at
-                    # its cell's edge: no misreading of the referrer "Tran".
+                    # its cell's edge: no misreading of the referrer "Tran" (the
+                    # name read as written is the name).
                     continue
                 mark(line_idx[k], ent, "header", score)
             for k, entity in identity.phrase_words(

@@ -2097,6 +2097,8 @@ def test_a_word_cut_short_at_its_cells_edge_is_kept(detector):
         ("11:15", "Ct", "Chest", "Without", "Contras", "COMPLETE"),
         ("13:00", "Us", "Doppler", "Lower", "Extrem", "COMPLETE"),
         ("08:30", "Mri", "Brain", "With", "And", "Witho", "SCHEDULE"),
+        # Realistic seed 11, SC/056: cut after three letters of "Bilateral".
+        ("09:10", "Us", "Mammogram", "Diagnostic", "Bil"),
     ],
 )
 def test_a_procedure_cut_short_before_its_status_is_kept(detector, cell):
@@ -2115,6 +2117,10 @@ def test_a_procedure_cut_short_before_its_status_is_kept(detector, cell):
         (("Seen", "by", "Marti"), False),
         # A name's start is no start of an English word.
         (("Mri", "Brain", "Whitfi"), False),
+        # Three letters: the start of radiology's word after radiology's words.
+        (("Mammogram", "Diagnostic", "Bil"), True),
+        (("Ct", "Chest", "Ang"), False),
+        (("Seen", "by", "Bil"), False),
     ],
 )
 def test_a_cell_cut_short_is_told_by_the_procedure_before_it(texts, cut):
