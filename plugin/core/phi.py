@@ -2181,7 +2181,8 @@ def _split_plain(k: int, order: list[int], words: Sequence[Word]) -> bool:
         a, b = (o, w) if n < k else (w, o)
         if b.left - a.right > _SPLIT_GAP * w.height:
             continue
-        joined = a.text.strip(_TOKEN_PUNCT) + b.text.strip(_TOKEN_PUNCT)
+        # A stroke at the cut is a glyph misread ("Trans/" "aginal"): dropped.
+        joined = a.text.strip(_TOKEN_PUNCT + "/|") + b.text.strip(_TOKEN_PUNCT + "/|")
         if (
             joined.isalpha()
             and len(joined) >= 5
@@ -2420,9 +2421,9 @@ def _common_words(
     frag: str, allow: Iterable[str], devices: frozenset[str] = frozenset()
 ) -> bool:
     """Whether ``frag``, a name to spaCy, is ordinary words: each a common English
-    word (:func:`~.lexicon.common_word`), or one read with "l" for "i"
-    (:func:`~.lexicon.restored_word`, "MedlcIne"), such words run together ("ImageDesk"),
-    a device's name (:func:`~.lexicon.device_word`, "Canon Aplio i800"),
+    word (:func:`~.lexicon.common_word`) or one read with "l" for "i"
+    (:func:`~.lexicon.restored_word`, "MedlcIne"), such words run together
+    ("ImageDesk"), a device's name (:func:`~.lexicon.device_word`, "Canon Aplio i800"),
     clinical vocabulary or a code with digits ("Portal Venous", "Form RAD-235",
     "kV120 mA363"). A name the header holds is matched there, and one after a
     label is the label's field; this is a name NER guessed from capitals alone."""

@@ -2831,6 +2831,10 @@ def test_a_name_inside_a_plain_word_read_in_two_is_no_name(detector):
     for k in range(2, len(row)):
         row[k] = dataclasses.replace(row[k], left=row[k - 1].right)
     assert not painted(detector, row, identity=tran)
+    # Verification read its "v" as a stroke ("Trans/" "aginal"): the file failed.
+    row = line("Us", "Pelvis", "Trans/", "aginal")
+    row[-1] = dataclasses.replace(row[-1], left=row[-2].right)
+    assert not painted(detector, row, identity=tran)
     # The name read whole, or glued to a word that makes no plain word with it.
     assert "Tran" in painted(detector, line("Ref:", "Tran", "Duc"), identity=tran)
     glued = line("Dr", "Tran", "Duc")
