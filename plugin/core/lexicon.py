@@ -38,6 +38,7 @@ __all__ = [
     "ordinary_word",
     "restored",
     "restored_word",
+    "run_together",
     "word_list",
 ]
 
@@ -228,6 +229,21 @@ def restored_word(token: str) -> bool:
     """Whether ``token`` is a common word once its "l"s read for "i" are
     restored (:func:`restored`)."""
     return restored(token) is not None
+
+
+def run_together(token: str) -> bool:
+    """Whether ``token`` (letters only) is two words the dictionary holds in
+    lower case run together ("INPROGRESS", "NONCONTRAST"), each of two letters
+    or more."""
+    low = token.lower()
+    if not low.isalpha():
+        return False
+    lower = _load()[1]
+    return any(
+        (low[:k] in lower or low[:k] in MEDICAL_WORDS)
+        and (low[k:] in lower or low[k:] in MEDICAL_WORDS)
+        for k in range(2, len(low) - 1)
+    )
 
 
 def ordinary_word(token: str) -> bool:

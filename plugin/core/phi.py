@@ -49,6 +49,7 @@ from .lexicon import (
     ordinary_word,
     restored,
     restored_word,
+    run_together,
     word_list,
 )
 from .model import Source, Word, bounds
@@ -2612,6 +2613,34 @@ def _in_version(text: str, start: int, end: int) -> bool:
     return any(int(g) > 255 or len(g) > 3 for g in token.lstrip("vV").split("."))
 
 
+_GLUED_NAME_MIN = 8
+"""Letters of a name in capitals with its separator lost, at least."""
+
+
+def _glued_capitals_name(
+    w: Word, record: bool, allow: Iterable[str], devices: frozenset[str]
+) -> bool:
+    """Whether ``w``, alone in its cell, is a name in capitals whose separator
+    was not read ("WISNIEWSKIOLGA" of "WISNIEWSKI^OLGA" on a worklist): on a
+    record's row (``record``: with an ID or a date), :data:`_GLUED_NAME_MIN`
+    letters or more, and no word the dictionary or the vocabularies hold in
+    lower case, nor two such run together ("INPROGRESS")."""
+    t = w.text.strip(_TOKEN_PUNCT)
+    return (
+        record
+        and len(t) >= _GLUED_NAME_MIN
+        and t.isalpha()
+        and t.isupper()
+        and not ordinary_word(t)
+        and not medical_word(t)
+        and not near_medical_word(t)
+        and not device_word(t, devices)
+        and not is_annotation(t, allow)
+        and label_entity(t) is None
+        and not run_together(t)
+    )
+
+
 def _names_below(
     words: Sequence[Word], by_line: dict[int, list[int]], found: dict[int, Finding]
 ) -> list[int]:
@@ -3794,6 +3823,11 @@ class PhiDetector:
             words, detected
         ):
             mark(j, "PERSON", "pattern", 0.8)
+        for cell in detected.values():
+            if len(cell) == 1 and _glued_capitals_name(
+                words[cell[0]], on_record_row(cell[0]), s.allow_list, identity.devices
+            ):
+                mark(cell[0], "PERSON", "pattern", 0.7)
         for order in orders.values():
             if len(order) == 1 and _lone_initials(words[order[0]], identity):
                 mark(order[0], "PERSON", "header", 1.0)

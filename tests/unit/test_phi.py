@@ -14,6 +14,7 @@ from plugin.core.lexicon import (
     lexicon_available,
     near_medical_word,
     restored,
+    run_together,
 )
 from plugin.core.model import Word
 from plugin.core.phi import (
@@ -622,6 +623,11 @@ def test_a_word_read_with_l_for_i_is_restored_unless_the_dictionary_holds_it():
     # Names the dictionary holds, and words with too many "l"s, are not tried.
     assert restored("Allen") is None and restored("Walter") is None
     assert restored("Kowalskl") is None and restored("lllllx") is None
+
+
+def test_words_run_together_are_told_from_a_name():
+    assert run_together("INPROGRESS") and run_together("NONCONTRAST")
+    assert not run_together("WISNIEWSKIOLGA") and not run_together("GALLMARGAUX")
 
 
 def test_a_long_radiology_word_with_a_letter_misread_is_still_one():
@@ -2143,6 +2149,21 @@ def test_a_common_word_one_letter_off_a_header_word_is_another_word(detector):
     identity = HeaderIdentity(address)
     assert identity.phrase_words(["Spine", "Ridge", "views"], 85) == {}
     assert set(identity.phrase_words(["Pine", "Ridge"], 85)) == {0, 1}
+
+
+def test_a_name_in_capitals_with_its_caret_lost_on_a_record_row_is_painted(detector):
+    # Realistic seed 41, SC/010: a worklist's "WISNIEWSKI^OLGA" read
+    # "WISNIEWSKIOLGA", its own cell beside the patient's ID and birth date.
+    words, image = _row([("WISNIEWSKIOLGA",), ("MR1974950",), ("08.03.1942",)])
+    hits = alone(detector, words, image=image)
+    assert hits["WISNIEWSKIOLGA"].entity_type == "PERSON"
+    # A status, words run together, radiology's or the dictionary's, stays.
+    for status in ("NONCONTRAST", "SCHEDULED", "TRANSVAGINAL", "WORKSTATION"):
+        words, image = _row([(status,), ("MR1974950",), ("08.03.1942",)])
+        assert status not in alone(detector, words, image=image)
+    # Not on a record's row (no ID, no date): no evidence of a name.
+    words, image = _row([("WISNIEWSKIOLGA",), ("Chest",)])
+    assert "WISNIEWSKIOLGA" not in alone(detector, words, image=image)
 
 
 @pytest.mark.parametrize(
