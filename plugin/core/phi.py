@@ -2618,17 +2618,16 @@ _GLUED_NAME_MIN = 8
 
 
 def _glued_capitals_name(
-    w: Word, record: bool, allow: Iterable[str], devices: frozenset[str]
+    w: Word, allow: Iterable[str], devices: frozenset[str]
 ) -> bool:
-    """Whether ``w``, alone in its cell, is a name in capitals whose separator
-    was not read ("WISNIEWSKIOLGA" of "WISNIEWSKI^OLGA" on a worklist): on a
-    record's row (``record``: with an ID or a date), :data:`_GLUED_NAME_MIN`
-    letters or more, and no word the dictionary or the vocabularies hold in
-    lower case, nor two such run together ("INPROGRESS")."""
+    """Whether ``w``, alone in its cell on a record's row, may be a name in
+    capitals whose separator was not read ("WISNIEWSKIOLGA" of
+    "WISNIEWSKI^OLGA" on a worklist): :data:`_GLUED_NAME_MIN` letters or more,
+    and no word the dictionary or the vocabularies hold in lower case, nor two
+    such run together ("INPROGRESS")."""
     t = w.text.strip(_TOKEN_PUNCT)
     return (
-        record
-        and len(t) >= _GLUED_NAME_MIN
+        len(t) >= _GLUED_NAME_MIN
         and t.isalpha()
         and t.isupper()
         and not ordinary_word(t)
@@ -3824,8 +3823,10 @@ class PhiDetector:
         ):
             mark(j, "PERSON", "pattern", 0.8)
         for cell in detected.values():
-            if len(cell) == 1 and _glued_capitals_name(
-                words[cell[0]], on_record_row(cell[0]), s.allow_list, identity.devices
+            if (
+                len(cell) == 1
+                and _glued_capitals_name(words[cell[0]], s.allow_list, identity.devices)
+                and on_record_row(cell[0])
             ):
                 mark(cell[0], "PERSON", "pattern", 0.7)
         for order in orders.values():
