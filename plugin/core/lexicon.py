@@ -274,9 +274,13 @@ def common_start(token: str, *, min_letters: int = 3) -> bool:
     low = token.lower()
     if len(low) < min_letters or not low.isalpha():
         return False
-    common = _sorted_common()
-    k = bisect.bisect_left(common, low)
-    return k < len(common) and common[k].startswith(low)
+    return _starts_one_of(_sorted_common(), low)
+
+
+def _starts_one_of(words: tuple[str, ...], low: str) -> bool:
+    """Whether one of ``words`` (sorted) starts with ``low``."""
+    k = bisect.bisect_left(words, low)
+    return k < len(words) and words[k].startswith(low)
 
 
 def compound_word(token: str) -> bool:
@@ -315,9 +319,7 @@ def medical_start(token: str) -> bool:
     _, lower, proper = _load()
     if low in lower or low in proper or low in MEDICAL_WORDS:
         return False
-    words = _sorted_medical()
-    k = bisect.bisect_left(words, low)
-    return k < len(words) and words[k].startswith(low)
+    return _starts_one_of(_sorted_medical(), low)
 
 
 _NEAR_MIN_LETTERS = 8

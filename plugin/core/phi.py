@@ -2030,6 +2030,12 @@ def _another_word(read: str, value: str) -> bool:
     )
 
 
+def _misreads(read: str, value: str, threshold: int) -> bool:
+    """Whether ``read`` (a normalised word) spells the header's word ``value``
+    at ``threshold`` and is no other common word (:func:`_another_word`)."""
+    return fuzz.ratio(read, value) >= threshold and not _another_word(read, value)
+
+
 def _generic_after_others(
     words: Sequence[Word],
     found: dict[int, Finding],
@@ -2081,10 +2087,11 @@ def _cut_at_cell_edge(i: int, words: Sequence[Word], line: Sequence[int]) -> boo
     w = words[i]
     core = w.text.strip(_TOKEN_PUNCT + "…")
     elided = w.text.rstrip().endswith(("...", "…")) and common_start(core)
+    cut = cut_word(core)
     # Shorter than a cut word, the start of radiology's word ("Bil" of
     # "Mammogram Diagnostic Bil"), after radiology's words.
-    short = not elided and not cut_word(core) and medical_start(core)
-    if not (elided or short or cut_word(core)):
+    short = not (elided or cut) and medical_start(core)
+    if not (elided or cut or short):
         return False
     before = sorted(
         (j for j in line if words[j].line == w.line and words[j].left < w.left),
@@ -2631,7 +2638,6 @@ def _glued_capitals_name(
         and t.isalpha()
         and t.isupper()
         and not ordinary_word(t)
-        and not medical_word(t)
         and not near_medical_word(t)
         and not device_word(t, devices)
         and not is_annotation(t, allow)
@@ -3179,10 +3185,7 @@ class HeaderIdentity:
                 (
                     k
                     for k, p in enumerate(phrase)
-                    if (
-                        fuzz.ratio(start, p) >= threshold
-                        and not _another_word(start, p)
-                    )
+                    if _misreads(start, p, threshold)
                     or (len(start) >= 2 and p.endswith(start))
                 ),
                 None,
@@ -3192,11 +3195,7 @@ class HeaderIdentity:
             matched = {
                 p
                 for p in phrase
-                if p != phrase[own]
-                and any(
-                    fuzz.ratio(t, p) >= threshold and not _another_word(t, p)
-                    for t in seen
-                )
+                if p != phrase[own] and any(_misreads(t, p, threshold) for t in seen)
             }
             if not matched:
                 continue  # one word alone is no evidence of the value
@@ -3248,11 +3247,7 @@ class HeaderIdentity:
                 if t
                 and any(
                     t == p
-                    or (
-                        len(t) >= 4
-                        and fuzz.ratio(t, p) >= threshold
-                        and not _another_word(t, p)
-                    )
+                    or (len(t) >= 4 and _misreads(t, p, threshold))
                     or (i == last and len(t) >= 4 and p.startswith(t))
                     for p in phrase
                 )
