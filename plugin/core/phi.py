@@ -776,6 +776,11 @@ _TRACE_HEIGHTS = 3
 # Text's characters are at most about this wide for its line's height; an
 # unsure line read into characters wider than that holds none.
 _TRACE_SPARSE = 0.75
+# A tall unsure line read into letters at least this share of them in lower
+# case, over a box with less than this share of ink (see without_traces).
+_TRACE_LOWER = 0.75
+_TRACE_INK = 0.11
+_INK_CONTRAST = 0.3
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
 _NUMBER_LABELS = frozenset({"ID", "PHONE_NUMBER", "DATE_TIME"})
@@ -864,8 +869,9 @@ _DATE_PATTERNS = [
     # French, German, Dutch, Spanish and Italian months ("12 août 2016", "12.
     # Dezember 2018", "3 mrt. 2021").
     re.compile(
-        rf"\b\d{{1,2}}\.? ?(?:de )?(?:{_FOREIGN_MONTHS})\.?,? (?:de )?\d{{2,4}}"
-        rf"{_YEAR_END}"
+        # Read without its spaces, with its whole year: "30mei2016".
+        rf"\b\d{{1,2}}\.? ?(?:de )?(?:{_FOREIGN_MONTHS})\.?,?"
+        rf"(?: (?:de )?\d{{2,4}}|\d{{4}}){_YEAR_END}"
         rf"|\b(?:{_FOREIGN_MONTHS})\.? \d{{1,2}},? \d{{4}}\b",
         re.IGNORECASE,
     ),
@@ -907,6 +913,13 @@ _SPLIT_GAP = 0.15
 _HOUSE_CHARS = 4
 # Letters of a street's name before the piece of it read ("ple" of "Maple").
 _NAME_HEAD_CHARS = 2
+# A house number (after a flat's number: "Flat 10, 94 Kingsway"); a word of a
+# street's name; how many such words follow the number.
+_HOUSE_NUMBER = re.compile(r"^\d{1,5}[A-Za-z]?,?$")
+# A floor in a Spanish or Portuguese address, after its house number's comma.
+_FLOOR = re.compile(r"^\d{1,2}[º°ªo]$")
+_STREET_NAME = re.compile(r"^[A-ZÀ-Þ][a-zß-ÿ'-]+,?$|^[a-zß-ÿ]{2,}$")
+_STREET_WORDS = 4
 # Characters of a town and its space, after a street's comma.
 _TOWN_CHARS = 10
 # Findings marked and lettered on the image ("Lesion A.", "Nodule B.").
@@ -963,6 +976,16 @@ _MAMMO_VIEWS = frozenset({"CC", "ML", "MLO"})
 _MARKER_WORDS = _ALONE_VOCABULARY | frozenset(
     {"INSP", "EXP", "WB", "NWB", "OBL", "EXT", "FLEX", "ERECT", "SUPINE", "PRONE"}
     | {"DECUB", "UP", "PRE", "POST", "HOR", "VERT", "STD", "SUP", "INF", "MED"}
+)
+# A next of kin's relation to the patient, written in brackets after the name.
+_RELATIONS = (
+    "spouse|wife|husband|partner|son|daughter|mother|father|sister|brother"
+    "|parent|guardian|carer|friend|NOK"
+)
+_RELATION = re.compile(rf"^\((?i:{_RELATIONS})\)$")
+_KIN_NAME = re.compile(
+    r"\b[A-Z][a-zß-ÿ'-]+(?: [A-Z][A-Za-zß-ÿ'-]+){1,2}"
+    rf"(?= \((?i:{_RELATIONS})\))"
 )
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("EMAIL_ADDRESS", re.compile(r"\S+@\S+\.\S+")),
@@ -1049,8 +1072,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"(?:AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT) )?[A-Z]\d[A-Z] \d[A-Z]\d\b"
         ),
     ),
-    # A British postcode ("LS6 2AB", "SW1A 1AA").
-    ("LOCATION", re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}\b")),
+    # A British postcode ("LS6 2AB", "SW1A 1AA"; "YO31 7EP" read "Y031 7EP").
+    ("LOCATION", re.compile(r"\b[A-Z][A-Z0]?\d[A-Z\d]? \d[A-Z]{2}\b")),
+    # A relative's name before the relation ("Takeshi Sato (spouse)"): a next of
+    # kin, whom no header names (see PhiDetector.classify).
+    ("PERSON", _KIN_NAME),
     # A Dutch postcode and its town ("1015 DV Amsterdam"), an Irish Eircode
     # ("D6W F2K7", "T12 AB34": its second half has letters and digits), a
     # French, German or Spanish postcode and its town after a comma (", 75011
@@ -1069,7 +1095,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b\d{1,5}(?:[ ,]+|(?=(?-i:[A-Z][a-z])))(?:[A-Z][a-zäöüß]+)?"
             r"(?:s?tr[ao]sse|s?traße|str\.|weg|gasse|platz|"
             r"allee|damm|ring|laan|straat|gatan|vej|katu)\b|"
-            r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|chemin|boulevard|bd|place|piazza|"
+            r"\b\d{1,5},? (?:rue|via|calle|avenida|av\.|avenue|chemin|boulevard|bd|place|"
+            r"piazza|"
             r"plaza|ul\.|ulica|impasse|allée|allee|quai|cours|route|passage) "
             r"[A-Za-zäöüéèàç' -]{2,30}|"
             # The number after the street, as most of Europe writes it
@@ -1078,7 +1105,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"damm|laan|straat|gracht|kade|plein|singel|dijk|gatan|vej|katu),? "
             r"\d{1,5}[a-z]?\b|"
             r"\b(?-i:Via|Viale|Corso|Piazza|Calle|Avenida|Avda\.|Plaza|Paseo|Rua|Carrer|"
-            r"Ulica|ul\.) [A-Za-zäöüéèàçñóíú' -]{2,30}? \d{1,5}[a-z]?\b|"
+            r"Ulica|ul\.|C/) [A-Za-zäöüéèàçñóíú' -]{2,30}? \d{1,5}[a-z]?\b|"
             # German streets named by a place: "Am Mühlbach 85", "An der Weide 3".
             r"\b(?-i:Am|An der|Im|Auf der|Auf dem|Zum|Zur|In der) "
             r"(?-i:[A-ZÄÖÜ][a-zäöüß]+) \d{1,4}[a-z]?\b",
@@ -1744,10 +1771,72 @@ def _part_of_phi_number(
         if sum(c.isdigit() for c in o.text) >= 4:
             return True
         # A number opening a line, right before its PHI: a house number ("147 Elm
-        # Street"), not an annotation's value (those follow their label).
-        if not before and o.left >= w.right:
+        # Street"), not an annotation's value (those follow their label). So is
+        # one after the address's label ("Adresse : 99 avenue Jean-Jaurès").
+        if o.left >= w.right and (
+            not before
+            or (
+                found[j].entity_type == "LOCATION"
+                and all(_address_label(words[k].text) for k in before)
+            )
+        ):
             return True
     return False
+
+
+def _address_label(text: str) -> bool:
+    """``text`` is an address's label or its colon ("Adresse", ":")."""
+    text = text.strip()
+    return text == ":" or label_entity(text.rstrip(":").strip() + ":") == "LOCATION"
+
+
+def _street_above_town(
+    words: Sequence[Word], found: dict[int, Finding], allow: Iterable[str]
+) -> list[int]:
+    """Indexes of the words of a street line that no pattern knows ("205
+    Kingsway", "Flat 10, 94 Kingsway"), set right above the rest of its address
+    (a line with an address found on it: "Bristol BS8 4HR") and aligned with it
+    on the left: a house number, then at most :data:`_STREET_WORDS` words of a
+    name, capitalised first, none of them a label or annotation vocabulary."""
+    parts = _detected_lines(words)
+    towns = [
+        idx
+        for idx in parts.values()
+        if any(i in found and found[i].entity_type == "LOCATION" for i in idx)
+    ]
+    out: list[int] = []
+    for idx in parts.values():
+        if not towns or any(i in found for i in idx):
+            continue
+        order = sorted(idx, key=lambda i: words[i].left)
+        texts = [words[i].text.strip() for i in order]
+        k = 2 if texts[0].upper().rstrip(".") in _FLAT_WORDS and len(texts) > 2 else 0
+        if k and not _FLAT_NUMBER.match(texts[1]):
+            continue
+        names = texts[k + 1 :]
+        if (
+            not _HOUSE_NUMBER.match(texts[k])
+            or not 1 <= len(names) <= _STREET_WORDS
+            or not _STREET_NAME.match(names[0])
+            or any(
+                not _STREET_NAME.match(t)
+                or t.endswith(":")
+                or label_entity(t) is not None
+                or is_annotation(t.rstrip(","), allow)
+                for t in names
+            )
+        ):
+            continue
+        first = words[order[0]]
+        height = max(words[i].height for i in idx)
+        bottom = max(words[i].bottom for i in idx)
+        if any(
+            abs(min(words[j].left for j in town) - first.left) <= height
+            and -height // 4 <= min(words[j].top for j in town) - bottom <= height
+            for town in towns
+        ):
+            out.extend(order)
+    return out
 
 
 def _title_or_by(text: str, more: bool) -> bool:
@@ -1810,19 +1899,22 @@ def _initial_of_name(
     "A. Tanaka") or right after one the header or a pattern found (the middle
     initial of "NOWAK, KATARZYNA B"; not the node "B." after "Axilla", a name
     to NER only, nor the article of "Mrs Krüger, a 26 year old"): vocabulary as
-    a marker (C, L, R), an initial here."""
+    a marker (C, L, R), an initial here. After the name, a zero is the initial
+    "O" misread ("MCALLISTER 0")."""
     w = words[i]
-    if len(_norm(w.text)) != 1 or not _norm(w.text).isalpha():
+    zero = w.text.strip() == "0"
+    text = "O" if zero else w.text.strip()
+    if len(_norm(text)) != 1 or not _norm(text).isalpha():
         return False
     for j in line_idx:
         f = found.get(j)
         if f is None or f.entity_type != "PERSON":
             continue
-        if -2 <= words[j].left - w.right <= 0.8 * w.height:
+        if not zero and -2 <= words[j].left - w.right <= 0.8 * w.height:
             return True
         if (
             f.source != "ner"
-            and w.text.strip()[:1].isupper()
+            and text[:1].isupper()
             and -2 <= w.left - words[j].right <= 0.8 * w.height
         ):
             return True
@@ -2015,6 +2107,18 @@ def _product_name(text: str, start: int, end: int) -> bool:
     return any(
         _PRODUCT_CODE.match(c) and c.split("-")[0] not in _NOT_PRODUCT for c in codes
     )
+
+
+# A name of several words read with each word misread (see
+# HeaderIdentity._misread_phrase): its words' least length, their least ratio
+# to their own part of the name, and how far under the fuzzy threshold the whole
+# may be ("TAeKA LOKAS" of TANAKA^LUKAS: 73 and 80, 76 in all).
+_PHRASE_LETTERS = 4
+_PHRASE_PART = 66
+_PHRASE_SLACK = 10
+# The same for a name's words run together in one word, misread.
+_GLUED_NAME_LETTERS = 10
+_GLUED_NAME_SLACK = 5
 
 
 def _another_word(read: str, value: str) -> bool:
@@ -2277,9 +2381,24 @@ def _held_by_phi(
             and (_LETTER.fullmatch(text) is not None or not is_annotation(text, allow))
         )
 
+    def number_of_address(j: int, fa: Finding, fb: Finding) -> bool:
+        # "Lindenstraße 734 9016 Dunedin", "Dublin 6W D6W F2K7": a number (a
+        # postcode, a district) inside an address.
+        return (
+            j not in found
+            and "LOCATION" in (fa.entity_type, fb.entity_type)
+            and _HOUSE_NUMBER.match(words[j].text.strip()) is not None
+        )
+
     for a, i, b in zip(order, order[1:], order[2:]):
         fa, fb = phi(a), phi(b)
-        if not (fa and fb and free(i) and near(a, i) and near(i, b)):
+        if not (
+            fa
+            and fb
+            and (free(i) or number_of_address(i, fa, fb))
+            and near(a, i)
+            and near(i, b)
+        ):
             continue
         if (
             fa.entity_type == fb.entity_type == "PHI_CONTEXT"
@@ -2289,14 +2408,30 @@ def _held_by_phi(
         if fb.entity_type == "PERSON" and _title(words[i].text):
             continue  # "8/20/2018 Prof. MWANGI": the title, no part of the name
         held.append((i, fb if fa.entity_type == "PHI_CONTEXT" else fa))
-    if len(order) >= 2:
-        a, i = order[-2], order[-1]
+    for a, i in itertools.pairwise(order):
         fa = phi(a)
         if (
             fa is not None
+            and fa.entity_type == "LOCATION"
+            and i not in found
+            and words[a].text.rstrip().endswith(",")
+            and _FLOOR.match(words[i].text.strip())
+            and near(a, i)
+        ):
+            held.append((i, fa))  # "C/ del Pez 145, 6º B": the floor ("6°" an angle)
+    if len(order) >= 2:
+        a, i = order[-2], order[-1]
+        fa = phi(a) or dict(held).get(a)
+        door = words[i].text.strip()
+        if (
+            fa is not None
             and fa.entity_type in ("LOCATION", "ORGANIZATION", "PHI_CONTEXT")
-            and free(i)
-            and _LETTER.fullmatch(words[i].text.strip())
+            and (free(i) or (i not in found and _FLOOR.match(words[a].text.strip())))
+            # The door after a floor may be read a digit ("3º 8" of "3º B").
+            and (
+                _LETTER.fullmatch(door)
+                or (_FLOOR.match(words[a].text.strip()) and re.fullmatch(r"\d", door))
+            )
             and any(c.isdigit() for c in words[a].text)  # "5º B", not "Main St R"
             and near(a, i)
         ):
@@ -2353,7 +2488,11 @@ def _opening_label(
     return (
         colon < _LABEL_WORDS
         and all(
-            _OTHER_LABEL.match(words[j].text.strip().rstrip(":") + ":") for j in opening
+            # A dot read as a comma: "Req, by:" of "Req. by:".
+            _OTHER_LABEL.match(
+                re.sub(r",$", ".", words[j].text.strip().rstrip(":")) + ":"
+            )
+            for j in opening
         )
         and not any(j in evidence for j in opening)
         and not any(words[j].text.strip().endswith(":") for j in order[:k])
@@ -2553,7 +2692,9 @@ def is_blob(w: Word, words: Sequence[Word]) -> bool:
     return len(w.text.strip()) <= 2 and w.text_height >= _BLOB_HEIGHTS * median
 
 
-def without_traces(words: Sequence[Word]) -> list[Word]:
+def without_traces(
+    words: Sequence[Word], image: np.ndarray | None = None
+) -> list[Word]:
     """``words`` but the readings of no text: a detected line at least
     :data:`_TRACE_HEIGHTS` times as tall as the frame's words are, read unsure,
     and into far fewer characters than text of its height would fill it with,
@@ -2561,7 +2702,11 @@ def without_traces(words: Sequence[Word]) -> list[Word]:
     h" at 0.5 over 1,300 pixels, "brbrbrbrbrb" at 0.4, "ineeneimb inha").
     Judged as text such a line is painted whole, as doubt or as the name NER
     makes of it, and the waveform with it. A large-print line reads into about
-    as many characters as it is wide, capitals and digits among them."""
+    as many characters as it is wide, capitals and digits among them.
+
+    With the ``image``, letters mostly in lower case are traces too where the
+    line's box holds little ink (:func:`_sparse_ink`): "WnnditihnbenEilndiiditibe"
+    over 1,340 × 148 pixels of thin waveform and grid."""
     if len(words) < 4:
         return list(words)
     heights = sorted(w.text_height for w in words)
@@ -2578,7 +2723,34 @@ def without_traces(words: Sequence[Word]) -> list[Word]:
             w.text.strip().isalpha() and w.text.strip().islower() for w in ws
         ):
             traces.add(line)
+            continue
+        letters = "".join(w.text.strip() for w in ws)
+        if (
+            image is not None
+            and letters.isalpha()
+            and sum(c.islower() for c in letters) >= _TRACE_LOWER * len(letters)
+            and all(_sparse_ink(image, w) for w in ws)
+        ):
+            traces.add(line)
     return [w for w in words if w.line not in traces]
+
+
+def _sparse_ink(image: np.ndarray, w: Word) -> bool:
+    """Whether the box of ``w`` holds less ink than text does: under
+    :data:`_TRACE_INK` of its pixels far (:data:`_INK_CONTRAST` of the box's
+    range) from its median. Text's strokes fill 0.10 to 0.25 of its box, a
+    waveform's thin lines about 0.08 of the tall box read over them."""
+    crop = image[w.top : w.bottom, w.left : w.right]
+    if crop.ndim == 3:
+        crop = crop.mean(axis=2)
+    if crop.size == 0:
+        return False
+    crop = crop.astype(np.float32)
+    lo, hi = np.percentile(crop, [0.5, 99.5])
+    if hi <= lo:
+        return True  # a blank box
+    ink = np.abs(crop - np.median(crop)) > _INK_CONTRAST * (hi - lo)
+    return float(ink.mean()) < _TRACE_INK
 
 
 def _initials(value: str) -> list[str]:
@@ -2905,6 +3077,9 @@ class _Token:
     """A short number (an ID of at most five digits, such as a Study ID "1111"):
     its digits joined across a slash or colon are something else (the frame
     counter "Fr 11/11", a time), unless the text also holds them as one run."""
+    initials: bool = False
+    """A person's initials ("TO" of O'BRIEN^THOMAS): written in capitals, so
+    the word "to" is none."""
     generic: bool = False
     """An institution's generic word ("Imaging" of "Valley Women's Imaging, LLC"):
     see :func:`_generic_after_others`."""
@@ -2936,7 +3111,9 @@ class HeaderIdentity:
         #: another word of a name ("Oliver Long", a relative).
         self.vocabulary_names: frozenset[str] = frozenset()
 
-        def add(entity: str, text: str, *, part: bool = False) -> None:
+        def add(
+            entity: str, text: str, *, part: bool = False, initials: bool = False
+        ) -> None:
             n = _norm(text)
             if entity == "PERSON" and len(n) > 2 and n in _VOCABULARY:
                 self.vocabulary_names |= {n}
@@ -2965,7 +3142,15 @@ class HeaderIdentity:
             )
             generic = part and entity == "ORGANIZATION" and bool(_ORG_WORDS.match(n))
             tokens.setdefault(
-                n, _Token(entity, n, exact=bool(exact), alone=alone, generic=generic)
+                n,
+                _Token(
+                    entity,
+                    n,
+                    exact=bool(exact),
+                    alone=alone,
+                    initials=initials,
+                    generic=generic,
+                ),
             )
 
         self._phrases: list[tuple[str, list[str]]] = []
@@ -2998,7 +3183,7 @@ class HeaderIdentity:
                     add("PERSON", "".join(parts))
                     add("PERSON", "".join(reversed(parts)))
                 for initials in _initials(value):
-                    add("PERSON", initials)
+                    add("PERSON", initials, initials=True)
                 self.lone_initials |= {
                     _norm(f) for f in _initial_forms(value) if len(_norm(f)) >= 2
                 }
@@ -3061,6 +3246,8 @@ class HeaderIdentity:
                         continue
                     if j - i == 1 and _another_word(window, tok.norm):
                         continue
+                    if tok.initials and any(c.islower() for c in raw):
+                        continue  # "to" of "GP letter to follow" is no "TO"
                     if (
                         tok.alone
                         and re.search(r"\d[/:]\d", raw)
@@ -3080,7 +3267,62 @@ class HeaderIdentity:
                             if k not in hits or hits[k][1] < score:
                                 hits[k] = (tok.entity_type, score / 100.0)
                         break
+                else:
+                    if hit := self._misread_phrase(norms[i:j], threshold):
+                        for k in range(i, j):
+                            if k not in hits:
+                                hits[k] = hit
         return hits
+
+    def _misread_phrase(
+        self, norms: Sequence[str], threshold: int
+    ) -> tuple[str, float] | None:
+        """(entity type, score) of a name of several words in the header that
+        ``norms`` (normalised words, two or more) spell word for word, each
+        misread too much to match alone: "TAeKA" "LOKAS" of TANAKA^LUKAS. Each
+        word is at least :data:`_PHRASE_LETTERS` long, near its own part
+        (:data:`_PHRASE_PART`), not all of them dictionary words, and the words
+        together spell the name at ``threshold`` less :data:`_PHRASE_SLACK`.
+
+        One word alone is such a name's words run together, misread ("henkolafor"
+        of Henrik Okafor: 82), if it is :data:`_GLUED_NAME_LETTERS` long, no
+        dictionary word or words run together, and spells the name at
+        ``threshold`` less :data:`_GLUED_NAME_SLACK`."""
+        joined = "".join(norms)
+        if len(norms) == 1:
+            if (
+                len(joined) < _GLUED_NAME_LETTERS
+                or not joined.isalpha()
+                or common_word(joined)
+                or compound_word(joined)
+            ):
+                return None
+        elif any(len(n) < _PHRASE_LETTERS for n in norms) or all(
+            common_word(n) for n in norms
+        ):
+            return None
+        for entity, phrase in self._phrases:
+            alone = len(norms) == 1 and entity == "PERSON" and len(phrase) > 1
+            if not alone and (
+                len(phrase) != len(norms) or entity not in ("PERSON", "ORGANIZATION")
+            ):
+                continue
+            orders = [phrase, phrase[::-1]] if entity == "PERSON" else [phrase]
+            for parts in orders:
+                if alone:
+                    score = fuzz.ratio(joined, "".join(parts))
+                    if score >= threshold - _GLUED_NAME_SLACK:
+                        return entity, score / 100.0
+                    continue
+                if any(
+                    fuzz.ratio(n, p) < _PHRASE_PART or _another_word(n, p)
+                    for n, p in zip(norms, parts)
+                ):
+                    continue
+                score = fuzz.ratio(joined, "".join(parts))
+                if score >= threshold - _PHRASE_SLACK:
+                    return entity, score / 100.0
+        return None
 
     def unread_tail(
         self, line: Sequence[str], last: str, threshold: int
@@ -3460,7 +3702,7 @@ class PhiDetector:
             image=image,
         )
         words = _with_their_colons(words)
-        words = without_traces(words)
+        words = without_traces(words, image)
         lines = _text_lines(words)
         found: dict[int, Finding] = {}
 
@@ -3759,6 +4001,13 @@ class PhiDetector:
                     continue
             if (
                 source == "pattern"
+                and (kin := _KIN_NAME.match(text, start)) is not None
+                and kin.end() == end
+                and _common_words(frag, s.allow_list, identity.devices)
+            ):
+                continue  # "Lumbar Spine (son)" names no one
+            if (
+                source == "pattern"
                 and _CAPS_LAST_FIRST.fullmatch(text[start:end])
                 and not on_record_row(covered[0])
             ):
@@ -3942,6 +4191,8 @@ class PhiDetector:
         # (Again: a tab's "Imaging" at its line's end took the name's unread tail.)
         for i in _generic_after_others(words, found, identity, s.fuzzy_threshold):
             del found[i]
+        for i in _street_above_town(words, found, s.allow_list):
+            mark(i, "LOCATION", "pattern", 0.7)
 
         if use_policy:
             context = _phi_bands(words, lines, found, image)
@@ -3983,6 +4234,8 @@ class PhiDetector:
                         continue
                     if is_annotation(w.text.strip("()[]"), s.allow_list):
                         continue  # "(MR)" after a name: the modality
+                    if _RELATION.match(w.text.strip()):
+                        continue  # "(son)" after a next of kin's name
                     if compound_word(w.text.strip(_TOKEN_PUNCT)):
                         continue  # "ImageDesk" of a title bar: the software's name
                     if has_phi and _sex_value(i, line_idx, words):

@@ -1266,7 +1266,7 @@ def _verify(
                 plain = {
                     k: plain_line(t, settings.allow_list) for k, t in by_line.items()
                 }
-                text = {id(w) for w in without_traces(ws)}
+                text = {id(w) for w in without_traces(ws, display[f])}
                 for w in ws:
                     if id(w) in known or _read_before(w, firsts) or id(w) not in text:
                         continue

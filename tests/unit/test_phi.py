@@ -2958,3 +2958,164 @@ def test_a_header_surname_that_is_vocabulary_stays_as_a_view(detector, words):
 
 def test_initials_after_a_german_radiographers_label_are_a_person(detector):
     assert "FA" in painted(detector, line("MTRA:", "FA"), identity=[])
+
+
+# --- Twenty-fifth session: names misread word by word, address blocks ---------------
+TANAKA = [("PERSON", "PatientName", "TANAKA^LUKAS")]
+
+
+@pytest.mark.parametrize("words", [("TAeKA", "LOKAS"), ("Lokas", "Tanaea")])
+def test_a_name_misread_in_each_word_is_the_headers_name(detector, words):
+    # Neither word alone is near enough ("TAeKA": 73 to TANAKA); both, each near
+    # its own part of the name, spell it.
+    hits = painted(detector, line("Neme", *words), identity=TANAKA)
+    assert set(words) <= set(hits)
+    assert all(hits[w].entity_type == "PERSON" for w in words)
+
+
+@pytest.mark.parametrize(
+    "words", [("TAeKA", "Series"), ("Lumbar", "Spine"), ("TANGO", "LOCUS")]
+)
+def test_words_near_a_name_part_by_part_only_in_part_are_no_name(detector, words):
+    assert not painted(detector, line(*words), identity=TANAKA)
+
+
+@pytest.mark.parametrize(
+    "street", [("205", "Kingsway"), ("Flat", "10,", "94", "Kingsway")]
+)
+def test_a_street_line_above_its_town_and_postcode_is_an_address(detector, street):
+    block = line(*street) + line("Bristol", "BS8", "4HR", line_no=1)
+    assert set(street) <= set(alone(detector, block))
+
+
+def test_a_number_and_a_word_above_no_address_or_apart_from_it_stay(detector):
+    assert not alone(detector, line("205", "Kingsway"))
+    below = line("205", "Kingsway") + line("Region", "BMD", line_no=1)
+    assert not alone(detector, below)
+    # Far to the right of the town's line: another column.
+    apart = [dataclasses.replace(w, left=w.left + 300) for w in line("205", "Kingsway")]
+    assert not set(
+        alone(detector, apart + line("Bristol", "BS8", "4HR", line_no=1))
+    ) & {
+        "205",
+        "Kingsway",
+    }
+    # Annotation after the number: a measurement above the address.
+    kept = line("120", "kVp") + line("Bristol", "BS8", "4HR", line_no=1)
+    assert not {"120", "kVp"} & set(alone(detector, kept))
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("Adresse", ":", "99", "avenue", "Jean-Jaurès"),
+        ("Lindenstraße", "734", "9016", "Dunedin"),
+        ("Dublin", "6W", "D6W", "F2K7"),
+        ("York", "Y031", "7EP"),
+    ],
+)
+def test_numbers_inside_an_address_are_its_own(detector, words):
+    hits = alone(detector, line(*words))
+    assert set(words) - {"Adresse", ":"} <= set(hits)
+    assert "Adresse" not in hits
+
+
+def test_a_number_after_another_label_before_an_address_stays(detector):
+    assert "45" not in alone(detector, line("Age:", "45", "BS8", "4HR"))
+    assert "99" in alone(detector, line("Adresse", ":", "99", "BS8", "4HR"))
+
+
+@pytest.mark.parametrize("relation", ["(spouse)", "(son)", "(NOK)"])
+def test_a_relatives_name_before_the_relation_is_a_person(detector, relation):
+    hits = alone(detector, line("Takeshi", "Sato", relation))
+    assert {"Takeshi", "Sato"} <= set(hits)
+    assert relation not in hits
+
+
+def test_a_bracketed_word_after_ordinary_words_makes_no_person(detector):
+    assert not alone(detector, line("Lumbar", "Spine", "(son)"))
+
+
+def test_a_name_run_together_and_misread_is_the_headers_name(detector):
+    okafor = [("PERSON", "PatientName", "OKAFOR^HENRIK")]
+    hits = painted(detector, line("Ret", "henkolafor"), identity=okafor)
+    assert hits["henkolafor"].entity_type == "PERSON"
+    # Long words of the trade are no misread name.
+    for word in ("Interventional", "Transvaginal", "Radiologist"):
+        assert word not in painted(detector, line(word), identity=okafor)
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("C/", "Mayor", "108,", "6o", "B"), ("C/", "del", "Pez", "145,", "6°", "B")],
+)
+def test_a_spanish_calle_its_floor_and_door_are_an_address(detector, words):
+    assert set(alone(detector, line(*words))) == set(words)
+
+
+def test_an_angle_after_a_number_without_an_address_stays(detector):
+    assert not alone(detector, line("145,", "6°", "B"))
+
+
+def test_a_zero_after_the_headers_name_is_its_initial(detector):
+    mcallister = [("PERSON", "PatientName", "MCALLISTER^OWEN")]
+    hits = painted(detector, line("Prof.", "MCALLISTER", "0"), identity=mcallister)
+    assert {"MCALLISTER", "0"} <= set(hits)
+
+
+def test_a_word_in_small_letters_is_no_persons_initials(detector):
+    # O'BRIEN^THOMAS signs "TO"; "to" of a note's sentence is a word.
+    obrien = [("PERSON", "ReferringPhysicianName", "O'BRIEN^THOMAS^TAKESHI")]
+    note = line("Results", "explained;", "GP", "letter", "to", "follow.")
+    assert not painted(detector, note, identity=obrien)
+    assert "TO" in painted(detector, line("Rad:", "TO"), identity=obrien)
+
+
+def _ecg_image(rows=700, cols=1400):
+    """A white page with a thin waveform drawn across a band 140 pixels tall (y 250
+    to 390), and black text strokes in the box of a large-print word (y 500 to
+    640, x 0 to 600)."""
+    image = np.full((rows, cols), 255, np.uint8)
+    x = np.arange(cols)
+    y = (320 + 60 * np.sin(x / 9.0) * (np.sin(x / 97.0) > 0.6)).astype(int)
+    for dx in (0, 1):
+        image[y, np.clip(x + dx, 0, cols - 1)] = 0
+    for left in range(0, 600, 60):  # thick strokes, as large print has
+        image[500:640, left + 10 : left + 26] = 0
+        image[500:516, left + 10 : left + 50] = 0
+    return image
+
+
+def test_a_tall_waveform_read_in_mostly_small_letters_is_no_text(detector):
+    text = line("Vent.", "rate", "66") + line("PR", "interval", line_no=1)
+    trace = [Word("WnnditihnbenEilndiiditibe", 0, 250, 1340, 140, 0.37, 2)]
+    image = _ecg_image()
+    assert not alone(detector, text + trace, image=image)
+    # Large print read unsure over as many strokes as text has stays text: in
+    # doubt, painted.
+    large = [Word("Westfieldhospital", 0, 500, 600, 140, 0.37, 3)]
+    assert "Westfieldhospital" in alone(detector, text + large, image=image)
+
+
+def test_a_label_read_with_a_comma_for_its_dot_stays(detector):
+    wu = [("PERSON", "ReferringPhysicianName", "WU^HUI")]
+    hits = painted(detector, line("Req,", "by:", "Prof.", "Hui", "Wu"), identity=wu)
+    assert {"Hui", "Wu"} <= set(hits)
+    assert "Req," not in hits
+
+
+@pytest.mark.parametrize("date", ["30mei2016", "12août2019", "3mrt.2021"])
+def test_a_foreign_date_read_without_its_spaces_is_a_date(detector, date):
+    assert alone(detector, line("LMP", date))[date].entity_type == "DATE_TIME"
+
+
+def test_a_french_avenue_after_a_label_is_an_address_with_its_number(detector):
+    words = ("Practice:", "37", "avenue", "Jean-Jaurès,", "75011", "Paris")
+    assert set(alone(detector, line(*words))) == set(words[1:])
+
+
+def test_a_door_read_as_a_digit_after_the_floor_is_the_addresss(detector):
+    words = ("Avda.", "de", "la", "Constitución", "82,", "3º", "8")
+    assert set(alone(detector, line(*words))) == set(words)
+    # A digit after a plain number stays.
+    assert "8" not in alone(detector, line("Series", "3", "8"))
