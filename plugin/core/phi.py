@@ -1234,7 +1234,11 @@ def split_glued_labels(
         m = _GLUED_COMPOUND.match(w.text)
         if m is None or label_entity(m.group(1)) is None:
             m = _GLUED_LABEL.match(w.text)
-        if m is None or label_entity(m.group(1)) is None:
+        if m is None or not (
+            label_entity(m.group(1)) is not None
+            # Any field's label and its colon ("Study:02/13/2024", "Exam:").
+            or (m.group(1).endswith(":") and _other_label(m.group(1), ()))
+        ):
             # "D0B:1963-03-13": a label with an OCR slip, told by its colon.
             m = _GLUED_MISREAD.match(w.text)
             if (

@@ -3119,3 +3119,14 @@ def test_a_door_read_as_a_digit_after_the_floor_is_the_addresss(detector):
     assert set(alone(detector, line(*words))) == set(words)
     # A digit after a plain number stays.
     assert "8" not in alone(detector, line("Series", "3", "8"))
+
+
+@pytest.mark.parametrize(
+    ("glued", "label"), [("Study:02/13/2024", "Study:"), ("Exam:07-FEB-2025", "Exam:")]
+)
+def test_any_fields_label_glued_to_a_header_date_is_split_off(detector, glued, label):
+    study = [("DATE_TIME", "StudyDate", "20240213"), ("DATE_TIME", "X", "20250207")]
+    hits = painted(detector, line(glued), identity=study)
+    # The value alone is painted, on its own box; the label survives.
+    assert set(hits) == {glued.removeprefix(label)}
+    assert [h.entity_type for h in hits.values()] == ["DATE_TIME"]
