@@ -3071,10 +3071,10 @@ def test_a_word_in_small_letters_is_no_persons_initials(detector):
     assert "TO" in painted(detector, line("Rad:", "TO"), identity=obrien)
 
 
-def _ecg_image(rows=700, cols=1400):
+def _ecg_image(rows=820, cols=1400):
     """A white page with a thin waveform drawn across a band 140 pixels tall (y 250
     to 390), and black text strokes in the box of a large-print word (y 500 to
-    640, x 0 to 600)."""
+    640, x 0 to 600), thin ones for a word in a light face below (y 660 to 800)."""
     image = np.full((rows, cols), 255, np.uint8)
     x = np.arange(cols)
     y = (320 + 60 * np.sin(x / 9.0) * (np.sin(x / 97.0) > 0.6)).astype(int)
@@ -3083,6 +3083,10 @@ def _ecg_image(rows=700, cols=1400):
     for left in range(0, 600, 60):  # thick strokes, as large print has
         image[500:640, left + 10 : left + 26] = 0
         image[500:516, left + 10 : left + 50] = 0
+    for left in range(0, 600, 40):  # thin large print: as little ink, with gaps
+        image[660:800, left + 8 : left + 10] = 0
+        image[660:800, left + 24 : left + 26] = 0
+        image[660:662, left + 8 : left + 26] = 0
     return image
 
 
@@ -3095,6 +3099,8 @@ def test_a_tall_waveform_read_in_mostly_small_letters_is_no_text(detector):
     # doubt, painted.
     large = [Word("Westfieldhospital", 0, 500, 600, 140, 0.37, 3)]
     assert "Westfieldhospital" in alone(detector, text + large, image=image)
+    thin = [Word("Westfieldhospital", 0, 660, 600, 140, 0.37, 3)]
+    assert "Westfieldhospital" in alone(detector, text + thin, image=image)
 
 
 def test_a_label_read_with_a_comma_for_its_dot_stays(detector):
