@@ -777,7 +777,8 @@ _TRACE_HEIGHTS = 3
 # unsure line read into characters wider than that holds none.
 _TRACE_SPARSE = 0.75
 # A tall unsure line read into letters at least this share of them in lower
-# case, over a box with less than this share of ink (see without_traces).
+# case, over boxes with less than this share of ink but in this share of their
+# columns at least, is a waveform (see without_traces, _trace_ink).
 _TRACE_LOWER = 0.75
 _TRACE_INK = 0.11
 _TRACE_COLUMNS = 0.9
@@ -1822,7 +1823,7 @@ def _street_above_town(
         if (
             not _HOUSE_NUMBER.match(texts[k])
             or not 1 <= len(names) <= _STREET_WORDS
-            or not _STREET_NAME.match(names[0])
+            or not names[0][:1].isupper()
             or any(
                 not _STREET_NAME.match(t)
                 or t.endswith(":")

@@ -3136,3 +3136,8 @@ def test_any_fields_label_glued_to_a_header_date_is_split_off(detector, glued, l
     # The value alone is painted, on its own box; the label survives.
     assert set(hits) == {glued.removeprefix(label)}
     assert [h.entity_type for h in hits.values()] == ["DATE_TIME"]
+
+
+def test_a_number_and_a_word_in_small_letters_above_an_address_stay(detector):
+    block = line("205", "slices") + line("Bristol", "BS8", "4HR", line_no=1)
+    assert not {"205", "slices"} & set(alone(detector, block))
