@@ -776,12 +776,14 @@ _TRACE_HEIGHTS = 3
 # Text's characters are at most about this wide for its line's height; an
 # unsure line read into characters wider than that holds none.
 _TRACE_SPARSE = 0.75
-# A tall unsure line read into letters at least this share of them in lower
-# case, over boxes with less than this share of ink but in this share of their
-# columns at least, is a waveform (see without_traces, _trace_ink).
+# A tall line read into letters at least this share of them in lower case,
+# over boxes with less than this share of ink but in this share of their
+# columns at least, read less sure than this, is a waveform (see
+# without_traces, _trace_ink).
 _TRACE_LOWER = 0.75
 _TRACE_INK = 0.11
 _TRACE_COLUMNS = 0.9
+_TRACE_INK_SURE = 0.9
 _INK_CONTRAST = 0.3
 # Labels whose value is a number ("MRN:", "Tel", "DOB"), and such a value or a
 # piece of it ("181", "+1", "(271)", "487-7843", "12.05.").
@@ -2711,8 +2713,9 @@ def without_traces(
     as many characters as it is wide, capitals and digits among them.
 
     With the ``image``, letters mostly in lower case are traces too where the
-    line's boxes hold ink as a waveform does (:func:`_trace_ink`):
-    "WnnditihnbenEilndiiditibe" over 1,340 × 148 pixels of thin waveform and grid."""
+    line's boxes hold ink as a waveform does (:func:`_trace_ink`), read less
+    than :data:`_TRACE_INK_SURE` sure: "WnnditihnbenEilndiiditibe" over 1,340 ×
+    148 pixels of thin waveform and grid, "Ubab b b M b M b b" at up to 0.86."""
     if len(words) < 4:
         return list(words)
     heights = sorted(w.text_height for w in words)
@@ -2721,12 +2724,14 @@ def without_traces(
     for line, idx in _detected_lines(words).items():
         ws = [words[i] for i in idx]
         height = max(w.text_height for w in ws)
-        if height < tall or max(w.score for w in ws) >= _TRACE_SURE:
+        sure = max(w.score for w in ws)
+        if height < tall or sure >= _TRACE_INK_SURE:
             continue
         left, _, right, _ = bounds(ws)
         chars = sum(len(w.text.strip()) for w in ws)
-        if (right - left) >= _TRACE_SPARSE * height * max(1, chars) or all(
-            w.text.strip().isalpha() and w.text.strip().islower() for w in ws
+        if sure < _TRACE_SURE and (
+            (right - left) >= _TRACE_SPARSE * height * max(1, chars)
+            or all(w.text.strip().isalpha() and w.text.strip().islower() for w in ws)
         ):
             traces.add(line)
             continue

@@ -3077,7 +3077,7 @@ def _ecg_image(rows=820, cols=1400):
     640, x 0 to 600), thin ones for a word in a light face below (y 660 to 800)."""
     image = np.full((rows, cols), 255, np.uint8)
     x = np.arange(cols)
-    y = (320 + 60 * np.sin(x / 9.0) * (np.sin(x / 97.0) > 0.6)).astype(int)
+    y = (320 + 30 * np.sin(x / 9.0) * (np.sin(x / 97.0) > 0.6)).astype(int)
     for dx in (0, 1):
         image[y, np.clip(x + dx, 0, cols - 1)] = 0
     for left in range(0, 600, 60):  # thick strokes, as large print has
@@ -3095,12 +3095,28 @@ def test_a_tall_waveform_read_in_mostly_small_letters_is_no_text(detector):
     trace = [Word("WnnditihnbenEilndiiditibe", 0, 250, 1340, 140, 0.37, 2)]
     image = _ecg_image()
     assert not alone(detector, text + trace, image=image)
+    # Read surer, in pieces ("Ubab b b M b", up to 0.86), still a waveform.
+    pieces = [
+        Word(t, 100 * k, 284, 100, 72, score, 2)
+        for k, (t, score) in enumerate(
+            [("Ubab", 0.16), ("b", 0.86), ("b", 0.6), ("M", 0.3), ("b", 0.7)]
+        )
+    ]
+    more = line("QRS", "duration", "100", "ms", line_no=3) + line(
+        "QT", "419", line_no=4
+    )
+    assert not alone(detector, text + more + pieces, image=image)
     # Large print read unsure over as many strokes as text has stays text: in
     # doubt, painted.
     large = [Word("Westfieldhospital", 0, 500, 600, 140, 0.37, 3)]
     assert "Westfieldhospital" in alone(detector, text + large, image=image)
     thin = [Word("Westfieldhospital", 0, 660, 600, 140, 0.37, 3)]
     assert "Westfieldhospital" in alone(detector, text + thin, image=image)
+    # Over the waveform's ink, a reading 0.9 sure or more is text: here the
+    # patient's name.
+    okafor = [("PERSON", "PatientName", "OKAFOR^JOHN")]
+    sure = [Word("okafor", 0, 250, 1340, 140, 0.95, 2)]
+    assert "okafor" in painted(detector, text + sure, okafor, image=image)
 
 
 def test_a_label_read_with_a_comma_for_its_dot_stays(detector):
