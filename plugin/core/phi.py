@@ -2125,8 +2125,8 @@ _PHRASE_LETTERS = 4
 _PHRASE_PART = 66
 _PHRASE_SLACK = 10
 # The same for a name's words run together in one word, misread.
-_GLUED_NAME_LETTERS = 10
-_GLUED_NAME_SLACK = 5
+_RUN_NAME_LETTERS = 10
+_RUN_NAME_SLACK = 5
 
 
 def _another_word(read: str, value: str) -> bool:
@@ -2431,15 +2431,13 @@ def _held_by_phi(
         a, i = order[-2], order[-1]
         fa = phi(a) or dict(held).get(a)
         door = words[i].text.strip()
+        floor = _FLOOR.match(words[a].text.strip()) is not None
         if (
             fa is not None
             and fa.entity_type in ("LOCATION", "ORGANIZATION", "PHI_CONTEXT")
-            and (free(i) or (i not in found and _FLOOR.match(words[a].text.strip())))
+            and (free(i) or (i not in found and floor))
             # The door after a floor may be read a digit ("3º 8" of "3º B").
-            and (
-                _LETTER.fullmatch(door)
-                or (_FLOOR.match(words[a].text.strip()) and re.fullmatch(r"\d", door))
-            )
+            and (_LETTER.fullmatch(door) or (floor and re.fullmatch(r"\d", door)))
             and any(c.isdigit() for c in words[a].text)  # "5º B", not "Main St R"
             and near(a, i)
         ):
@@ -3310,13 +3308,13 @@ class HeaderIdentity:
         together spell the name at ``threshold`` less :data:`_PHRASE_SLACK`.
 
         One word alone is such a name's words run together, misread ("henkolafor"
-        of Henrik Okafor: 82), if it is :data:`_GLUED_NAME_LETTERS` long, no
+        of Henrik Okafor: 82), if it is :data:`_RUN_NAME_LETTERS` long, no
         dictionary word or words run together, and spells the name at
-        ``threshold`` less :data:`_GLUED_NAME_SLACK`."""
+        ``threshold`` less :data:`_RUN_NAME_SLACK`."""
         joined = "".join(norms)
         if len(norms) == 1:
             if (
-                len(joined) < _GLUED_NAME_LETTERS
+                len(joined) < _RUN_NAME_LETTERS
                 or not joined.isalpha()
                 or common_word(joined)
                 or compound_word(joined)
@@ -3333,19 +3331,14 @@ class HeaderIdentity:
             ):
                 continue
             orders = [phrase, phrase[::-1]] if entity == "PERSON" else [phrase]
+            slack = _RUN_NAME_SLACK if alone else _PHRASE_SLACK
             for parts in orders:
-                if alone:
-                    score = fuzz.ratio(joined, "".join(parts))
-                    if score >= threshold - _GLUED_NAME_SLACK:
-                        return entity, score / 100.0
-                    continue
-                if any(
-                    fuzz.ratio(n, p) < _PHRASE_PART or _another_word(n, p)
-                    for n, p in zip(norms, parts)
+                if not alone and not all(
+                    _misreads(n, p, _PHRASE_PART) for n, p in zip(norms, parts)
                 ):
                     continue
                 score = fuzz.ratio(joined, "".join(parts))
-                if score >= threshold - _PHRASE_SLACK:
+                if score >= threshold - slack:
                     return entity, score / 100.0
         return None
 
