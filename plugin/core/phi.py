@@ -1178,6 +1178,9 @@ def spaced_out(text: str) -> tuple[str, list[int]]:
 _LABEL_LIKE = re.compile(r"^[A-Za-z]{1,6}[:#]$")
 _GLUED_MISREAD = re.compile(r"^([A-Za-z0-9]{2,12}[:#])\s*(\S.*)$")
 _LEADING_COLON = re.compile(r"^([:#])\s*([A-Za-z0-9].*)$")
+# Letters each with its dot, an OCR slip allowed: "D.0.B." (of "D.O.B. 16-AUG-1973").
+_GLUED_DOTTED = re.compile(r"^((?:[A-Za-z0-9]\.){2,})\s*(\S.*)$")
+_DOTTED_LETTERS = re.compile(r"(?:[A-Z0-9]\. ?){2,}[A-Z0-9]?")
 # The value may open with a bracket or a plus before its digits: "Tel(375)670-8494",
 # "Tel+4930..." (not "Forename(s):", "Ne(e) le :").
 _GLUED_LABEL = re.compile(r"^([A-Za-z]{1,12}(?:[:#.]|(?=[(+]?\d)))\s*(\S.*)$")
@@ -1221,6 +1224,47 @@ def _with_their_colons(words: Sequence[Word]) -> list[Word]:
     return out
 
 
+def _with_labels_rejoined(words: Sequence[Word]) -> list[Word]:
+    """``words`` with a label read in two pieces joined again: "D" "OB:" (of
+    "DOB: 21.11.1951", a space read inside it) is the label "DOB:". Neither piece
+    is a label alone, the two abut on one line, and the joined text is one."""
+    out = list(words)
+    for k in range(len(out)):
+        v = out[k]
+        if v is None or len(v.text.strip()) > 2 or label_entity(v.text) is not None:
+            continue
+        nxt = [
+            j
+            for j, w in enumerate(out)
+            if w is not None
+            and w.line == v.line
+            and j != k
+            and 0 <= w.left - v.right <= max(2, w.height // 3)
+        ]
+        if not nxt:
+            continue
+        j = min(nxt, key=lambda n: out[n].left)
+        w = out[j]
+        joined = v.text.strip() + w.text.strip()
+        if (
+            label_entity(w.text) is not None
+            or not joined.endswith((":", "#"))
+            or label_entity(joined) is None
+        ):
+            continue
+        out[k] = dataclasses.replace(
+            v,
+            text=joined,
+            width=w.right - v.left,
+            score=min(v.score, w.score),
+            clean_right=w.clean_right,
+            reach_right=w.reach_right,
+            line_end=w.line_end,
+        )
+        out[j] = None
+    return [w for w in out if w is not None]
+
+
 def split_glued_labels(
     words: Sequence[Word],
     keep: Callable[[str, str], bool] = lambda whole, value: False,
@@ -1249,6 +1293,10 @@ def split_glued_labels(
                 m is not None
                 and label_entity(m.group(1).upper().translate(_OCR_CONFUSIONS)) is None
             ):
+                m = None
+        if m is None:
+            m = _GLUED_DOTTED.match(w.text)
+            if m is not None and label_entity(m.group(1)) is None:
                 m = None
         if m is None:
             # ":3336": the colon of a label read apart (or not at all).
@@ -1706,6 +1754,11 @@ def label_entity(text: str) -> str | None:
     if whole.endswith((":", "#")):
         # The colon marks a label: "D0B:", "0p:" are "DOB:", "Op:" misread.
         return _LABELS.get(up.translate(_OCR_CONFUSIONS))
+    if _DOTTED_LETTERS.fullmatch(up) and any(c.isdigit() for c in up):
+        # Its dots mark it: "D.0.B." is "D.O.B." misread (not "1.5.", "0.5.").
+        undotted = up.replace(".", "").replace(" ", "")
+        if any(c.isalpha() for c in undotted):
+            return _LABELS.get(undotted.translate(_OCR_CONFUSIONS))
     return None
 
 
@@ -3719,7 +3772,7 @@ class PhiDetector:
             ),
             image=image,
         )
-        words = _with_their_colons(words)
+        words = _with_labels_rejoined(_with_their_colons(words))
         words = without_traces(words, image)
         lines = _text_lines(words)
         found: dict[int, Finding] = {}

@@ -26,6 +26,7 @@ from plugin.core.phi import (
     date_variants,
     is_annotation,
     is_scale_tick,
+    label_entity,
     plain_line,
     spaced_out,
     split_glued_labels,
@@ -678,6 +679,31 @@ def test_a_label_misread_with_a_digit_still_splits_off(detector):
     hits = painted(detector, line("D0B:1970-05-10"), identity=identity)
     assert set(hits) == {"1970-05-10"}
     assert set(painted(detector, line("0p:", "Okafor"))) == {"Okafor"}
+
+
+def test_a_dotted_label_misread_with_a_digit_splits_off_its_date(detector):
+    identity = [("DATE_TIME", "PatientBirthDate", "19760823")]
+    hits = painted(detector, line("D.0.B.23-Aug-1976"), identity=identity)
+    assert set(hits) == {"23-Aug-1976"}
+    assert hits["23-Aug-1976"].word.left > 8 * 4  # the label's six glyphs stay
+    # Dotted numbers are no label: "1.5." before a date is not split off as one.
+    assert label_entity("1.5.") is None and label_entity("0.5.") is None
+
+
+def test_a_label_read_in_two_pieces_is_still_a_label(detector):
+    identity = [("DATE_TIME", "PatientBirthDate", "19511121")]
+    words = [
+        Word("D", 2, 29, 12, 13, 1.0, 3),
+        Word("OB:", 14, 29, 26, 13, 0.59, 3),
+        Word("21.11.1951", 40, 29, 83, 13, 0.53, 3),
+    ]
+    hits = painted(detector, words, identity=identity)
+    assert set(hits) == {"21.11.1951"}
+    # Two words that make no label stay apart: "Dr" "Okafor" is a title and a name.
+    words = [Word("Dr", 2, 29, 16, 13, 1.0, 3), Word("Okafor", 18, 29, 48, 13, 1.0, 3)]
+    assert "Okafor" in painted(
+        detector, words, identity=[("PERSON", "PatientName", "OKAFOR^ADA")]
+    )
 
 
 @pytest.mark.parametrize(
