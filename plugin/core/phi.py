@@ -170,6 +170,9 @@ _VOCABULARY = frozenset(
         "MID",
         "PROX",
         "DIST",
+        # A gamma camera's collimator ("LEHR": low energy, high resolution).
+        *("LEHR", "LEHRES", "LEHS", "LEUHR", "LEAP", "LEGP", "MEGP", "HEGP", "UHR"),
+        "HRES",
         # MR sequences and angiography.
         "MPRAGE",
         "TRA",
@@ -954,6 +957,14 @@ _ISOTOPE = (
     r"|I-124|I-125|I-131|XE-133|SM-153|LU-177|TL-201|RA-223)"
 )
 _TRACER = re.compile(rf"^{_ISOTOPE}(?:-(?=[A-Z0-9]*[A-Z])[A-Z0-9]{{2,12}})?$")
+# Where a field's number meets the next field's label and colon, read without the
+# space between them ("W:400L:300").
+_GLUED_FIELDS = re.compile(r"(\d)([A-Z]{1,3}:\d)")
+# An ultrasound transducer's model: its shape's letter and its band in MHz ("C5-1",
+# "L12-5", "P4-2").
+_PROBE = re.compile(r"^[CLPSE]\d{1,2}-\d{1,2}[A-Z]?$")
+# An MR magnet's field strength ("1.5T", "3T", "3.0 T").
+_FIELD_STRENGTH = re.compile(r"^(?:0\.\d{1,2}|1\.5|3(?:\.0)?|7(?:\.0)?) ?T$")
 # A software version: four or five numbers joined by dots, one of them no byte of
 # an IP address ("7.4.8.2482", "v10.2.0.1517").
 _VERSION = re.compile(r"[vV]?\d{1,2}(?:\.\d+){3,4}")
@@ -2395,7 +2406,8 @@ def _title(text: str) -> bool:
     norm = _norm(text)
     if norm in ("MR", "MS"):
         return text.strip().rstrip(".") in ("Mr", "Ms")
-    return norm in _TITLE_WORDS
+    # "Or." and "0r." are "Dr." misread; the dot tells them from the word "or".
+    return norm in _TITLE_WORDS or text.strip() in ("Or.", "0r.")
 
 
 def _held_by_phi(
@@ -3076,6 +3088,12 @@ def is_annotation(text: str, extra: Iterable[str] = ()) -> bool:
         return True
     if _COUNTER.match(up) or _SCAN_RANGE.match(up) or _TRACER.match(up):
         return True  # ... or a tracer ("18F-FDG", "123I-MIBG", "Tc-99m", "67Ga")
+    if _PROBE.match(up) or _FIELD_STRENGTH.match(up):
+        return True  # an ultrasound probe ("C5-1", "L12-5"), a magnet ("1.5T")
+    glued = _GLUED_FIELDS.sub(r"\1 \2", up)
+    if glued != up:
+        # Two fields read as one word ("W:400L:300", "Se:10Im:134"): both annotation.
+        return all(is_annotation(p, extra) for p in glued.split())
     parts = [p for p in _SPLIT.split(up) if p]
     if len(parts) > 1:
         return all(p in _VOCABULARY or p in extra_up or _NUMBER.match(p) for p in parts)

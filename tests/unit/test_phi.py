@@ -225,6 +225,16 @@ def test_institution_line_and_clock_time(detector):
         "Fr1/12",
         "Im 45",
         "Report",
+        # A collimator, a probe, a magnet.
+        "LEHR",
+        "MEGP",
+        "C5-1",
+        "L12-5",
+        "1.5T",
+        "3T",
+        # Two fields read without their space.
+        "W:400L:300",
+        "Se:10Im:134",
     ],
 )
 def test_vocabulary(text):
@@ -243,6 +253,9 @@ def test_vocabulary(text):
         "4/2019",  # a date whose day was not read
         "06.2019",
         "1970-",  # a year, the rest of its date not read
+        "12T",  # no magnet's field
+        "A12-3",  # no probe's shape
+        "W:400ID:12345678",  # a window, then an ID
     ],
 )
 def test_not_vocabulary(text):
@@ -2437,6 +2450,13 @@ def test_a_date_read_glued_to_its_time_is_painted(detector):
 def test_the_capitalised_words_after_a_title_are_a_name(detector, words, name):
     # English words that are names too ("Faith", "Long"); the title is kept.
     assert set(alone(detector, line(*words))) == name
+
+
+def test_a_title_misread_after_a_persons_label_is_kept(detector):
+    # "Ref. Dr. E. Hartmann" with "Dr." read "Or.": the title is no part of the name.
+    identity = [("PERSON", "ReferringPhysicianName", "HARTMANN^ERIK")]
+    hits = painted(detector, line("Ref.", "Or.", "E.", "Hartmann"), identity=identity)
+    assert set(hits) == {"E.", "Hartmann"}
 
 
 @pytest.mark.parametrize(
