@@ -9,10 +9,16 @@ own geometry with the Image Pixel module and fails before any decoder runs.
 Only headers are parsed: JPEG SOFn (baseline, extended, lossless), JPEG-LS SOF55,
 JPEG 2000 SIZ, and the RLE header (segment count; the decoded length of each
 segment is checked too, RLE has no size field).
+
+Words beside the image fail too, since a copy left as it was would carry them
+along unread: a JPEG COM segment, a JPEG application segment with text (Exif, XMP;
+JFIF, Adobe, SPIFF and ICC headers pass), a JPEG 2000 comment that is no encoder's
+signature, a JP2 box other than the image's own holding text.
 """
 
 from __future__ import annotations
 
+import re
 import struct
 from collections.abc import Iterator
 
@@ -48,7 +54,8 @@ def _jpeg(frame: bytes) -> tuple[int, int, int]:
     """(rows, columns, components) from a JPEG / JPEG-LS SOF segment.
 
     The header is read up to the start of scan; a COM segment (free text, which
-    a copy would carry along unread) is refused.
+    a copy would carry along unread) is refused, so is an application segment
+    with text.
     """
     if frame[:2] != b"\xff\xd8":
         raise ValueError("no SOI marker")
@@ -67,6 +74,11 @@ def _jpeg(frame: bytes) -> tuple[int, int, int]:
         (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
         if marker == 0xFE:
             raise ValueError("COM segment (free text) in the codestream")
+        if 0xE0 <= marker <= 0xEF and _holds_text(frame[pos + 4 : pos + 2 + length]):
+            raise ValueError(
+                f"APP{marker - 0xE0} segment with text in the codestream "
+                "(Exif or XMP metadata, say)"
+            )
         if marker in _SOF and geometry is None:
             if pos + 10 > len(frame):
                 raise ValueError("short SOF")
@@ -78,6 +90,87 @@ def _jpeg(frame: bytes) -> tuple[int, int, int]:
     if geometry is None:
         raise ValueError("no SOF marker")
     return geometry
+
+
+# What application segments open with before their binary fields; the ICC profile
+# (colour data, its description in words) is no place for a patient's details.
+_APP_IDENTIFIERS = (b"JFIF\x00", b"JFXX\x00", b"LJIF\x00", b"SPIFF\x00", b"Adobe")
+# Four letters in a row, the least a name or a word takes.
+_LETTERS = re.compile(rb"[A-Za-z]{4}")
+# The comment JPEG 2000 encoders sign their codestreams with.
+_ENCODER_COMMENT = re.compile(
+    rb"(?:Created by (?:GDCM/)?OpenJPEG version|Creator: JasPer Version|Kakadu-v?)"
+    rb" ?[0-9][0-9.]*\x00?"
+)
+# Top-level boxes of a JP2 file: signature, file type, header, codestream, its
+# requirements; any other (xml, uuid, uinf) may hold text a copy would carry along.
+_JP2_BOXES = {b"jP  ", b"ftyp", b"jp2h", b"jp2c", b"res ", b"rreq"}
+
+
+def _holds_text(payload: bytes) -> bool:
+    """Whether an application segment's ``payload`` carries words: anything but an
+    ICC profile, after the identifier of a known binary header, with four letters
+    in a row (Exif's camera and date strings, XMP)."""
+    if payload.startswith(b"ICC_PROFILE\x00"):
+        return False
+    for ident in _APP_IDENTIFIERS:
+        if payload.startswith(ident):
+            payload = payload[len(ident) :]
+            break
+    return _LETTERS.search(payload) is not None
+
+
+def _j2k_comments(frame: bytes) -> None:
+    """Refuse a JPEG 2000 frame with words beside its image: a COM segment in the
+    main or a tile-part header that is no encoder's signature, or a JP2 box other
+    than the image's own."""
+    if frame[4:8] == b"jP  ":
+        pos = 0
+        while pos + 8 <= len(frame):
+            size, kind = struct.unpack(">I4s", frame[pos : pos + 8])
+            if kind not in _JP2_BOXES:
+                # A uuid box's own 16 bytes are binary; a vendor's binary data
+                # (Kakadu's, Apple's) passes, words do not.
+                body = frame[pos + 8 + (16 if kind == b"uuid" else 0) : pos + size]
+                if kind == b"xml " or _LETTERS.search(body):
+                    raise ValueError(
+                        f"JP2 box {kind!r} with text beside the codestream"
+                    )
+            if kind == b"jp2c" or size == 0:
+                break
+            if size == 1:
+                size = struct.unpack(">Q", frame[pos + 8 : pos + 16])[0]
+            if size < 8:
+                raise ValueError("bad JP2 box length")
+            pos += size
+    pos = frame.find(b"\xff\x4f\xff\x51")
+    if pos < 0:
+        return
+    pos += 2
+    tile_end = None
+    while pos + 4 <= len(frame):
+        marker = frame[pos + 1]
+        if frame[pos] != 0xFF:
+            raise ValueError("marker expected")
+        if marker == 0x93:  # SOD: tile data up to the tile-part's end
+            if not tile_end:
+                return
+            pos = tile_end
+            tile_end = None
+            continue
+        if marker == 0xD9:  # EOC
+            return
+        (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
+        if marker == 0x90:  # SOT: Psot is the tile-part's length from here
+            (psot,) = struct.unpack(">I", frame[pos + 6 : pos + 10])
+            tile_end = pos + psot if psot else None
+        if marker == 0x64:  # COM: Rcom, then the comment
+            text = frame[pos + 6 : pos + 2 + length]
+            if frame[pos + 5] == 1 and not _ENCODER_COMMENT.fullmatch(text):
+                raise ValueError("COM segment (free text) in the codestream")
+            if frame[pos + 5] != 1 and _LETTERS.search(text):
+                raise ValueError("COM segment (free text) in the codestream")
+        pos += 2 + length
 
 
 def _ends_cleanly(frame: bytes, j2k: bool) -> bool:
@@ -147,6 +240,7 @@ def frame_geometry(tsyntax: str, frame: bytes) -> tuple[int, int, int]:
     if tsyntax in _JPEG:
         return _jpeg(frame)
     if tsyntax in _J2K:
+        _j2k_comments(frame)
         return _j2k(frame)
     if tsyntax == _RLE:
         return -1, -1, len(_rle_segments(frame))

@@ -214,16 +214,21 @@ def _deidentify_items(
         _deidentify(item, key, root, counts)
 
 
-def _remove_pixel_side_channels(ds: Dataset) -> dict[str, int]:
+def remove_pixel_side_channels(ds: Dataset) -> dict[str, int]:
+    """Remove the Icon Image Sequence and every overlay group (60xx) of ``ds``:
+    pictures beside Pixel Data that may show text. Returns what was removed."""
     removed = {"icon": 0, "overlay_groups": 0}
     if "IconImageSequence" in ds:
         del ds.IconImageSequence
         removed["icon"] = 1
-    # PS3.3 C.9.2: overlays live in repeating groups 6000-601E (even).
+    # PS3.3 C.9.2: overlays live in repeating groups 6000-601E (even). A group
+    # without Overlay Data describes an overlay embedded in Pixel Data's unused
+    # high bits (retired, Overlay Bit Position), cleared when the pixels are
+    # written; its description goes too.
     overlay_groups = {
         elem.tag.group
         for elem in ds
-        if 0x6000 <= elem.tag.group <= 0x601E and elem.tag.element == 0x3000
+        if 0x6000 <= elem.tag.group <= 0x601E and elem.tag.group % 2 == 0
     }
     for group in overlay_groups:
         for tag in [elem.tag for elem in ds if elem.tag.group == group]:
@@ -262,7 +267,7 @@ def anonymize_header(
     Only counts are logged, never values.
     """
     pseudonym_name, pseudonym_id = patient_pseudonym(ds, key)
-    removed = _remove_pixel_side_channels(ds)
+    removed = remove_pixel_side_channels(ds)
     counts: dict[str, int] = {"private": 0}
     _deidentify(ds, key, uid_root, counts)
     meta = getattr(ds, "file_meta", None)

@@ -165,7 +165,7 @@ def redact_dataset(
                 ds, max_pixels=settings.max_pixels, max_frames=settings.max_frames
             )
             try:
-                frames = pixels.read_frames(ds)
+                frames, stray_bits = pixels.decode(ds)
                 display = pixels.display_frames(ds, frames)
             except RedactionError:
                 raise
@@ -228,7 +228,11 @@ def redact_dataset(
                 )
             verified = True
         out = copy.deepcopy(ds)
-        if boxes:
+        # Icon and overlays go in "pixels only" mode too: they are pictures.
+        header.remove_pixel_side_channels(out)
+        if boxes or stray_bits:
+            # Bits above Bits Stored that hold data (an embedded overlay) are
+            # dropped by writing the frames again, even with nothing painted.
             with _timer(timings, "encode"):
                 pixels.write_frames(out, painted)
             report.pixels_changed = True

@@ -40,6 +40,7 @@ indices and keeps its LUTs.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -76,9 +77,11 @@ __all__ = [
     "LOSSY_SYNTAXES",
     "NATIVE_SYNTAXES",
     "check_supported",
+    "decode",
     "display_frames",
     "encode_as",
     "read_frames",
+    "unused_bits_hold_data",
     "write_frames",
 ]
 
@@ -151,7 +154,30 @@ _TAG_NAMES: dict[str, str] = {
 
 
 def _unsupported(keyword: str, value: object, why: str = "is not supported") -> str:
-    return f"{_TAG_NAMES.get(keyword, keyword)} = {value!r} {why}"
+    return f"{_TAG_NAMES.get(keyword, keyword)} = {_shown(value)} {why}"
+
+
+# Photometric interpretations the standard defines (PS3.3 C.7.6.3.1.2), retired
+# ones too: named in a message as they are.
+_DEFINED_PHOTOMETRIC = frozenset(
+    {"MONOCHROME1", "MONOCHROME2", "PALETTE COLOR", "RGB", "HSV", "ARGB", "CMYK"}
+    | {"YBR_FULL", "YBR_FULL_422", "YBR_PARTIAL_422", "YBR_PARTIAL_420"}
+    | {"YBR_ICT", "YBR_RCT", "XYB"}
+)
+
+
+def _shown(value: object) -> str:
+    """``value`` as a message may show it: numbers, UIDs and defined terms as they
+    are; any other text (a hostile file may put the patient's name anywhere) by
+    its length only."""
+    if isinstance(value, int) or (
+        isinstance(value, tuple) and all(isinstance(v, int) for v in value)
+    ):
+        return repr(value)
+    text = str(value)
+    if re.fullmatch(r"[0-9.]{1,64}", text) or text in _DEFINED_PHOTOMETRIC:
+        return repr(text)
+    return f"(a value of {len(text)} characters, not shown)"
 
 
 def _transfer_syntax(ds: Dataset) -> UID:
@@ -331,7 +357,7 @@ def check_supported(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
         check_frames(ds, str(tsyntax), rows, cols, samples, frames)
 
 
-def read_frames(ds: Dataset) -> np.ndarray:
+def read_frames(ds: Dataset, _raw: list[np.ndarray] | None = None) -> np.ndarray:
     """Decode every frame to stored values.
 
     Parameters
@@ -372,11 +398,82 @@ def read_frames(ds: Dataset) -> np.ndarray:
     if samples > 1:
         shape += (samples,)
     try:
-        return arr.reshape(shape)
+        arr = arr.reshape(shape)
     except ValueError as exc:
         raise UnsupportedImageError(
             f"Decoded pixel data has shape {arr.shape}, expected {shape}"
         ) from exc
+    if _raw is not None:
+        _raw.append(arr)
+    return _within_bits_stored(arr, _int_attr(ds, "BitsStored", 8 * arr.itemsize))
+
+
+def decode(ds: Dataset) -> tuple[np.ndarray, bool]:
+    """:func:`read_frames`, and whether the bits above Bits Stored hold anything
+    (see :func:`unused_bits_hold_data`), from one decoding."""
+    frames = read_frames(ds, _raw=(raw := []))
+    return frames, _stray_bits(ds, raw[0] if raw else None)
+
+
+def _within_bits_stored(arr: np.ndarray, bits_stored: int) -> np.ndarray:
+    """``arr`` with the bits above Bits Stored dropped (signed values extended
+    from their own sign bit), as viewers show them. pydicom does so for native
+    data; a JPEG-LS or JPEG 2000 codestream may carry more bits than the header
+    says (a 16-bit codestream for 12 stored bits), and those would otherwise make
+    the image one of noise to the reader while the text sits in the low bits."""
+    if arr.dtype.kind not in "iu" or bits_stored >= 8 * arr.itemsize:
+        return arr
+    mask = (1 << bits_stored) - 1
+    if arr.size == 0:
+        return arr
+    if arr.dtype.kind == "u" and int(arr.max()) <= mask:
+        return arr
+    half = 1 << (bits_stored - 1)
+    if arr.dtype.kind == "i" and -half <= int(arr.min()) and int(arr.max()) < half:
+        return arr
+    low = arr.astype(np.int64) & mask
+    if arr.dtype.kind == "i":
+        low = np.where(low >> (bits_stored - 1), low - (1 << bits_stored), low)
+    return low.astype(arr.dtype)
+
+
+def unused_bits_hold_data(ds: Dataset) -> bool:
+    """Whether the bits above Bits Stored hold anything but zeros (or, for signed
+    values, the sign): retired overlays were embedded there (PS3.3 C.9.2, Overlay
+    Bit Position), and a copy of Pixel Data as it is would carry them along unread.
+    """
+    return decode(ds)[1]
+
+
+def _stray_bits(ds: Dataset, decoded: np.ndarray | None) -> bool:
+    """See :func:`unused_bits_hold_data`. Native data is read as stored (pydicom's
+    decoder drops the unused bits); compressed frames as their decoder gave them
+    (``decoded``). Only single-sample images with fewer bits stored than
+    allocated can have any."""
+    bits_allocated = _int_attr(ds, "BitsAllocated", 8)
+    bits_stored = _int_attr(ds, "BitsStored", bits_allocated)
+    if bits_stored >= bits_allocated or _int_attr(ds, "SamplesPerPixel", 1) != 1:
+        return False
+    tsyntax = _transfer_syntax(ds)
+    if tsyntax in NATIVE_SYNTAXES:
+        if bits_allocated not in (16, 32):
+            return False
+        order = ">" if tsyntax == ExplicitVRBigEndian else "<"
+        count = _nr_frames(ds) * _int_attr(ds, "Rows") * _int_attr(ds, "Columns")
+        raw = np.frombuffer(
+            bytes(ds.PixelData), dtype=f"{order}u{bits_allocated // 8}", count=count
+        ).astype(np.int64)
+    elif decoded is None:
+        return False
+    else:
+        # As unsigned bits, whatever dtype the decoder chose.
+        raw = decoded.astype(np.int64) & ((1 << bits_allocated) - 1)
+    high = raw >> bits_stored
+    if _int_attr(ds, "PixelRepresentation", 0) != 1:
+        return bool(high.any())
+    # Signed: every unused bit repeats the sign bit (all zeros or all ones).
+    sign = (raw >> (bits_stored - 1)) & 1
+    return bool(np.any(high != sign * ((1 << (bits_allocated - bits_stored)) - 1)))
 
 
 def display_frames(ds: Dataset, frames: np.ndarray) -> np.ndarray:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 from dicomgen import make_dataset
 from pydicom.encaps import encapsulate, generate_frames
-from pydicom.uid import JPEGBaseline8Bit, JPEGLSLossless, RLELossless
+from pydicom.uid import JPEG2000Lossless, JPEGBaseline8Bit, JPEGLSLossless, RLELossless
 
 from plugin.core import pixels
 from plugin.core.errors import UnsupportedImageError
@@ -76,3 +78,74 @@ def test_more_frames_than_number_of_frames_fail(syntax: str) -> None:
     ds.PixelData = encapsulate(frames + [frames[0]], has_bot=True)
     with pytest.raises(UnsupportedImageError, match="holds 3 frames"):
         _check(ds)
+
+
+def _with_segment(frame: bytes, marker: int, payload: bytes) -> bytes:
+    """``frame`` with a JPEG segment inserted right after its SOI."""
+    segment = bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+    return frame[:2] + segment + frame[2:]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"Exif\x00\x00MM\x00*\x00\x00\x00\x08DOE^JANE 2024:05:10 08:18",
+        b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>DOE JANE</x:xmpmeta>",
+    ],
+)
+def test_an_application_segment_with_text_fails(payload: bytes) -> None:
+    ds = _compressed(JPEGBaseline8Bit)
+    frames = _frames(ds)
+    frames[1] = _with_segment(frames[1], 0xE1, payload)
+    ds.PixelData = encapsulate(frames)
+    with pytest.raises(UnsupportedImageError, match="APP1 segment with text"):
+        _check(ds)
+
+
+@pytest.mark.parametrize(
+    ("marker", "payload"),
+    [
+        (0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01"),  # Adobe's colour transform
+        (0xE8, b"SPIFF\x00\x02\x00\x00\x03\x00\x00\x00d"),  # a JPEG-LS header
+        (0xE2, b"ICC_PROFILE\x00\x01\x01sRGB IEC61966-2.1"),  # a colour profile
+    ],
+)
+def test_binary_application_segments_pass(marker: int, payload: bytes) -> None:
+    ds = _compressed(JPEGBaseline8Bit)
+    frames = _frames(ds)
+    frames[0] = _with_segment(frames[0], marker, payload)
+    ds.PixelData = encapsulate(frames)
+    _check(ds)
+
+
+def _j2k_with_comment(text: bytes) -> object:
+    ds = _compressed(JPEG2000Lossless, frames=2)
+    frame = _frames(ds)[0]
+    siz = frame.find(b"\xff\x51")
+    (length,) = struct.unpack(">H", frame[siz + 2 : siz + 4])
+    end = siz + 2 + length
+    # Drop the encoder's own comment, then put ``text`` in its place.
+    com_at = frame.find(b"\xff\x64", end, frame.find(b"\xff\x90"))
+    if com_at >= 0:
+        (com_len,) = struct.unpack(">H", frame[com_at + 2 : com_at + 4])
+        frame = frame[:com_at] + frame[com_at + 2 + com_len :]
+    com = b"\xff\x64" + (len(text) + 4).to_bytes(2, "big") + b"\x00\x01" + text
+    ds.PixelData = encapsulate([frame[:end] + com + frame[end:], _frames(ds)[1]])
+    return ds
+
+
+def test_a_jpeg2000_comment_with_text_fails() -> None:
+    with pytest.raises(UnsupportedImageError, match="COM"):
+        _check(_j2k_with_comment(b"Patient DOE^JANE"))
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        b"Created by OpenJPEG version 2.5.2",
+        b"Kakadu-v7.3.3",
+        b"Creator: JasPer Version 1.701.0",
+    ],
+)
+def test_a_jpeg2000_encoders_signature_passes(signature: bytes) -> None:
+    _check(_j2k_with_comment(signature))

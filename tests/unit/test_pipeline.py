@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 from dicomgen import FAKE_IDENTITY, make_dataset
 from PIL import Image, ImageDraw, ImageFont
-from pydicom.uid import ExplicitVRLittleEndian, JPEGBaseline8Bit, RLELossless
+from pydicom.uid import (
+    ExplicitVRLittleEndian,
+    JPEGBaseline8Bit,
+    JPEGLSLossless,
+    RLELossless,
+)
 
 from plugin.core import pixels
 from plugin.core.model import Box, Word
@@ -1408,3 +1413,63 @@ def test_anatomy_verification_alone_detects_is_judged_by_the_first_readings_text
     # A label read with a letter as a digit ("DOB" read "Do8") is a label.
     label = Word("Do8", 173, 1, 24, 13, 0.6, 9)
     assert _no_doubt(label, [label], firsts, plain_line=False)
+
+
+def _twelve_bits(syntax=ExplicitVRLittleEndian):
+    """A 12-bit image in 16-bit words: noise in its stored bits and, embedded in
+    bit 12 as retired overlays were (group 6000 without Overlay Data), a name."""
+    ds = make_dataset("MONOCHROME2", 16, 12, False, 1, 256, 256)
+    rng = np.random.default_rng(7)
+    low = rng.integers(1800, 2200, size=(1, 256, 256)).astype(np.uint16)
+    hidden = draw(np.zeros_like(low), [((20, 20), "DOE^JANE")], 1)
+    ds.PixelData = (low | (hidden << 12)).astype("<u2").tobytes()
+    ds.add_new(0x60000010, "US", 256)
+    ds.add_new(0x60000011, "US", 256)
+    ds.add_new(0x60000100, "US", 1)
+    ds.add_new(0x60000102, "US", 12)
+    ds.BitsStored, ds.HighBit = 12, 11
+    return ds, low
+
+
+def test_bits_above_bits_stored_are_cleared_in_the_copy(engines):
+    ds, low = _twelve_bits()
+    assert pixels.unused_bits_hold_data(ds)
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.to_dict()
+    out = result.dataset
+    raw = np.frombuffer(out.PixelData, "<u2")
+    # The overlay's bit is gone from the copy, the image's own bits are as they were.
+    assert not (raw >> 12).any()
+    assert np.array_equal(raw.reshape(low.shape), low)
+    assert result.report.pixels_changed
+    assert not [e for e in out if 0x6000 <= e.tag.group <= 0x601E]
+
+
+def test_clean_unused_bits_leave_pixel_data_as_it_was(engines):
+    ds, low = _twelve_bits()
+    ds.PixelData = low.astype("<u2").tobytes()
+    assert not pixels.unused_bits_hold_data(ds)
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done" and not result.report.boxes
+    assert result.dataset.PixelData == ds.PixelData
+
+
+def test_a_codestream_with_more_bits_than_stored_is_read_in_its_stored_bits(engines):
+    # A JPEG-LS frame of 16 bits for 12 stored: noise in the top bits, the name in
+    # the stored ones. Read as stored (as DCMTK shows it), the name is painted.
+    ds = burned(bits=16)
+    frames = pixels.read_frames(ds)
+    rng = np.random.default_rng(3)
+    noisy = frames | (rng.integers(0, 16, size=frames.shape).astype(np.uint16) << 12)
+    encoded = make_dataset("MONOCHROME2", 16, 16, False, 1, 512, 512)
+    pixels.encode_as(encoded, noisy, JPEGLSLossless)
+    ds.file_meta.TransferSyntaxUID = JPEGLSLossless
+    ds.PixelData = encoded.PixelData
+    ds.BitsStored, ds.HighBit = 12, 11
+    assert np.array_equal(pixels.read_frames(ds), frames & 0x0FFF)
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.to_dict()
+    after = pixels.read_frames(result.dataset)
+    assert not np.array_equal(region(frames & 0x0FFF, PHI_BOX), region(after, PHI_BOX))
+    words = engines.ocr.read(pixels.display_frames(result.dataset, after)[0])
+    assert "DOE" not in " ".join(w.text for w in words).upper()

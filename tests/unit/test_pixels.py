@@ -337,6 +337,18 @@ def test_unsupported_photometric_message_names_tag() -> None:
     )
 
 
+@pytest.mark.parametrize("where", ["PhotometricInterpretation", "TransferSyntaxUID"])
+def test_a_value_that_is_no_defined_term_is_not_repeated(where) -> None:
+    # A hostile file may put the patient's name anywhere: the message names the
+    # attribute, never echoes its text.
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, ROWS, COLS)
+    setattr(ds.file_meta if where == "TransferSyntaxUID" else ds, where, "DOE JANE")
+    with pytest.raises(UnsupportedImageError) as info:
+        pixels.check_supported(ds, **LIMITS)
+    assert "DOE" not in str(info.value)
+    assert "not shown" in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("keyword", "value"),
     [
