@@ -873,6 +873,13 @@ _DATE_PATTERNS = [
         re.IGNORECASE,
     ),
     re.compile(r"\b(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\b"),
+    # A month misread between its day and its four-digit year: its first two
+    # letters are enough ("14-Ju-1978" of "14-Jul-1970").
+    re.compile(
+        r"\b\d{1,2}([-./])(?:ja|fe|ma|ap|ju|au|se|oc|no|de)[a-z]{0,2}\1"
+        r"(?:19|20)\d{2}\b",
+        re.IGNORECASE,
+    ),
     # French, German, Dutch, Spanish and Italian months ("12 août 2016", "12.
     # Dezember 2018", "3 mrt. 2021").
     re.compile(

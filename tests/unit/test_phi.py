@@ -2433,6 +2433,14 @@ def test_unit_without_an_address_is_kept(detector):
     assert not alone(detector, line("Unit", "4", "image", "quality"))
 
 
+@pytest.mark.parametrize("word", ["14-Ju-1978", "5-Se-2021", "3.No.1999"])
+def test_a_date_whose_month_is_misread_is_still_a_date(detector, word):
+    # "14-Jul-1970" read "14-Ju-1978": too far from the birth date to match it.
+    hits = painted(detector, line("Bom", word), identity=[])
+    assert hits[word].entity_type == "DATE_TIME"
+    assert not painted(detector, line("12-AB-2020"), identity=[])
+
+
 def test_a_date_read_glued_to_its_time_is_painted(detector):
     words = ("Printed:", "21", "juli", "202318:29:26")
     assert set(words[1:]) <= set(alone(detector, line(*words)))
