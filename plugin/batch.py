@@ -12,6 +12,7 @@ import json
 import logging
 import multiprocessing as mp
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -29,8 +30,11 @@ from .core.settings import OCR_RUNTIMES, FillMode, Policy, RedactionSettings
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "Interrupted",
+    "UsageError",
     "iter_inputs",
     "largest_first",
+    "plan",
     "redact_file",
     "register_cli",
     "run_batch",
@@ -92,17 +96,92 @@ def settings_from_args(args: argparse.Namespace) -> RedactionSettings:
     return settings.replace(**changes) if changes else settings
 
 
-def iter_inputs(inputs: list[Path]) -> Iterator[tuple[Path, Path]]:
-    """(source file, path relative to the output folder) for files and folders."""
+class UsageError(ValueError):
+    """The command line asks for something that would lose or overwrite data."""
+
+
+def iter_inputs(
+    inputs: list[Path], output: Path | None = None
+) -> Iterator[tuple[Path, Path]]:
+    """(source file, path relative to the output folder) for files and folders.
+
+    A folder is walked recursively, ``output`` (when it lies inside) left out: a
+    second run must not read its own copies. A subfolder that cannot be listed,
+    or a file that cannot be opened to tell whether it is DICOM, is yielded all
+    the same, to fail with a reason rather than vanish from the count.
+    """
+    out = output.resolve() if output is not None else None
     for item in inputs:
         if item.is_dir():
-            for path in sorted(item.rglob("*")):
-                if path.is_file() and _looks_like_dicom(path):
+            unreadable: list[OSError] = []
+            for root, dirs, names in os.walk(item, onerror=unreadable.append):
+                here = Path(root)
+                dirs[:] = sorted(d for d in dirs if (here / d).resolve() != out)
+                for name in sorted(names):
+                    path = here / name
+                    if path.is_file() and _looks_like_dicom(path):
+                        yield path, path.relative_to(item)
+            for exc in unreadable:
+                if exc.filename:
+                    path = Path(exc.filename)
                     yield path, path.relative_to(item)
         elif item.is_file():
             yield item, Path(item.name)
         else:
             raise FileNotFoundError(f"No such file or folder: {item}")
+
+
+def plan(
+    inputs: list[Path], output: Path, report: Path | None = None
+) -> list[tuple[Path, Path]]:
+    """The (source, relative output path) pairs of a run, checked before any work.
+
+    Raises
+    ------
+    UsageError
+        An input lies in ``output`` (its copy would replace it), two sources map
+        to one output path (one copy would silently replace the other), or the
+        report would overwrite an input or cannot be written where asked.
+    FileNotFoundError
+        An input does not exist.
+    """
+    out = output.resolve()
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--output {output} is a file, not a folder")
+    for item in inputs:
+        real = item.resolve()
+        if real == out or out in real.parents:
+            raise UsageError(
+                f"{item} lies in --output {output}: its copies would replace the "
+                "originals; choose another output folder"
+            )
+    files: list[tuple[Path, Path]] = []
+    seen: dict[Path, Path] = {}
+    by_target: dict[Path, Path] = {}
+    for src, rel in iter_inputs(inputs, output):
+        real = src.resolve()
+        if real in seen:
+            continue  # the same file given twice (or through a link)
+        seen[real] = rel
+        other = by_target.get(rel)
+        if other is not None:
+            raise UsageError(
+                f"{other} and {src} would both be written to {output / rel}; "
+                "redact them in separate runs or into separate folders"
+            )
+        by_target[rel] = src
+        files.append((src, rel))
+    if report is not None:
+        target = report.resolve()
+        if target in seen:
+            raise UsageError(f"--report {report} is one of the inputs")
+        if target.is_dir():
+            raise UsageError(f"--report {report} is a folder")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--report {report}: {exc.strerror}") from None
+    return files
 
 
 def largest_first(files: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
@@ -128,6 +207,8 @@ def largest_first(files: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
 
 
 def _looks_like_dicom(path: Path) -> bool:
+    """By its extension or its DICM marker; a file that cannot be opened counts
+    (it then fails as unreadable, in the count, rather than vanishing)."""
     if path.suffix.lower() in (".dcm", ".dicom"):
         return True
     try:
@@ -135,14 +216,26 @@ def _looks_like_dicom(path: Path) -> bool:
             fh.seek(128)
             return fh.read(4) == b"DICM"
     except OSError:
-        return False
+        return True
+
+
+def _file_mode() -> int:
+    """The mode a new file gets under this process's umask (mkstemp's is 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_PARTIAL = ".partial-"
+"""The prefix of a copy being written; what an interrupted run leaves is swept."""
 
 
 def write_atomic(ds: pydicom.Dataset, target: Path) -> None:
     """Write ``ds`` to ``target`` so that ``target`` is either complete or absent."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".partial-", suffix=".dcm", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=_PARTIAL, suffix=".dcm", dir=target.parent)
     try:
+        os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
             ds.save_as(fh, enforce_file_format=True)
             fh.flush()
@@ -160,9 +253,19 @@ def write_atomic(ds: pydicom.Dataset, target: Path) -> None:
 _WORKER: dict[str, Any] = {}
 
 
+def _exit_on_signal(signum: int, _frame: Any) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _init_worker(settings: RedactionSettings, threads: int) -> None:
     from .core.pipeline import get_engines
     from .privacy import silence_value_messages
+
+    # Ctrl-C reaches the whole process group: the parent alone decides, and
+    # stops the workers with SIGTERM, which unwinds a write (its temporary file
+    # removed) instead of killing the process in the middle of it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_signal)
 
     silence_value_messages()
     engines = get_engines(settings, threads)
@@ -195,14 +298,8 @@ def redact_file(
 
     try:
         ds = _read(src)
-    except (InvalidDicomError, OSError, ValueError, EOFError) as exc:
-        return {
-            "status": "failed",
-            "reason": "unreadable",
-            "message": type(exc).__name__,
-            "boxes": [],
-        }
     except Exception as exc:  # noqa: BLE001 - pydicom raises many types on corrupt input
+        _no_stale_copy(dst)
         return {
             "status": "failed",
             "reason": "unreadable",
@@ -215,6 +312,7 @@ def redact_file(
         # The type only: a library's message may quote file content.
         logger.error("unexpected %s", type(exc).__name__)
         logger.debug("traceback", exc_info=True)
+        _no_stale_copy(dst)
         return {
             "status": "failed",
             "reason": "internal",
@@ -227,7 +325,19 @@ def redact_file(
             write_atomic(result.dataset, dst)
         except Exception as exc:  # noqa: BLE001 - any write error fails the file
             report.update(status="failed", reason="write", message=type(exc).__name__)
+    if report["status"] != "done":
+        _no_stale_copy(dst)
     return report
+
+
+def _no_stale_copy(dst: Path) -> None:
+    """A file that fails (or is skipped) has no copy: not one from an earlier run."""
+    try:
+        dst.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        logger.warning("an earlier copy could not be removed (%s)", type(exc).__name__)
 
 
 def _work(job: tuple[str, str, str]) -> tuple[str, dict[str, Any]]:
@@ -237,6 +347,18 @@ def _work(job: tuple[str, str, str]) -> tuple[str, dict[str, Any]]:
     )
 
 
+class Interrupted(Exception):
+    """The run was stopped (Ctrl-C, SIGTERM); ``report`` holds the files finished."""
+
+    def __init__(self, report: dict[str, Any]) -> None:
+        super().__init__("interrupted")
+        self.report = report
+
+
+def _interrupt(signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def run_batch(
     inputs: list[Path],
     output: Path,
@@ -244,9 +366,19 @@ def run_batch(
     *,
     jobs: int = 0,
     progress: bool = True,
+    report_path: Path | None = None,
 ) -> dict[str, Any]:
-    """Redact every input into ``output``; returns the batch report."""
-    files = largest_first(list(iter_inputs(inputs)))
+    """Redact every input into ``output``; returns the batch report.
+
+    Raises
+    ------
+    UsageError, FileNotFoundError
+        See :func:`plan`; nothing was done.
+    Interrupted
+        SIGINT or SIGTERM: the workers were stopped, no temporary file is left,
+        the copies finished before stay (each complete).
+    """
+    files = largest_first(plan(inputs, output, report_path))
     jobs = jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(files) or 1))
     threads = 1 if jobs > 1 else 0
@@ -262,28 +394,62 @@ def run_batch(
         if tqdm
         else None
     )
-    if jobs == 1:
-        _init_worker(settings, threads)
-        for job in work:
-            rel, rep = _work(job)
-            results[rel] = rep
-            if bar:
-                bar.update()
-    else:
-        ctx = mp.get_context("spawn")
-        with ctx.Pool(
-            jobs, initializer=_init_worker, initargs=(settings, threads)
-        ) as pool:
-            for rel, rep in pool.imap_unordered(_work, work):
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        if jobs == 1:
+            _init_worker(settings, threads)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            signal.signal(signal.SIGTERM, _interrupt)
+            for job in work:
+                rel, rep = _work(job)
                 results[rel] = rep
                 if bar:
                     bar.update()
+        else:
+            ctx = mp.get_context("spawn")
+            with ctx.Pool(
+                jobs, initializer=_init_worker, initargs=(settings, threads)
+            ) as pool:
+                for rel, rep in pool.imap_unordered(_work, work):
+                    results[rel] = rep
+                    if bar:
+                        bar.update()
+    except KeyboardInterrupt:
+        # Leaving the pool's block terminated and joined its workers (each
+        # unwinding its write); a worker killed harder leaves its temporary file.
+        _sweep_partials(output)
+        if bar:
+            bar.close()
+        raise Interrupted(_batch_report(results, len(work), started, jobs, settings))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if bar:
         bar.close()
+    return _batch_report(results, len(work), started, jobs, settings)
+
+
+def _sweep_partials(output: Path) -> None:
+    """Remove the temporary files an interrupted run left in ``output``."""
+    if not output.is_dir():
+        return
+    for path in output.rglob(f"{_PARTIAL}*.dcm"):
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def _batch_report(
+    results: dict[str, dict[str, Any]],
+    total: int,
+    started: float,
+    jobs: int,
+    settings: RedactionSettings,
+) -> dict[str, Any]:
     counts = Counter(r["status"] for r in results.values())
     return {
         "summary": {
-            "files": len(work),
+            "files": total,
             "done": counts.get("done", 0),
             "failed": counts.get("failed", 0),
             "skipped": counts.get("skipped", 0),
@@ -295,6 +461,21 @@ def run_batch(
         },
         "files": {rel: results[rel] for rel in sorted(results)},
     }
+
+
+def _write_report(path: Path, report: dict[str, Any]) -> bool:
+    """Write the JSON report atomically; False (with a message) if it cannot be."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".json", dir=path.parent)
+        os.fchmod(fd, _file_mode())
+        with os.fdopen(fd, "w") as fh:
+            json.dump(report, fh, indent=2)
+        os.replace(tmp, path)
+        return True
+    except OSError as exc:
+        print(f"error: the report cannot be written: {exc.strerror}", file=sys.stderr)
+        return False
 
 
 def _main(args: argparse.Namespace) -> int:
@@ -310,10 +491,23 @@ def _main(args: argparse.Namespace) -> int:
             settings,
             jobs=args.jobs,
             progress=not args.no_progress and not args.quiet,
+            report_path=args.report,
         )
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except Interrupted as stop:
+        s = stop.report["summary"]
+        done = s["done"] + s["failed"] + s["skipped"]
+        print(
+            f"interrupted: {done} of {s['files']} files finished; the copies written "
+            "are complete, the rest were not written",
+            file=sys.stderr,
+        )
+        if args.report:
+            stop.report["summary"]["interrupted"] = True
+            _write_report(args.report, stop.report)
+        return 130
     s = report["summary"]
     reasons = Counter(
         r.get("reason") for r in report["files"].values() if r["status"] == "failed"
@@ -324,7 +518,6 @@ def _main(args: argparse.Namespace) -> int:
     )
     for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
         print(f"  failed ({reason}): {n}")
-    if args.report:
-        args.report.parent.mkdir(parents=True, exist_ok=True)
-        args.report.write_text(json.dumps(report, indent=2))
+    if args.report and not _write_report(args.report, report):
+        return 1
     return 1 if s["failed"] else 0

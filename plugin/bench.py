@@ -21,6 +21,7 @@ import multiprocessing as mp
 import os
 import resource
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -205,7 +206,11 @@ def format_table(results: list[BenchResult]) -> str:
 def _run(args: argparse.Namespace) -> int:
     from .batch import iter_inputs, largest_first
 
-    found = list(iter_inputs([Path(args.set)]))
+    try:
+        found = list(iter_inputs([Path(args.set)]))
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.limit:
         found = found[: args.limit]
     # Both systems take the files in the order `redact` does: largest first.

@@ -27,6 +27,7 @@ import datetime as dt
 import json
 import logging
 import random
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -1289,7 +1290,14 @@ def generate_set(
 
 
 def _run(args: argparse.Namespace) -> int:
-    truth = generate_set(Path(args.out), args.n, args.seed, fonts=args.fonts)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        print(f"error: {out} is a file, not a folder", file=sys.stderr)
+        return 2
+    if out.is_dir() and any(out.iterdir()):
+        # Files of an earlier set would be scored against this set's truth.
+        print(f"note: {out} is not empty; files of the same names are replaced")
+    truth = generate_set(out, args.n, args.seed, fonts=args.fonts)
     n_lines = sum(len(f["lines"]) for f in truth["files"])
     n_phi = sum(ln["phi"] for f in truth["files"] for ln in f["lines"])
     fallback = sum(

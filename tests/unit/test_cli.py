@@ -1,6 +1,7 @@
 """orthanc-redact redact: folders, relative paths, report, exit code, atomic output."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -215,3 +216,109 @@ def test_synth_draws_in_the_fonts_asked_for(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["synth", str(tmp_path / "x"), "--fonts", "comic"])
     assert exc.value.code == 2
+
+
+def _redact(*argv) -> int:
+    return main(["redact", *map(str, argv), "--jobs", "1", "--no-progress"])
+
+
+def test_inputs_inside_the_output_folder_are_refused(tmp_path, capsys):
+    # Redacting a folder into itself would replace each original by its copy.
+    folder = tmp_path / "o"
+    _write(folder / "x.dcm")
+    before = (folder / "x.dcm").read_bytes()
+    assert _redact(folder, "-o", folder) == 2
+    assert _redact(folder / "x.dcm", "-o", folder) == 2
+    assert (folder / "x.dcm").read_bytes() == before
+    assert "replace the originals" in capsys.readouterr().err
+
+
+def test_an_output_folder_inside_the_input_is_not_read_again(tmp_path):
+    src = tmp_path / "in"
+    _write(src / "a.dcm")
+    for _ in range(2):
+        assert _redact(src, "-o", src / "out") == 0
+    assert (src / "out" / "a.dcm").is_file()
+    assert not (src / "out" / "out").exists(), "its own copies were redacted again"
+
+
+def test_two_sources_for_one_output_path_are_refused(tmp_path, capsys):
+    # IN1/a.dcm and IN2/a.dcm would both be written to OUT/a.dcm, one lost.
+    _write(tmp_path / "i1" / "a.dcm", sop="1.2.3.4.1")
+    _write(tmp_path / "i2" / "a.dcm", sop="1.2.3.4.2")
+    assert _redact(tmp_path / "i1", tmp_path / "i2", "-o", tmp_path / "out") == 2
+    assert "would both be written" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    # The same file given twice is one file.
+    once = tmp_path / "i1" / "a.dcm"
+    assert _redact(once, once, "-o", tmp_path / "out") == 0
+
+
+def test_a_report_path_that_is_an_input_or_a_folder_is_refused(tmp_path, capsys):
+    _write(tmp_path / "v.dcm")
+    before = (tmp_path / "v.dcm").read_bytes()
+    out = tmp_path / "out"
+    assert _redact(tmp_path / "v.dcm", "-o", out, "--report", tmp_path / "v.dcm") == 2
+    assert (tmp_path / "v.dcm").read_bytes() == before
+    (tmp_path / "rdir").mkdir()
+    assert _redact(tmp_path / "v.dcm", "-o", out, "--report", tmp_path / "rdir") == 2
+    assert not out.exists(), "refused before any work"
+
+
+def test_a_file_that_fails_on_a_second_run_loses_its_earlier_copy(tmp_path):
+    src, out = tmp_path / "in", tmp_path / "out"
+    _write(src / "b.dcm")
+    assert _redact(src, "-o", out) == 0 and (out / "b.dcm").is_file()
+    whole = (src / "b.dcm").read_bytes()
+    (src / "b.dcm").write_bytes(whole[: len(whole) // 2])  # cut in Pixel Data
+    assert _redact(src, "-o", out) == 1
+    assert not (out / "b.dcm").exists(), "a failed file has no copy, not an old one"
+
+
+def test_copies_get_the_usual_file_mode(tmp_path):
+    _write(tmp_path / "a.dcm")
+    old = os.umask(0o022)
+    try:
+        assert _redact(tmp_path / "a.dcm", "-o", tmp_path / "out") == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "out" / "a.dcm").stat().st_mode & 0o777 == 0o644
+
+
+def test_sigterm_stops_the_workers_and_leaves_no_temporary_file(tmp_path):
+    import signal
+    import time
+
+    src = tmp_path / "in"
+    for i in range(12):
+        _write(src / f"f{i:02d}.dcm", sop=f"1.2.3.4.{i}")
+    exe = Path(sys.executable).with_name("orthanc-redact")
+    out, report = tmp_path / "out", tmp_path / "r.json"
+    proc = subprocess.Popen(
+        [exe, "redact", src, "-o", out, "--jobs", "2", "--no-progress"]
+        + ["--report", report],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    while not (out.is_dir() and list(out.glob("f*.dcm"))):
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)  # the CLI alone, as a service manager does
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    assert not list(out.rglob(".partial-*")), "a temporary file was left behind"
+    for copy in out.glob("*.dcm"):
+        pydicom.dcmread(copy)  # each copy written is complete
+    data = json.loads(report.read_text())
+    assert data["summary"]["interrupted"] and data["summary"]["done"] >= 1
+    time.sleep(2)
+    left = subprocess.run(
+        ["pgrep", "-f", f"parent_pid={proc.pid}"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert not left.stdout.strip(), "worker processes outlived the run"
