@@ -10,10 +10,9 @@ Only headers are parsed: JPEG SOFn (baseline, extended, lossless), JPEG-LS SOF55
 JPEG 2000 SIZ, and the RLE header (segment count; the decoded length of each
 segment is checked too, RLE has no size field).
 
-Words beside the image fail too, since a copy left as it was would carry them
-along unread: a JPEG COM segment, a JPEG application segment with text (Exif, XMP;
-JFIF, Adobe, SPIFF and ICC headers pass), a JPEG 2000 comment that is no encoder's
-signature, a JP2 box other than the image's own holding text.
+:func:`side_data` tells what a frame carries beside its image (comments, Exif,
+XMP, ICC profiles, thumbnails, JP2 boxes): a copy of such a frame as it is would
+carry that along unread, so its frames are written again.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from pydicom.encaps import generate_frames
 
 from .errors import UnsupportedImageError
 
-__all__ = ["check_frames", "frame_geometry"]
+__all__ = ["check_frames", "frame_geometry", "side_data"]
 
 _JPEG = {
     "1.2.840.10008.1.2.4.50",
@@ -53,9 +52,7 @@ _SOF = {m for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)} | {0xF7}
 def _jpeg(frame: bytes) -> tuple[int, int, int]:
     """(rows, columns, components) from a JPEG / JPEG-LS SOF segment.
 
-    The header is read up to the start of scan; a COM segment (free text, which
-    a copy would carry along unread) is refused, so is an application segment
-    with text.
+    The header is read up to the start of scan.
     """
     if frame[:2] != b"\xff\xd8":
         raise ValueError("no SOI marker")
@@ -72,13 +69,6 @@ def _jpeg(frame: bytes) -> tuple[int, int, int]:
             pos += 2
             continue
         (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
-        if marker == 0xFE:
-            raise ValueError("COM segment (free text) in the codestream")
-        if 0xE0 <= marker <= 0xEF and _holds_text(frame[pos + 4 : pos + 2 + length]):
-            raise ValueError(
-                f"APP{marker - 0xE0} segment with text in the codestream "
-                "(Exif or XMP metadata, say)"
-            )
         if marker in _SOF and geometry is None:
             if pos + 10 > len(frame):
                 raise ValueError("short SOF")
@@ -92,85 +82,137 @@ def _jpeg(frame: bytes) -> tuple[int, int, int]:
     return geometry
 
 
-# What application segments open with before their binary fields; the ICC profile
-# (colour data, its description in words) is no place for a patient's details.
-_APP_IDENTIFIERS = (b"JFIF\x00", b"JFXX\x00", b"LJIF\x00", b"SPIFF\x00", b"Adobe")
-# Four letters in a row, the least a name or a word takes.
-_LETTERS = re.compile(rb"[A-Za-z]{4}")
+# JPEG markers of the image itself: SOFn, DHT, DAC, DQT, DNL, DRI, DHP, EXP, JPEG-LS
+# SOF55 and LSE. Anything else (APPn, COM, JPG extensions) is data beside it.
+_JPEG_IMAGE = _SOF | {0xC4, 0xCC, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF, 0xF8}
+# A JFIF header without a thumbnail is 14 bytes; Adobe's colour transform is 12.
+_JFIF_PLAIN = 16
+_ADOBE_PLAIN = 14
+# JPEG 2000 markers of the image: main header (SIZ, COD, COC, QCD, QCC, RGN, POC,
+# TLM, PLM, PPM, CRG, CAP, CPF) and tile-part headers (PLT, PPT); SOT, SOD, EOC.
+_J2K_IMAGE = {0x51, 0x52, 0x53, 0x5C, 0x5D, 0x5E, 0x5F, 0x55, 0x57, 0x60, 0x63}
+_J2K_IMAGE |= {0x50, 0x59, 0x58, 0x61}
 # The comment JPEG 2000 encoders sign their codestreams with.
 _ENCODER_COMMENT = re.compile(
     rb"(?:Created by (?:GDCM/)?OpenJPEG version|Creator: JasPer Version|Kakadu-v?)"
     rb" ?[0-9][0-9.]*\x00?"
 )
-# Top-level boxes of a JP2 file: signature, file type, header, codestream, its
-# requirements; any other (xml, uuid, uinf) may hold text a copy would carry along.
-_JP2_BOXES = {b"jP  ", b"ftyp", b"jp2h", b"jp2c", b"res ", b"rreq"}
 
 
-def _holds_text(payload: bytes) -> bool:
-    """Whether an application segment's ``payload`` carries words: anything but an
-    ICC profile, after the identifier of a known binary header, with four letters
-    in a row (Exif's camera and date strings, XMP)."""
-    if payload.startswith(b"ICC_PROFILE\x00"):
-        return False
-    for ident in _APP_IDENTIFIERS:
-        if payload.startswith(ident):
-            payload = payload[len(ident) :]
-            break
-    return _LETTERS.search(payload) is not None
+def side_data(tsyntax: str, frame: bytes) -> str | None:
+    """What a compressed frame carries beside its image, or None for nothing.
+
+    Application segments (Exif, XMP, ICC profiles, JFIF thumbnails), comments
+    other than a JPEG 2000 encoder's signature, a JP2 file's boxes: a copy of
+    the frame as it is would carry them along unread, whatever they hold. The
+    image's own markers and headers are not side data. ``ValueError`` if the
+    codestream cannot be walked.
+    """
+    if tsyntax in _JPEG:
+        return _jpeg_side_data(frame)
+    if tsyntax in _J2K:
+        return _j2k_side_data(frame)
+    return None
 
 
-def _j2k_comments(frame: bytes) -> None:
-    """Refuse a JPEG 2000 frame with words beside its image: a COM segment in the
-    main or a tile-part header that is no encoder's signature, or a JP2 box other
-    than the image's own."""
-    if frame[4:8] == b"jP  ":
-        pos = 0
-        while pos + 8 <= len(frame):
-            size, kind = struct.unpack(">I4s", frame[pos : pos + 8])
-            if kind not in _JP2_BOXES:
-                # A uuid box's own 16 bytes are binary; a vendor's binary data
-                # (Kakadu's, Apple's) passes, words do not.
-                body = frame[pos + 8 + (16 if kind == b"uuid" else 0) : pos + size]
-                if kind == b"xml " or _LETTERS.search(body):
-                    raise ValueError(
-                        f"JP2 box {kind!r} with text beside the codestream"
-                    )
-            if kind == b"jp2c" or size == 0:
-                break
-            if size == 1:
-                size = struct.unpack(">Q", frame[pos + 8 : pos + 16])[0]
-            if size < 8:
-                raise ValueError("bad JP2 box length")
-            pos += size
-    pos = frame.find(b"\xff\x4f\xff\x51")
-    if pos < 0:
-        return
-    pos += 2
-    tile_end = None
-    while pos + 4 <= len(frame):
-        marker = frame[pos + 1]
+def _jpeg_side_data(frame: bytes) -> str | None:
+    pos, end = 2, len(frame)
+    while pos + 2 <= end:
         if frame[pos] != 0xFF:
             raise ValueError("marker expected")
-        if marker == 0x93:  # SOD: tile data up to the tile-part's end
-            if not tile_end:
-                return
-            pos = tile_end
-            tile_end = None
+        marker = frame[pos + 1]
+        if marker == 0xFF:
+            pos += 1
             continue
-        if marker == 0xD9:  # EOC
-            return
+        if marker == 0xD9:
+            return None
+        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
+            pos += 2
+            continue
+        if pos + 4 > end:
+            raise ValueError("short segment")
+        (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
+        payload = frame[pos + 4 : pos + 2 + length]
+        if marker == 0xE0 and payload.startswith(b"JFIF\x00"):
+            if length != _JFIF_PLAIN or payload[12:14] != b"\x00\x00":
+                return "a JFIF segment with a thumbnail"
+        elif marker == 0xEE and payload.startswith(b"Adobe"):
+            if length != _ADOBE_PLAIN:
+                return "an Adobe segment with more than its colour transform"
+        elif marker == 0xDC and length != 4:
+            return "a DNL segment of the wrong length"
+        elif marker not in _JPEG_IMAGE and marker != 0xDA:
+            if marker == 0xFE:
+                return "a COM segment"
+            if 0xE0 <= marker <= 0xEF:
+                return f"an APP{marker - 0xE0} segment"
+            return f"marker FF{marker:02X}"
+        pos += 2 + length
+        if marker == 0xDA:
+            # Entropy-coded data up to the next marker: an FF followed by C0 or
+            # more, not a restart (JPEG stuffs FF00, JPEG-LS a byte under 80).
+            while True:
+                pos = frame.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= end:
+                    return None
+                nxt = frame[pos + 1]
+                if nxt >= 0xC0 and not 0xD0 <= nxt <= 0xD7:
+                    break
+                pos += 1
+    return None
+
+
+def _j2k_side_data(frame: bytes) -> str | None:
+    if frame[4:8] == b"jP  ":
+        return "a JP2 file's boxes around the codestream"
+    pos = frame.find(b"\xff\x4f\xff\x51")
+    if pos < 0:
+        raise ValueError("no SOC/SIZ marker")
+    pos += 2
+    end = len(frame)
+    while pos + 2 <= end:
+        if frame[pos] != 0xFF:
+            raise ValueError("marker expected")
+        marker = frame[pos + 1]
+        if marker == 0xD9:
+            return None
+        if pos + 4 > end:
+            raise ValueError("short segment")
         (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
         if marker == 0x90:  # SOT: Psot is the tile-part's length from here
             (psot,) = struct.unpack(">I", frame[pos + 6 : pos + 10])
             tile_end = pos + psot if psot else None
-        if marker == 0x64:  # COM: Rcom, then the comment
-            text = frame[pos + 6 : pos + 2 + length]
-            if frame[pos + 5] == 1 and not _ENCODER_COMMENT.fullmatch(text):
-                raise ValueError("COM segment (free text) in the codestream")
-            if frame[pos + 5] != 1 and _LETTERS.search(text):
-                raise ValueError("COM segment (free text) in the codestream")
+            pos += 2 + length
+            # The tile-part header, up to SOD; then its data, up to tile_end.
+            while pos + 4 <= end and frame[pos + 1] != 0x93:
+                if frame[pos] != 0xFF:
+                    raise ValueError("marker expected")
+                found = _j2k_segment(frame, pos)
+                if found:
+                    return found
+                pos += 2 + struct.unpack(">H", frame[pos + 2 : pos + 4])[0]
+            if tile_end is None:
+                return None
+            pos = tile_end
+            continue
+        found = _j2k_segment(frame, pos)
+        if found:
+            return found
         pos += 2 + length
+    return None
+
+
+def _j2k_segment(frame: bytes, pos: int) -> str | None:
+    marker = frame[pos + 1]
+    if marker in _J2K_IMAGE:
+        return None
+    if marker == 0x64:
+        (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
+        text = frame[pos + 6 : pos + 2 + length]
+        if frame[pos + 5] == 1 and _ENCODER_COMMENT.fullmatch(text):
+            return None
+        return "a COM segment"
+    return f"marker FF{marker:02X}"
 
 
 def _ends_cleanly(frame: bytes, j2k: bool) -> bool:
@@ -240,7 +282,6 @@ def frame_geometry(tsyntax: str, frame: bytes) -> tuple[int, int, int]:
     if tsyntax in _JPEG:
         return _jpeg(frame)
     if tsyntax in _J2K:
-        _j2k_comments(frame)
         return _j2k(frame)
     if tsyntax == _RLE:
         return -1, -1, len(_rle_segments(frame))

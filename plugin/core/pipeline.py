@@ -230,9 +230,10 @@ def redact_dataset(
         out = copy.deepcopy(ds)
         # Icon and overlays go in "pixels only" mode too: they are pictures.
         header.remove_pixel_side_channels(out)
-        if boxes or stray_bits:
-            # Bits above Bits Stored that hold data (an embedded overlay) are
-            # dropped by writing the frames again, even with nothing painted.
+        if boxes or stray_bits or pixels.side_data(ds):
+            # Bits above Bits Stored that hold data (an embedded overlay), or a
+            # codestream carrying more than its image (a comment, Exif, a
+            # thumbnail): the frames are written again, even with nothing painted.
             with _timer(timings, "encode"):
                 pixels.write_frames(out, painted)
             report.pixels_changed = True

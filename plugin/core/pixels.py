@@ -41,12 +41,13 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from pydicom.dataset import Dataset, FileMetaDataset
-from pydicom.encaps import encapsulate
+from pydicom.encaps import encapsulate, generate_frames
 from pydicom.pixels import compress, get_decoder, get_encoder
 from pydicom.pixels.processing import apply_color_lut, convert_color_space
 from pydicom.uid import (
@@ -69,6 +70,7 @@ from pydicom.uid import (
     RLELossless,
 )
 
+from . import codestream
 from .codestream import check_frames
 from .errors import ResourceLimitError, UnsupportedImageError
 
@@ -81,6 +83,7 @@ __all__ = [
     "display_frames",
     "encode_as",
     "read_frames",
+    "side_data",
     "unused_bits_hold_data",
     "write_frames",
 ]
@@ -406,6 +409,25 @@ def read_frames(ds: Dataset, _raw: list[np.ndarray] | None = None) -> np.ndarray
     if _raw is not None:
         _raw.append(arr)
     return _within_bits_stored(arr, _int_attr(ds, "BitsStored", 8 * arr.itemsize))
+
+
+def side_data(ds: Dataset) -> str | None:
+    """What the compressed frames of ``ds`` carry beside the image (comments,
+    Exif, ICC profiles, thumbnails, JP2 boxes; see :func:`codestream.side_data`),
+    or None. The copy of such frames is written again, never copied as they are.
+    """
+    tsyntax = _transfer_syntax(ds)
+    if tsyntax in NATIVE_SYNTAXES:
+        return None
+    frames = generate_frames(ds.PixelData, number_of_frames=_nr_frames(ds))
+    for index, frame in enumerate(frames):
+        try:
+            found = codestream.side_data(str(tsyntax), bytes(frame))
+        except (ValueError, struct.error, IndexError):
+            found = "a codestream that cannot be walked"
+        if found:
+            return f"frame {index}: {found}"
+    return None
 
 
 def decode(ds: Dataset) -> tuple[np.ndarray, bool]:

@@ -9,7 +9,7 @@ from dicomgen import make_dataset
 from pydicom.encaps import encapsulate, generate_frames
 from pydicom.uid import JPEG2000Lossless, JPEGBaseline8Bit, JPEGLSLossless, RLELossless
 
-from plugin.core import pixels
+from plugin.core import codestream, pixels
 from plugin.core.errors import UnsupportedImageError
 
 
@@ -60,15 +60,15 @@ def test_padding_after_the_end_of_image_passes(pad: bytes) -> None:
     assert pixels.read_frames(ds).shape == (2, 64, 96)
 
 
-def test_a_comment_segment_fails() -> None:
+def test_a_comment_segment_is_side_data() -> None:
     ds = _compressed(JPEGBaseline8Bit)
     frames = _frames(ds)
     text = b"DOE^JANE"
     com = b"\xff\xfe" + (len(text) + 2).to_bytes(2, "big") + text
     frames[0] = frames[0][:2] + com + frames[0][2:]
     ds.PixelData = encapsulate(frames)
-    with pytest.raises(UnsupportedImageError, match="COM"):
-        _check(ds)
+    _check(ds)  # readable: its copy is written again, without the comment
+    assert pixels.side_data(ds) == "frame 0: a COM segment"
 
 
 @pytest.mark.parametrize("syntax", [JPEGBaseline8Bit, RLELossless])
@@ -86,41 +86,41 @@ def _with_segment(frame: bytes, marker: int, payload: bytes) -> bytes:
     return frame[:2] + segment + frame[2:]
 
 
-@pytest.mark.parametrize(
-    "payload",
-    [
-        b"Exif\x00\x00MM\x00*\x00\x00\x00\x08DOE^JANE 2024:05:10 08:18",
-        b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>DOE JANE</x:xmpmeta>",
-    ],
-)
-def test_an_application_segment_with_text_fails(payload: bytes) -> None:
-    ds = _compressed(JPEGBaseline8Bit)
-    frames = _frames(ds)
-    frames[1] = _with_segment(frames[1], 0xE1, payload)
-    ds.PixelData = encapsulate(frames)
-    with pytest.raises(UnsupportedImageError, match="APP1 segment with text"):
-        _check(ds)
+def _side(syntax: str, frame: bytes) -> str | None:
+    return codestream.side_data(syntax, frame)
 
 
 @pytest.mark.parametrize(
     ("marker", "payload"),
     [
-        (0xEE, b"Adobe\x00\x64\x00\x00\x00\x00\x01"),  # Adobe's colour transform
-        (0xE8, b"SPIFF\x00\x02\x00\x00\x03\x00\x00\x00d"),  # a JPEG-LS header
-        (0xE2, b"ICC_PROFILE\x00\x01\x01sRGB IEC61966-2.1"),  # a colour profile
+        (0xE1, b"Exif\x00\x00MM\x00*\x00\x00\x00\x08DOE^JANE 2024:05:10 08:18"),
+        (0xE1, b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta>DOE</x:xmpmeta>"),
+        (0xE2, b"ICC_PROFILE\x00\x01\x01desc DOE^JANE"),
+        # A JFIF header with a 2 x 1 thumbnail (pixels could draw a name).
+        (0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x02\x01" + b"\x00" * 6),
     ],
 )
-def test_binary_application_segments_pass(marker: int, payload: bytes) -> None:
-    ds = _compressed(JPEGBaseline8Bit)
-    frames = _frames(ds)
-    frames[0] = _with_segment(frames[0], marker, payload)
-    ds.PixelData = encapsulate(frames)
-    _check(ds)
+def test_data_beside_the_image_is_found_wherever_it_sits(marker, payload) -> None:
+    frame = _frames(_compressed(JPEGBaseline8Bit))[0]
+    assert _side(JPEGBaseline8Bit, frame) is None
+    assert _side(JPEGBaseline8Bit, _with_segment(frame, marker, payload))
+    # After the scan, before the end of image, too.
+    end = frame.rfind(b"\xff\xd9")
+    segment = bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload
+    assert _side(JPEGBaseline8Bit, frame[:end] + segment + frame[end:])
 
 
-def _j2k_with_comment(text: bytes) -> object:
-    ds = _compressed(JPEG2000Lossless, frames=2)
-    frame = _frames(ds)[0]
+def test_a_jpeg_ls_frame_is_walked_to_its_end() -> None:
+    # JPEG-LS stuffs a bit, not a byte: FF then a byte under 80 is scan data.
+    frame = _frames(_compressed(JPEGLSLossless))[0]
+    assert _side(JPEGLSLossless, frame) is None
+    end = frame.rfind(b"\xff\xd9")
+    com = b"\xff\xfe\x00\x05DOE"
+    assert _side(JPEGLSLossless, frame[:end] + com + frame[end:]) == "a COM segment"
+
+
+def _j2k_with_comment(text: bytes) -> bytes:
+    frame = _frames(_compressed(JPEG2000Lossless))[0]
     siz = frame.find(b"\xff\x51")
     (length,) = struct.unpack(">H", frame[siz + 2 : siz + 4])
     end = siz + 2 + length
@@ -130,22 +130,14 @@ def _j2k_with_comment(text: bytes) -> object:
         (com_len,) = struct.unpack(">H", frame[com_at + 2 : com_at + 4])
         frame = frame[:com_at] + frame[com_at + 2 + com_len :]
     com = b"\xff\x64" + (len(text) + 4).to_bytes(2, "big") + b"\x00\x01" + text
-    ds.PixelData = encapsulate([frame[:end] + com + frame[end:], _frames(ds)[1]])
-    return ds
+    return frame[:end] + com + frame[end:]
 
 
-def test_a_jpeg2000_comment_with_text_fails() -> None:
-    with pytest.raises(UnsupportedImageError, match="COM"):
-        _check(_j2k_with_comment(b"Patient DOE^JANE"))
-
-
-@pytest.mark.parametrize(
-    "signature",
-    [
+def test_a_jpeg2000_comment_is_side_data_but_an_encoders_signature() -> None:
+    assert _side(JPEG2000Lossless, _j2k_with_comment(b"Patient DOE^JANE"))
+    for signature in (
         b"Created by OpenJPEG version 2.5.2",
         b"Kakadu-v7.3.3",
         b"Creator: JasPer Version 1.701.0",
-    ],
-)
-def test_a_jpeg2000_encoders_signature_passes(signature: bytes) -> None:
-    _check(_j2k_with_comment(signature))
+    ):
+        assert _side(JPEG2000Lossless, _j2k_with_comment(signature)) is None

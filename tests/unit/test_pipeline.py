@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from dicomgen import FAKE_IDENTITY, make_dataset
 from PIL import Image, ImageDraw, ImageFont
+from pydicom.encaps import encapsulate, generate_frames
 from pydicom.uid import (
     ExplicitVRLittleEndian,
     JPEGBaseline8Bit,
@@ -1473,3 +1474,18 @@ def test_a_codestream_with_more_bits_than_stored_is_read_in_its_stored_bits(engi
     assert not np.array_equal(region(frames & 0x0FFF, PHI_BOX), region(after, PHI_BOX))
     words = engines.ocr.read(pixels.display_frames(result.dataset, after)[0])
     assert "DOE" not in " ".join(w.text for w in words).upper()
+
+
+@pytest.mark.parametrize("marker", [0xFE, 0xE1])
+def test_a_name_beside_a_jpeg_image_never_reaches_the_copy(engines, marker):
+    # Nothing to paint in the picture; the name sits in a comment or an Exif
+    # segment of the codestream. The copy's frames are written again without it.
+    ds = burned(syntax=JPEGBaseline8Bit, items=[((400, 440), "kVp 120")])
+    frame = next(generate_frames(ds.PixelData, number_of_frames=1))
+    text = b"Exif\x00\x00DOE^JANE" if marker == 0xE1 else b"DOE^JANE"
+    segment = bytes([0xFF, marker]) + (len(text) + 2).to_bytes(2, "big") + text
+    ds.PixelData = encapsulate([frame[:2] + segment + frame[2:]])
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done", result.report.to_dict()
+    assert b"DOE^JANE" not in result.dataset.PixelData
+    assert result.report.pixels_changed
