@@ -327,7 +327,8 @@ class Routes:
             send_json(output, service.corrections(original))
             return
         try:
-            body = json.loads(bytes(request.get("body") or b"{}"))
+            raw = bytes(request.get("body") or b"{}")
+            body = _parsed(lambda: json.loads(raw))
             if not isinstance(body, dict):
                 raise TypeError("not an object")
             stored = service.set_corrections(
@@ -336,7 +337,7 @@ class Routes:
                 list(body.get("keep", [])),
                 request_user(request),
             )
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, RecursionError, OverflowError) as exc:
             raise HttpError(
                 400,
                 "bad-corrections",
@@ -508,16 +509,58 @@ def _group(request: dict[str, Any], uri: str) -> str:
     return str(value)
 
 
+_PARSE_STACK = 64 * 1024 * 1024
+"""Stack of the thread a request body is parsed in (see :func:`_parsed`)."""
+_STACK_LOCK = threading.Lock()
+
+
+def _parsed(parse: Callable[[], Any]) -> Any:
+    """``parse()`` run in a thread of its own with a large stack.
+
+    Orthanc's HTTP threads have small C stacks: a body nested a few hundred levels
+    deep (sequences in sequences, JSON arrays in arrays) overflows one before
+    Python's recursion limit is reached, and the whole server dies. On a large
+    stack the limit comes first: RecursionError, a client error.
+    """
+    box: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            box["value"] = parse()
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller
+            box["error"] = exc
+
+    with _STACK_LOCK:
+        previous = threading.stack_size(_PARSE_STACK)
+        try:
+            worker = threading.Thread(target=run, name="redaction-parse")
+            worker.start()
+        finally:
+            threading.stack_size(previous)
+    worker.join()
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
 def _read_dicom(body: bytes) -> Any:
     import pydicom
     from pydicom.errors import InvalidDicomError
 
-    try:
+    def parse() -> Any:
         ds = pydicom.dcmread(io.BytesIO(body))
         # dcmread is lazy: touch the whole dataset so truncated or garbled
         # elements fail here as a client error, not later as a 500.
         for _ in ds.iterall():
             pass
+        return ds
+
+    try:
+        ds = _parsed(parse)
+    except RecursionError:
+        raise HttpError(
+            400, "invalid-dicom", "not a readable DICOM file (nested too deeply)"
+        ) from None
     except (InvalidDicomError, EOFError, ValueError, KeyError, OSError) as exc:
         raise HttpError(
             400, "invalid-dicom", f"not a readable DICOM file ({type(exc).__name__})"

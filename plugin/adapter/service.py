@@ -512,11 +512,25 @@ class RedactionService:
         status = answer.get("status")
         report = answer.get("report") or {}
         if status == "copy":
-            # Stored by us (or by this plugin elsewhere): leave it alone.
-            for short in ("status", "reason", "message"):
-                self.api.delete_metadata(instance, short)
+            # Written by this plugin: leave it alone. A copy this Orthanc stored
+            # has its original ("source"); one that came from elsewhere (a peer,
+            # a re-upload) has not, and is marked skipped, never left pending.
             self._count("copies_seen")
-            return {"id": instance, "status": "copy", "reason": "already-redacted"}
+            if "source" in (self.api.metadata(instance) or {}):
+                for short in ("status", "reason", "message"):
+                    self.api.delete_metadata(instance, short)
+                return {"id": instance, "status": "copy", "reason": "already-redacted"}
+            self._set_outcome(
+                instance,
+                "skipped",
+                "already-redacted",
+                "its header says this plugin redacted it already",
+            )
+            self._audit(
+                instance,
+                {"status": "skipped", "trigger": trigger, "reason": "already-redacted"},
+            )
+            return self.describe(instance)
         if status == "done" and answer.get("data"):
             return self._finish_done(instance, meta, answer, trigger, force)
         if status == "skipped":
@@ -824,6 +838,14 @@ class RedactionService:
                 }
                 for b in boxes
             ]
+        frames, rows, cols = self._geometry(instance)
+        for name in ("add", "keep"):
+            for b in clean[name]:
+                if b["frame"] >= frames or b["left"] >= cols or b["top"] >= rows:
+                    raise ValueError(
+                        f"a box lies outside the image ({frames} frames of "
+                        f"{cols} x {rows} pixels)"
+                    )
         current = self.corrections(instance)
         history = current["history"][-199:] + [
             {
@@ -843,6 +865,15 @@ class RedactionService:
             len(clean["keep"]),
         )
         return stored
+
+    def _geometry(self, instance: str) -> tuple[int, int, int]:
+        """(frames, rows, columns) of a stored instance, from Orthanc's tags."""
+        tags = self.api.get_json(f"/instances/{instance}/simplified-tags")
+        try:
+            frames = int(tags.get("NumberOfFrames") or 1)
+            return max(1, frames), int(tags["Rows"]), int(tags["Columns"])
+        except (KeyError, TypeError, ValueError):
+            raise ValueError("the instance has no image to correct") from None
 
     def render(self, message: dict[str, Any]) -> dict[str, Any]:
         """Preview or video of a file, rendered by a worker (priority of a user)."""

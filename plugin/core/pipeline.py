@@ -205,7 +205,14 @@ def redact_dataset(
             boxes = _on_every_frame(boxes, display.shape[0])
         keep = list(keep_regions or [])
         boxes = [b for b in boxes if not _kept(b, keep)]
-        boxes.extend(extra_boxes or [])
+        # A reviewer's box outside the image (a frame it lacks) paints nothing.
+        boxes.extend(
+            b
+            for b in extra_boxes or []
+            if 0 <= b.frame < display.shape[0]
+            and b.left < display.shape[2]
+            and b.top < display.shape[1]
+        )
         painted = frames
         if boxes:
             with _timer(timings, "paint"):

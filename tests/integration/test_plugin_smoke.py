@@ -173,14 +173,46 @@ def _truncated() -> bytes:
     return data[: len(data) // 2]  # Pixel Data cut in half
 
 
+def _nested(depth: int) -> bytes:
+    """A DICOM file (Implicit VR) whose sequences nest ``depth`` deep, written
+    byte by byte: undefined-length sequences and items, 32 bytes a level."""
+    import struct
+
+    def tag(group: int, element: int, length: int) -> bytes:
+        return struct.pack("<HHI", group, element, length)
+
+    undefined = 0xFFFFFFFF
+    opening = tag(0x0008, 0x1115, undefined) + tag(0xFFFE, 0xE000, undefined)
+    closing = tag(0xFFFE, 0xE00D, 0) + tag(0xFFFE, 0xE0DD, 0)
+    meta = FileMetaDataset()
+    meta.MediaStorageSOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
+    meta.MediaStorageSOPInstanceUID = "1.2.3.4.99"
+    meta.TransferSyntaxUID = "1.2.840.10008.1.2"
+    head = io.BytesIO()
+    pydicom.filewriter.write_file_meta_info(head, meta)
+    sop = b"1.2.840.10008.5.1.4.1.1.7\0"
+    return (
+        b"\0" * 128
+        + b"DICM"
+        + head.getvalue()
+        + tag(0x0008, 0x0016, len(sop))
+        + sop
+        + opening * depth
+        + closing * depth
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
         (b"", "empty"),
         (b"this is not a DICOM file", "invalid-dicom"),
         (_truncated(), None),  # any code: the core decides (e.g. "unsupported")
+        # Parsed in Orthanc's HTTP thread, 200 levels overflowed its small stack
+        # and took the server down.
+        (_nested(400), "invalid-dicom"),
     ],
-    ids=["empty", "not-dicom", "truncated"],
+    ids=["empty", "not-dicom", "truncated", "nested-400-deep"],
 )
 def test_corrupt_body_is_a_json_client_error(
     orthanc_url: str, body: bytes, code: str | None

@@ -132,6 +132,11 @@ def test_corrections_are_validated_kept_audited_and_applied(orthanc_url: str) ->
         "[1, 2]",
         "not json",
         '{"add": [{"frame": 0, "left": 0, "top": 0, "width": 0, "height": 5}]}',
+        # A frame the image lacks made every later redaction fail.
+        '{"add": [{"frame": 99, "left": 0, "top": 0, "width": 5, "height": 5}]}',
+        '{"add": [{"frame": 0, "left": 1e400, "top": 0, "width": 5, "height": 5}]}',
+        # Nested 5,000 deep: parsed in Orthanc's HTTP thread, it killed the server.
+        "[" * 5000 + "]" * 5000,
     ):
         r = requests.put(url, data=bad, timeout=30)
         assert r.status_code == 400, (bad, r.text)
