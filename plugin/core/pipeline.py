@@ -244,14 +244,16 @@ def redact_dataset(
             with _timer(timings, "encode"):
                 pixels.write_frames(out, painted)
             report.pixels_changed = True
+        # Verified, and no PHI left where a reviewer asked to keep the pixels.
+        clean = verified and not report.verification.get("phi_in_kept_regions")
         if settings.anonymize_header:
             with _timer(timings, "header"):
                 header.anonymize_header(
                     out,
                     key=settings.effective_uid_key,
                     uid_root=settings.uid_root,
-                    pixels_clean=verified,
-                    burned_in_annotation_removed=verified,
+                    pixels_clean=clean,
+                    burned_in_annotation_removed=clean,
                 )
         report.boxes = boxes
         report.status = "done"
@@ -1249,6 +1251,7 @@ def _verify(
     """
     assert engines.verifier is not None
     repaired = 0
+    in_kept = 0
     previous: np.ndarray | None = None
     words: dict[int, list[Word]] = {}
     for round_no in range(_REPAIR_ROUNDS + 1):
@@ -1317,7 +1320,11 @@ def _verify(
             leftovers, settings.padding, display.shape, display=display, words=words
         )
         # A hit inside an already painted box is the fill read as text: ignore it.
-        new = [b for b in new if not _inside_any(b, boxes) and not _kept(b, keep or [])]
+        # One in a reviewer's keep region stays, counted: the copy then makes no
+        # claim of clean pixels.
+        new = [b for b in new if not _inside_any(b, boxes)]
+        in_kept = max(in_kept, sum(_kept(b, keep or []) for b in new))
+        new = [b for b in new if not _kept(b, keep or [])]
         if round_no == 0 and new:
             context = _first_words_in_context(
                 leftovers, new, first_words, first_display, identity, engines
@@ -1335,6 +1342,8 @@ def _verify(
                 "passed": True,
                 "repaired_boxes": repaired,
             }
+            if in_kept:
+                report.verification["phi_in_kept_regions"] = in_kept
             return painted, boxes
         if round_no == _REPAIR_ROUNDS:
             break

@@ -1489,3 +1489,18 @@ def test_a_name_beside_a_jpeg_image_never_reaches_the_copy(engines, marker):
     assert result.report.status == "done", result.report.to_dict()
     assert b"DOE^JANE" not in result.dataset.PixelData
     assert result.report.pixels_changed
+
+
+def test_phi_a_reviewer_keeps_voids_the_clean_pixels_claim(engines):
+    # A keep region over the name: the reviewer's decision stands (nothing painted
+    # there), but the copy no longer claims its pixels are clean.
+    ds = burned()
+    whole = Box(0, 0, 0, 512, 512, entity_type="KEEP", source="reviewer", score=1.0)
+    kept = redact_dataset(ds, SETTINGS, engines=engines, keep_regions=[whole])
+    assert kept.report.status == "done", kept.report.to_dict()
+    assert kept.report.verification["phi_in_kept_regions"] >= 1
+    codes = [i.CodeValue for i in kept.dataset.DeidentificationMethodCodeSequence]
+    assert "113101" not in codes and kept.dataset.BurnedInAnnotation == "YES"
+    plain = redact_dataset(burned(), SETTINGS, engines=engines)
+    codes = [i.CodeValue for i in plain.dataset.DeidentificationMethodCodeSequence]
+    assert "113101" in codes and plain.dataset.BurnedInAnnotation == "NO"
