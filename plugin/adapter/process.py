@@ -17,7 +17,7 @@ from typing import Any
 import pydicom
 from pydicom.dataset import Dataset
 
-from plugin.core.header import TOOL_NAME
+from plugin.core.header import is_sealed_copy
 from plugin.core.model import Box
 from plugin.core.settings import RedactionSettings
 
@@ -48,13 +48,11 @@ def read_dicom(data: bytes) -> Dataset:
     return ds
 
 
-def is_redacted_copy(ds: Dataset) -> bool:
-    """The dataset was written by this plugin (its De-identification Method says so)."""
-    method = ds.get("DeidentificationMethod")
-    if method is None:
-        return False
-    values = [method] if isinstance(method, str) else list(method)
-    return any(TOOL_NAME in str(v) for v in values)
+def is_redacted_copy(ds: Dataset, key: bytes) -> bool:
+    """The dataset was written by this plugin under ``key`` (the UID key): its
+    De-identification Method carries the keyed seal of its SOP Instance UID
+    (:func:`~plugin.core.header.copy_seal`). Naming the plugin is not enough."""
+    return is_sealed_copy(ds, key)
 
 
 _PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
@@ -123,7 +121,7 @@ def redact_bytes(
         return answer(
             _report("failed", "unreadable", f"not a readable DICOM file ({exc})")
         )
-    if not explicit and is_redacted_copy(ds):
+    if not explicit and is_redacted_copy(ds, settings.effective_uid_key):
         return answer(_report("copy", "already-redacted"))
     if not any(k in ds for k in _PIXEL_KEYWORDS):
         if _is_image_object(ds):

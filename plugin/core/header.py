@@ -136,6 +136,26 @@ def remap_uid(uid: str, key: bytes, root: str = "2.25.") -> str:
     return root + suffix
 
 
+def copy_seal(ds: Dataset, key: bytes) -> str:
+    """The De-identification Method value that marks ``ds`` (an anonymized copy)
+    as this tool's, keyed: the tool's name and an HMAC of the copy's SOP Instance
+    UID. A file whose header only names the tool (forged, or written under another
+    key) is no copy of ours and is redacted like any original."""
+    uid = str(ds.get("SOPInstanceUID", "")).strip("\x00 ")
+    digest = hmac.new(key, b"copy\x00" + uid.encode("ascii", "replace"), hashlib.sha256)
+    return f"{TOOL_NAME} #{digest.hexdigest()[:16]}"
+
+
+def is_sealed_copy(ds: Dataset, key: bytes) -> bool:
+    """Whether ``ds`` carries :func:`copy_seal` for its own SOP Instance UID."""
+    method = ds.get("DeidentificationMethod")
+    if method is None:
+        return False
+    values = [method] if isinstance(method, str) else list(method)
+    seal = copy_seal(ds, key)
+    return any(hmac.compare_digest(str(v), seal) for v in values)
+
+
 def patient_pseudonym(ds: Dataset, key: bytes) -> tuple[str, str]:
     """The deterministic (PatientName, PatientID) replacing the patient's identity.
 
@@ -282,7 +302,7 @@ def anonymize_header(
     ds.PatientID = pseudonym_id
     ds.PatientIdentityRemoved = "YES"
     methods = [
-        f"{TOOL_NAME}",
+        copy_seal(ds, key),
         "PS3.15 E.1 Basic Profile",
         f"dicomanonymizer table {PROFILE_VERSION}",
         "UIDs remapped by keyed HMAC-SHA256",

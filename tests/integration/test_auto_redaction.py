@@ -502,25 +502,16 @@ def test_delete_original_option_keeps_only_the_copy(
 
 def test_a_copy_from_elsewhere_is_skipped_not_left_pending(orthanc_url: str) -> None:
     # A copy this plugin wrote, received again without its Orthanc metadata (from a
-    # peer, or re-uploaded as another instance): never redacted twice, never
-    # "pending" for ever.
+    # peer, or deleted and stored again): never redacted twice, never "pending"
+    # for ever. Its header's keyed seal tells it apart from an original.
     data, _ = make_dicom()
     original_id = upload(orthanc_url, data)
     first = wait_final(orthanc_url, [original_id])[original_id]
     assert first["status"] == "done"
-    copy = pydicom.dcmread(
-        io.BytesIO(
-            requests.get(
-                f"{orthanc_url}/instances/{first['redacted']}/file", timeout=30
-            ).content
-        )
-    )
-    copy.SOPInstanceUID = copy.file_meta.MediaStorageSOPInstanceUID = (
-        "1.2.826.0.1.3680043.8.498.99123"
-    )
-    buf = io.BytesIO()
-    copy.save_as(buf, enforce_file_format=True)
-    again = upload(orthanc_url, buf.getvalue())
+    copy_bytes = download(orthanc_url, first["redacted"])
+    r = requests.delete(f"{orthanc_url}/instances/{first['redacted']}", timeout=30)
+    assert r.status_code == 200, r.text
+    again = upload(orthanc_url, copy_bytes)
     result = wait_final(orthanc_url, [again])[again]
     assert result["status"] == "skipped" and result["reason"] == "already-redacted"
     assert again not in copies_by_original(orthanc_url)

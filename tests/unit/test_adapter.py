@@ -95,7 +95,7 @@ def test_redact_bytes_done_then_copy_recognised() -> None:
     assert answer["status"] == "done", answer["report"]
     assert answer["report"]["boxes"]
     copy = pydicom.dcmread(io.BytesIO(answer["data"]))
-    assert is_redacted_copy(copy)
+    assert is_redacted_copy(copy, SETTINGS.effective_uid_key)
     again = redact_bytes(answer["data"], SETTINGS)
     assert again["status"] == "copy" and again["data"] is None
     # Explicitly asked, a copy is redacted again (a user wants it).
@@ -131,7 +131,24 @@ def test_redact_bytes_filtered_unless_explicit() -> None:
 
 
 def test_original_is_not_a_copy() -> None:
-    assert not is_redacted_copy(pydicom.dcmread(io.BytesIO(_file())))
+    key = SETTINGS.effective_uid_key
+    assert not is_redacted_copy(pydicom.dcmread(io.BytesIO(_file())), key)
+
+
+@pytest.mark.ocr
+def test_a_header_that_only_names_the_plugin_is_no_copy() -> None:
+    # Forged (or written under another key): redacted like any original, not
+    # waved through as one of our copies.
+    ds = pydicom.dcmread(io.BytesIO(_file()))
+    ds.DeidentificationMethod = ["Orthanc PixelRedaction plugin", "PS3.15"]
+    buf = io.BytesIO()
+    ds.save_as(buf, enforce_file_format=True)
+    assert not is_redacted_copy(ds, SETTINGS.effective_uid_key)
+    answer = redact_bytes(buf.getvalue(), SETTINGS)
+    assert answer["status"] == "done" and answer["report"]["boxes"]
+    other = RedactionSettings(uid_key="another-site")
+    copy = pydicom.dcmread(io.BytesIO(answer["data"]))
+    assert not is_redacted_copy(copy, other.effective_uid_key)
 
 
 # ---- worker processes -----------------------------------------------------------------
