@@ -11,6 +11,7 @@ import argparse
 import json
 import logging
 import multiprocessing as mp
+import multiprocessing.pool
 import os
 import signal
 import sys
@@ -226,6 +227,8 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
+_WRITING = False
+"""A copy is being written in this process (see :func:`_exit_on_signal`)."""
 _PARTIAL = ".partial-"
 """The prefix of a copy being written; what an interrupted run leaves is swept."""
 
@@ -233,7 +236,9 @@ _PARTIAL = ".partial-"
 def write_atomic(ds: pydicom.Dataset, target: Path) -> None:
     """Write ``ds`` to ``target`` so that ``target`` is either complete or absent."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    global _WRITING
     fd, tmp = tempfile.mkstemp(prefix=_PARTIAL, suffix=".dcm", dir=target.parent)
+    _WRITING = True
     try:
         os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
@@ -247,6 +252,8 @@ def write_atomic(ds: pydicom.Dataset, target: Path) -> None:
         except FileNotFoundError:
             pass
         raise
+    finally:
+        _WRITING = False
 
 
 # ---- worker side ---------------------------------------------------------------
@@ -254,7 +261,11 @@ _WORKER: dict[str, Any] = {}
 
 
 def _exit_on_signal(signum: int, _frame: Any) -> None:
-    raise SystemExit(128 + signum)
+    """SIGTERM in a worker: in the middle of writing a copy, unwind (the temporary
+    file is removed on the way out); anywhere else, exit at once."""
+    if _WRITING:
+        raise SystemExit(128 + signum)
+    os._exit(128 + signum)
 
 
 def _init_worker(settings: RedactionSettings, threads: int) -> None:
@@ -407,16 +418,22 @@ def run_batch(
                     bar.update()
         else:
             ctx = mp.get_context("spawn")
-            with ctx.Pool(
+            pool = ctx.Pool(
                 jobs, initializer=_init_worker, initargs=(settings, threads)
-            ) as pool:
+            )
+            try:
                 for rel, rep in pool.imap_unordered(_work, work):
                     results[rel] = rep
                     if bar:
                         bar.update()
+            except KeyboardInterrupt:
+                _stop(pool)
+                raise
+            pool.close()
+            pool.join()
     except KeyboardInterrupt:
-        # Leaving the pool's block terminated and joined its workers (each
-        # unwinding its write); a worker killed harder leaves its temporary file.
+        # The workers are gone (each unwound its write, or was killed after a
+        # grace period): what a killed one left half-written is swept.
         _sweep_partials(output)
         if bar:
             bar.close()
@@ -426,6 +443,37 @@ def run_batch(
     if bar:
         bar.close()
     return _batch_report(results, len(work), started, jobs, settings)
+
+
+_GRACE_S = 5.0
+"""How long a worker has to unwind its write after SIGTERM before it is killed."""
+
+
+def _stop(pool: Any) -> None:
+    """Stop ``pool``'s workers: SIGTERM (each unwinds), then SIGKILL after a grace.
+
+    Not ``Pool.terminate()``: it joins the pool's result thread, which waits for
+    ever on a message a worker stopped half-way through writing to its pipe.
+    """
+    # First the thread that replaces exited workers: it would start new ones.
+    handler = getattr(pool, "_worker_handler", None)
+    if handler is not None:
+        handler._state = mp.pool.TERMINATE
+        handler.join(2.0)
+    workers = list(getattr(pool, "_pool", []))
+    for proc in workers:
+        if proc.exitcode is None:
+            proc.terminate()
+    deadline = time.monotonic() + _GRACE_S
+    for proc in workers:
+        proc.join(max(0.0, deadline - time.monotonic()))
+        if proc.exitcode is None:
+            proc.kill()
+            proc.join(1.0)
+    # Nor at exit: multiprocessing's own finalizer would terminate the pool so.
+    finalizer = getattr(pool, "_terminate", None)
+    if finalizer is not None:
+        finalizer.cancel()
 
 
 def _sweep_partials(output: Path) -> None:
