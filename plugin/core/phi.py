@@ -772,6 +772,8 @@ _PLAIN_SURE = 0.5
 # Four glyphs at most read from a region this many times the median text height
 # are a blob too (the whole of an equalised ultrasound read "KSK").
 _HUGE_HEIGHTS = 8
+# ... or at least this share of the frame's height, whatever else the frame holds.
+_BLOB_FRAME = 0.5
 # A word read less sure than this from a region this many times the median text
 # height is no text (see without_traces).
 _TRACE_SURE = 0.6
@@ -2753,14 +2755,22 @@ def _line_pieces(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
-def is_blob(w: Word, words: Sequence[Word]) -> bool:
+def is_blob(w: Word, words: Sequence[Word], frame_rows: int = 0) -> bool:
     """``w`` is a detection over a blob of anatomy, not text: a glyph or two read
     from a region at least ``_BLOB_HEIGHTS`` times as tall as the frame's text
     lines (a doppler colour patch read as "0" or "福"), or four at most from a
     region ``_HUGE_HEIGHTS`` times as tall (the whole image of an equalised
     ultrasound read "KSK"; a large-print line of a scanned form reads longer).
     Painting it as unreadable text would paint the annotations beside it, or the
-    image."""
+    image. With ``frame_rows``, a glyph or two read from a region at least
+    :data:`_BLOB_FRAME` of the frame's height is a blob whatever else was read (a
+    text-free image's equalised noise read "o" over all of it)."""
+    if (
+        frame_rows
+        and len(w.text.strip()) <= 2
+        and w.text_height >= _BLOB_FRAME * frame_rows
+    ):
+        return True
     heights = sorted(o.text_height for o in words if o is not w)
     if len(heights) < 3:
         return False
@@ -4356,7 +4366,8 @@ class PhiDetector:
                             continue  # "Hame" of "Hame phone: 555-895-0179"
                         mark(i, "PHI_CONTEXT", "policy", w.score)
                     elif (w.score < unsure_below or len(_norm(w.text)) == 0) and not (
-                        is_blob(w, words) or misread_label_glyph(w.text)
+                        is_blob(w, words, 0 if image is None else image.shape[0])
+                        or misread_label_glyph(w.text)
                     ):
                         if w.score >= _PLAIN_SURE:
                             if plain is None:

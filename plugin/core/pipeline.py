@@ -1289,7 +1289,13 @@ def _verify(
                         if any(c.isdigit() for c in w.text):
                             numbers.append(w)
                         continue
-                    if _no_doubt(w, ws, firsts, plain_line=plain[w.line]):
+                    if _no_doubt(
+                        w,
+                        ws,
+                        firsts,
+                        plain_line=plain[w.line],
+                        frame_rows=display.shape[1],
+                    ):
                         continue
                     leftovers[f].append(Finding(w, "UNREADABLE", "policy", w.score))
                 # A number on a line only this reading saw, beside a word it could
@@ -1501,7 +1507,12 @@ def _whole(text: str) -> bool:
 
 
 def _no_doubt(
-    w: Word, words: list[Word], firsts: list[Word], *, plain_line: bool
+    w: Word,
+    words: list[Word],
+    firsts: list[Word],
+    *,
+    plain_line: bool,
+    frame_rows: int = 0,
 ) -> bool:
     """``w``, a word only verification read on a frame where it read ``words``
     and the first reading ``firsts``, is no text in doubt: a label, or one read
@@ -1517,7 +1528,7 @@ def _no_doubt(
     return (
         label_entity(w.text) is not None
         or misread_label_glyph(w.text)
-        or is_blob(w, [*words, *firsts])
+        or is_blob(w, [*words, *firsts], frame_rows)
         or _lone_glyph(w)
         or is_scale_tick(w)
         or plain_line

@@ -1504,3 +1504,17 @@ def test_phi_a_reviewer_keeps_voids_the_clean_pixels_claim(engines):
     plain = redact_dataset(burned(), SETTINGS, engines=engines)
     codes = [i.CodeValue for i in plain.dataset.DeidentificationMethodCodeSequence]
     assert "113101" in codes and plain.dataset.BurnedInAnnotation == "NO"
+
+
+def test_a_text_free_image_is_left_as_it_was(engines):
+    # A gradient with a round blob of "anatomy": verification's equalised reading
+    # saw an "o" over the whole frame and painted it all as unreadable text.
+    rng = np.random.default_rng(21)
+    img = np.linspace(30, 90, 128)[:, None] + np.linspace(0, 20, 256)[None, :]
+    img = img + rng.normal(0, 2, (128, 256))
+    cv2.circle(img, (128, 85), 25, 140, -1)
+    ds = make_dataset("MONOCHROME2", 8, 8, False, 1, 128, 256)
+    ds.PixelData = np.clip(img, 0, 255).astype(np.uint8).tobytes()
+    result = redact_dataset(ds, SETTINGS, engines=engines)
+    assert result.report.status == "done" and not result.report.boxes
+    assert result.dataset.PixelData == ds.PixelData
