@@ -50,7 +50,7 @@ def register_cli(sub: Any) -> None:
     p.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=_jobs,
         default=0,
         help="worker processes (default: all cores)",
     )
@@ -76,6 +76,13 @@ def register_cli(sub: Any) -> None:
     p.add_argument("--report", type=Path, help="write the JSON report here")
     p.add_argument("--no-progress", action="store_true")
     p.set_defaults(func=_main)
+
+
+def _jobs(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all cores) or more")
+    return value
 
 
 def settings_from_args(args: argparse.Namespace) -> RedactionSettings:
@@ -405,6 +412,10 @@ def run_batch(
         if tqdm
         else None
     )
+    if not work:
+        if bar:
+            bar.close()
+        return _batch_report(results, 0, started, 0, settings)
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if jobs == 1:
@@ -557,6 +568,8 @@ def _main(args: argparse.Namespace) -> int:
             _write_report(args.report, stop.report)
         return 130
     s = report["summary"]
+    if not s["files"]:
+        print("note: no DICOM files found in the inputs", file=sys.stderr)
     reasons = Counter(
         r.get("reason") for r in report["files"].values() if r["status"] == "failed"
     )

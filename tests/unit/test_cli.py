@@ -326,3 +326,13 @@ def test_sigterm_stops_the_workers_and_leaves_no_temporary_file(tmp_path):
         check=False,
     )
     assert not left.stdout.strip(), "worker processes outlived the run"
+
+
+def test_no_dicom_found_is_said_and_a_negative_job_count_refused(tmp_path, capsys):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "notes.txt").write_text("not an image")
+    assert _redact(tmp_path / "in", "-o", tmp_path / "out") == 0
+    assert "no DICOM files found" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["redact", str(tmp_path / "in"), "-o", str(tmp_path / "o"), "-j", "-1"])
+    assert info.value.code == 2
