@@ -566,6 +566,16 @@ def _read_dicom(body: bytes) -> Any:
             400, "invalid-dicom", f"not a readable DICOM file ({type(exc).__name__})"
         ) from None
     if "PixelData" not in ds:
+        from .process import _is_image_object
+
+        if _is_image_object(ds):
+            # pydicom stops quietly at the end of the bytes: an image without its
+            # pixels is a file cut short, not an object that has none.
+            raise HttpError(
+                400,
+                "invalid-dicom",
+                "not a readable DICOM file (an image without Pixel Data: truncated?)",
+            )
         raise HttpError(
             422, "no-pixel-data", "the DICOM file has no (7FE0,0010) Pixel Data"
         )

@@ -173,6 +173,11 @@ def _truncated() -> bytes:
     return data[: len(data) // 2]  # Pixel Data cut in half
 
 
+def _cut_before_pixels() -> bytes:
+    data, _ = make_dicom()
+    return data[: data.rfind(b"\xe0\x7f\x10\x00")]
+
+
 def _nested(depth: int) -> bytes:
     """A DICOM file (Implicit VR) whose sequences nest ``depth`` deep, written
     byte by byte: undefined-length sequences and items, 32 bytes a level."""
@@ -208,11 +213,13 @@ def _nested(depth: int) -> bytes:
         (b"", "empty"),
         (b"this is not a DICOM file", "invalid-dicom"),
         (_truncated(), None),  # any code: the core decides (e.g. "unsupported")
+        # Cut just before its Pixel Data: an image without pixels, not a report.
+        (_cut_before_pixels(), "invalid-dicom"),
         # Parsed in Orthanc's HTTP thread, 200 levels overflowed its small stack
         # and took the server down.
         (_nested(400), "invalid-dicom"),
     ],
-    ids=["empty", "not-dicom", "truncated", "nested-400-deep"],
+    ids=["empty", "not-dicom", "truncated", "cut-before-pixels", "nested-400-deep"],
 )
 def test_corrupt_body_is_a_json_client_error(
     orthanc_url: str, body: bytes, code: str | None
@@ -229,12 +236,15 @@ def test_corrupt_body_is_a_json_client_error(
 
 
 def test_redact_without_pixels_is_422(orthanc_url: str) -> None:
+    # An object that has no pixels (a report); an image without them is a file cut
+    # short, a 400 (see test_corrupt_body_is_a_json_client_error).
+    basic_text_sr = "1.2.840.10008.5.1.4.1.1.88.11"
     ds = Dataset()
     ds.file_meta = FileMetaDataset()
     ds.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
-    ds.file_meta.MediaStorageSOPClassUID = SecondaryCaptureImageStorage
+    ds.file_meta.MediaStorageSOPClassUID = basic_text_sr
     ds.file_meta.MediaStorageSOPInstanceUID = generate_uid()
-    ds.SOPClassUID = SecondaryCaptureImageStorage
+    ds.SOPClassUID = basic_text_sr
     ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID
     ds.PatientName = PATIENT_NAME
     buf = io.BytesIO()
