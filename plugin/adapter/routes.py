@@ -259,6 +259,10 @@ class Routes:
             raise HttpError(
                 400, "bad-argument", "frame and max_side are integers"
             ) from None
+        if max_side != 0 and not 16 <= max_side <= 8192:
+            raise HttpError(
+                400, "bad-argument", "max_side is 0 (full size) or 16 to 8192"
+            )
         answer = service.render(
             {
                 "op": "preview",

@@ -87,6 +87,13 @@ def test_previews_of_original_and_copy_per_frame(orthanc_url: str) -> None:
         timeout=30,
     )
     assert r.status_code == 400
+    for side in ("1", "-7"):  # a client error, not "cannot render"
+        r = requests.get(
+            f"{orthanc_url}/redaction/instances/{original}/preview.png",
+            params={"max_side": side},
+            timeout=30,
+        )
+        assert r.status_code == 400, side
 
 
 def test_video_export_of_the_copy_has_every_frame(orthanc_url: str) -> None:
