@@ -360,7 +360,7 @@ def check_supported(ds: Dataset, *, max_pixels: int, max_frames: int) -> None:
         check_frames(ds, str(tsyntax), rows, cols, samples, frames)
 
 
-def read_frames(ds: Dataset, _raw: list[np.ndarray] | None = None) -> np.ndarray:
+def read_frames(ds: Dataset) -> np.ndarray:
     """Decode every frame to stored values.
 
     Parameters
@@ -379,6 +379,12 @@ def read_frames(ds: Dataset, _raw: list[np.ndarray] | None = None) -> np.ndarray
     UnsupportedImageError
         The pixel data cannot be decoded.
     """
+    arr = _decoded(ds)
+    return _within_bits_stored(arr, _int_attr(ds, "BitsStored", 8 * arr.itemsize))
+
+
+def _decoded(ds: Dataset) -> np.ndarray:
+    """Every frame as the decoder gives it (see :func:`read_frames`), in its shape."""
     tsyntax = _transfer_syntax(ds)
     try:
         arr, _meta = get_decoder(tsyntax).as_array(ds, as_rgb=True)
@@ -406,9 +412,7 @@ def read_frames(ds: Dataset, _raw: list[np.ndarray] | None = None) -> np.ndarray
         raise UnsupportedImageError(
             f"Decoded pixel data has shape {arr.shape}, expected {shape}"
         ) from exc
-    if _raw is not None:
-        _raw.append(arr)
-    return _within_bits_stored(arr, _int_attr(ds, "BitsStored", 8 * arr.itemsize))
+    return arr
 
 
 def side_data(ds: Dataset) -> str | None:
@@ -433,8 +437,9 @@ def side_data(ds: Dataset) -> str | None:
 def decode(ds: Dataset) -> tuple[np.ndarray, bool]:
     """:func:`read_frames`, and whether the bits above Bits Stored hold anything
     (see :func:`unused_bits_hold_data`), from one decoding."""
-    frames = read_frames(ds, _raw=(raw := []))
-    return frames, _stray_bits(ds, raw[0] if raw else None)
+    arr = _decoded(ds)
+    bits_stored = _int_attr(ds, "BitsStored", 8 * arr.itemsize)
+    return _within_bits_stored(arr, bits_stored), _stray_bits(ds, arr)
 
 
 def _within_bits_stored(arr: np.ndarray, bits_stored: int) -> np.ndarray:
@@ -467,7 +472,7 @@ def unused_bits_hold_data(ds: Dataset) -> bool:
     return decode(ds)[1]
 
 
-def _stray_bits(ds: Dataset, decoded: np.ndarray | None) -> bool:
+def _stray_bits(ds: Dataset, decoded: np.ndarray) -> bool:
     """See :func:`unused_bits_hold_data`. Native data is read as stored (pydicom's
     decoder drops the unused bits); compressed frames as their decoder gave them
     (``decoded``). Only single-sample images with fewer bits stored than
@@ -483,19 +488,21 @@ def _stray_bits(ds: Dataset, decoded: np.ndarray | None) -> bool:
         order = ">" if tsyntax == ExplicitVRBigEndian else "<"
         count = _nr_frames(ds) * _int_attr(ds, "Rows") * _int_attr(ds, "Columns")
         raw = np.frombuffer(
-            bytes(ds.PixelData), dtype=f"{order}u{bits_allocated // 8}", count=count
-        ).astype(np.int64)
-    elif decoded is None:
-        return False
+            ds.PixelData, dtype=f"{order}u{bits_allocated // 8}", count=count
+        )
     else:
-        # As unsigned bits, whatever dtype the decoder chose.
-        raw = decoded.astype(np.int64) & ((1 << bits_allocated) - 1)
+        # As unsigned bits of its width, whatever dtype the decoder chose (no
+        # wider copy: a long cine is large).
+        raw = decoded.view(decoded.dtype.newbyteorder("=").str.replace("i", "u"))
+        if raw.dtype.itemsize * 8 != bits_allocated:
+            raw = raw.astype(f"u{bits_allocated // 8}")
     high = raw >> bits_stored
     if _int_attr(ds, "PixelRepresentation", 0) != 1:
         return bool(high.any())
     # Signed: every unused bit repeats the sign bit (all zeros or all ones).
     sign = (raw >> (bits_stored - 1)) & 1
-    return bool(np.any(high != sign * ((1 << (bits_allocated - bits_stored)) - 1)))
+    ones = (1 << (bits_allocated - bits_stored)) - 1
+    return bool(np.any(high != sign * ones))
 
 
 def display_frames(ds: Dataset, frames: np.ndarray) -> np.ndarray:

@@ -434,3 +434,15 @@ def test_jpeg_lossless_falls_back_to_jpeg_ls_without_encoder(
     out = _reread(ds)
     assert out.file_meta.TransferSyntaxUID == JPEGLSLossless
     np.testing.assert_array_equal(pixels.read_frames(out), frames)
+
+
+def test_signed_values_whose_unused_bits_repeat_the_sign_are_clean() -> None:
+    ds = make_dataset("MONOCHROME2", 16, 16, True, 1, 8, 8)
+    ds.BitsStored, ds.HighBit = 12, 11
+    values = np.array([-2048, -1, 0, 2047] * 16, dtype="<i2")
+    ds.PixelData = values.tobytes()  # sign-extended, as writers store them
+    assert not pixels.unused_bits_hold_data(ds)
+    dirty = values.view("<u2") & 0x0FFF | 0x5000  # a bit above the sign set
+    ds.PixelData = dirty.astype("<u2").tobytes()
+    assert pixels.unused_bits_hold_data(ds)
+    assert np.array_equal(pixels.read_frames(ds).ravel(), values)
