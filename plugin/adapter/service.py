@@ -79,6 +79,9 @@ AUDIT_EVENTS = 200  # newest events kept per original
 PROP_CURSOR = 5471
 PROP_UID_KEY = 5472
 PROP_REQUESTED = 5473
+PROP_JOBS = 5474
+# Jobs kept across a restart (each with its list of instances).
+_JOBS_KEPT = 20
 
 FINAL = ("done", "failed", "skipped")
 PRIORITY_NOW, PRIORITY_JOB, PRIORITY_AUTO = 0, 1, 2
@@ -195,18 +198,38 @@ def resolve_uid_key(
 
 
 class Job:
-    """A series or study queued as a whole, with progress (kept in memory)."""
+    """A series or study queued as a whole, with progress. Its identity and list of
+    instances are kept in a global property: after a restart the job is rebuilt,
+    its finished instances counted from their status, the rest as they finish."""
 
-    def __init__(self, level: str, resource: str, instances: list[str]) -> None:
-        self.id = str(uuid.uuid4())
+    def __init__(
+        self,
+        level: str,
+        resource: str,
+        instances: list[str],
+        *,
+        job_id: str | None = None,
+        created: str | None = None,
+    ) -> None:
+        self.id = job_id or str(uuid.uuid4())
         self.level = level
         self.resource = resource
+        self.instances = list(instances)
         self.total = len(instances)
         self.counts: collections.Counter[str] = collections.Counter()
         self.failures: list[dict[str, str]] = []
-        self.created = _now()
+        self.created = created or _now()
         self.completed: str | None = None
         self._lock = threading.Lock()
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "level": self.level,
+            "resource": self.resource,
+            "instances": self.instances,
+            "created": self.created,
+        }
 
     def record(self, instance: str, status: dict[str, Any]) -> None:
         with self._lock:
@@ -274,8 +297,21 @@ class RedactionService:
             self._requested = json.loads(self.api.get_property(PROP_REQUESTED, "{}"))
         except ValueError:
             self._requested = {}
+        self._restore_jobs()
         for instance, trigger in list(self._requested.items()):
-            self.submit(instance, force=True, trigger=f"{trigger}+resumed")
+            job = (
+                self.jobs.get(trigger[len("job:") :])
+                if trigger.startswith("job:")
+                else None
+            )
+            self.submit(
+                instance,
+                force=True,
+                trigger=f"{trigger}+resumed",
+                on_done=None
+                if job is None
+                else (lambda status, i=instance, j=job: j.record(i, status)),
+            )
         if self.config.enabled:
             self._cursor_read = int(self.api.get_property(PROP_CURSOR, "0") or 0)
             self._dispatcher = threading.Thread(
@@ -882,6 +918,40 @@ class RedactionService:
         )
 
     # ---- jobs -------------------------------------------------------------------------
+    def _save_jobs(self) -> None:
+        records = [j.to_record() for j in list(self.jobs.values())[-_JOBS_KEPT:]]
+        try:
+            self.api.set_property(PROP_JOBS, json.dumps(records))
+        except Exception as exc:  # noqa: BLE001
+            logger.warning("could not save jobs: %s", type(exc).__name__)
+
+    def _restore_jobs(self) -> None:
+        """Rebuild the jobs of before a restart: an instance no longer requested
+        counts with its status now; one still requested, when it finishes."""
+        try:
+            records = json.loads(self.api.get_property(PROP_JOBS, "[]"))
+        except ValueError:
+            return
+        for record in records if isinstance(records, list) else []:
+            try:
+                job = Job(
+                    str(record["level"]),
+                    str(record["resource"]),
+                    [str(i) for i in record["instances"]],
+                    job_id=str(record["id"]),
+                    created=str(record.get("created") or ""),
+                )
+            except (KeyError, TypeError):
+                continue
+            self.jobs[job.id] = job
+            for instance in job.instances:
+                if self._requested.get(instance) == f"job:{job.id}":
+                    continue
+                described = self.describe(instance) or {"status": "failed"}
+                if described.get("status") not in ("done", "failed", "skipped"):
+                    described = {"status": "failed", "reason": "not-finished"}
+                job.record(instance, described)
+
     def start_job(self, level: str, resource: str) -> Job | None:
         """Queue every original of a series or study; ``None`` if it does not exist."""
         plural = {"series": "series", "study": "studies"}[level]
@@ -897,6 +967,7 @@ class RedactionService:
         self.jobs[job.id] = job
         while len(self.jobs) > 200:
             self.jobs.popitem(last=False)
+        self._save_jobs()
         for instance in originals:
             self.submit(
                 instance,

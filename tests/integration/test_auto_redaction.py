@@ -515,3 +515,51 @@ def test_a_copy_from_elsewhere_is_skipped_not_left_pending(orthanc_url: str) -> 
     result = wait_final(orthanc_url, [again])[again]
     assert result["status"] == "skipped" and result["reason"] == "already-redacted"
     assert again not in copies_by_original(orthanc_url)
+
+
+def test_a_job_survives_a_restart_and_reaches_its_end(
+    orthanc_factory: Any, tmp_path: Path
+) -> None:
+    start, stop = orthanc_factory
+    from conftest import wait_until_ready
+
+    env = {"ORTHANC__PIXEL_REDACTION__WORKERS": "1"}
+    server = start(tmp_path, env)
+    try:
+        wait_until_ready(server)
+        data, _ = make_dicom()
+        first = upload(server.url, data)
+        series = requests.get(
+            f"{server.url}/instances/{first}/series", timeout=30
+        ).json()["ID"]
+        for k in range(3):  # three more instances of the same series
+            ds = pydicom.dcmread(io.BytesIO(data))
+            ds.SOPInstanceUID = ds.file_meta.MediaStorageSOPInstanceUID = (
+                f"1.2.826.0.1.3680043.8.498.7710{k}"
+            )
+            buf = io.BytesIO()
+            ds.save_as(buf, enforce_file_format=True)
+            upload(server.url, buf.getvalue())
+        job = requests.post(f"{server.url}/redaction/series/{series}", timeout=30)
+        assert job.status_code == 200, job.text
+        job_id = job.json()["ID"]
+        server.process.send_signal(signal.SIGKILL)  # the job barely started
+        server.process.wait(30)
+    finally:
+        stop(server)
+    server = start(tmp_path, env)
+    try:
+        wait_until_ready(server)
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            r = requests.get(f"{server.url}/redaction/jobs/{job_id}", timeout=30)
+            assert r.status_code == 200, "the job was forgotten at the restart"
+            state = r.json()
+            if state["State"] != "Running":
+                break
+            assert time.monotonic() < deadline, state
+            time.sleep(0.5)
+        assert state["State"] == "Success" and state["Total"] == 4, state
+        assert state["Counts"] == {"done": 4}, state
+    finally:
+        stop(server)
