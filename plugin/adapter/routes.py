@@ -216,7 +216,12 @@ class Routes:
         trigger = f"rest:{user}" if user else "rest"
         future = service.submit(instance, force=True, trigger=trigger, priority=0)
         result = future.result(timeout=self.config.timeout_seconds * 2 + 120)
-        send_json(output, service.describe(instance) or result)
+        described = service.describe(instance) or result
+        if described.get("status") == "pending" and result.get("status") != "pending":
+            # Another request's run of the same original started after ours
+            # ended: this request answers with the outcome of its own run.
+            described = {**described, **result}
+        send_json(output, described)
 
     def _described(
         self, request: dict[str, Any], uri: str

@@ -563,3 +563,27 @@ def test_a_job_survives_a_restart_and_reaches_its_end(
         assert state["Counts"] == {"done": 4}, state
     finally:
         stop(server)
+
+
+def test_parallel_explicit_runs_of_one_original_each_answer_their_outcome(
+    orthanc_url: str,
+) -> None:
+    import concurrent.futures
+
+    original_id = upload(orthanc_url, make_dicom()[0])
+    wait_final(orthanc_url, [original_id])
+
+    def run(_: int) -> dict[str, Any]:
+        r = requests.post(
+            f"{orthanc_url}/redaction/instances/{original_id}", timeout=WAIT_S
+        )
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(run, range(4)))
+    # Each waited for its own run: none answers "pending" because the next
+    # request's run of the same original had begun.
+    assert [a["status"] for a in answers] == ["done"] * 4, answers
+    assert len({a["redacted"] for a in answers}) == 1
+    assert copies_by_original(orthanc_url)[original_id] == [answers[0]["redacted"]]
