@@ -18,9 +18,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pydicom
 from pydicom.errors import InvalidDicomError
@@ -242,14 +242,30 @@ _PARTIAL = ".partial-"
 
 def write_atomic(ds: pydicom.Dataset, target: Path) -> None:
     """Write ``ds`` to ``target`` so that ``target`` is either complete or absent."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     global _WRITING
-    fd, tmp = tempfile.mkstemp(prefix=_PARTIAL, suffix=".dcm", dir=target.parent)
     _WRITING = True
+    try:
+        _replace_atomically(
+            target,
+            lambda fh: ds.save_as(fh, enforce_file_format=True),
+            _PARTIAL,
+            ".dcm",
+        )
+    finally:
+        _WRITING = False
+
+
+def _replace_atomically(
+    target: Path, write: Callable[[BinaryIO], None], prefix: str, suffix: str
+) -> None:
+    """``write`` into a temporary file beside ``target`` (the umask's mode),
+    fsync, rename over ``target``; on any failure the temporary file goes."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=target.parent)
     try:
         os.fchmod(fd, _file_mode())
         with os.fdopen(fd, "wb") as fh:
-            ds.save_as(fh, enforce_file_format=True)
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -259,8 +275,6 @@ def write_atomic(ds: pydicom.Dataset, target: Path) -> None:
         except FileNotFoundError:
             pass
         raise
-    finally:
-        _WRITING = False
 
 
 # ---- worker side ---------------------------------------------------------------
@@ -525,12 +539,8 @@ def _batch_report(
 def _write_report(path: Path, report: dict[str, Any]) -> bool:
     """Write the JSON report atomically; False (with a message) if it cannot be."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".report-", suffix=".json", dir=path.parent)
-        os.fchmod(fd, _file_mode())
-        with os.fdopen(fd, "w") as fh:
-            json.dump(report, fh, indent=2)
-        os.replace(tmp, path)
+        text = json.dumps(report, indent=2).encode()
+        _replace_atomically(path, lambda fh: fh.write(text), ".report-", ".json")
         return True
     except OSError as exc:
         print(f"error: the report cannot be written: {exc.strerror}", file=sys.stderr)

@@ -221,6 +221,24 @@ class Job:
         self.created = created or _now()
         self.completed: str | None = None
         self._lock = threading.Lock()
+        # Restored after a restart: instances whose status is read when the job
+        # is first asked about, not at start-up (see RedactionService._restore_jobs).
+        self._unsettled: list[str] = []
+        self._status_of: Callable[[str], dict[str, Any] | None] | None = None
+
+    def settle_later(
+        self, instances: list[str], status_of: Callable[[str], dict[str, Any] | None]
+    ) -> None:
+        self._unsettled, self._status_of = list(instances), status_of
+
+    def _settle(self) -> None:
+        with self._lock:
+            pending, self._unsettled = self._unsettled, []
+        for instance in pending:
+            described = (self._status_of and self._status_of(instance)) or {}
+            if described.get("status") not in ("done", "failed", "skipped"):
+                described = {"status": "failed", "reason": "not-finished"}
+            self.record(instance, described)
 
     def to_record(self) -> dict[str, Any]:
         return {
@@ -243,6 +261,7 @@ class Job:
                 self.completed = _now()
 
     def to_dict(self) -> dict[str, Any]:
+        self._settle()
         with self._lock:
             finished = sum(self.counts.values())
             state = "Running"
@@ -927,7 +946,8 @@ class RedactionService:
 
     def _restore_jobs(self) -> None:
         """Rebuild the jobs of before a restart: an instance no longer requested
-        counts with its status now; one still requested, when it finishes."""
+        counts with its status when the job is first asked about (no REST call
+        per instance at start-up); one still requested, when it finishes."""
         try:
             records = json.loads(self.api.get_property(PROP_JOBS, "[]"))
         except ValueError:
@@ -944,13 +964,11 @@ class RedactionService:
             except (KeyError, TypeError):
                 continue
             self.jobs[job.id] = job
-            for instance in job.instances:
-                if self._requested.get(instance) == f"job:{job.id}":
-                    continue
-                described = self.describe(instance) or {"status": "failed"}
-                if described.get("status") not in ("done", "failed", "skipped"):
-                    described = {"status": "failed", "reason": "not-finished"}
-                job.record(instance, described)
+            resumed = f"job:{job.id}"
+            job.settle_later(
+                [i for i in job.instances if self._requested.get(i) != resumed],
+                self.describe,
+            )
 
     def start_job(self, level: str, resource: str) -> Job | None:
         """Queue every original of a series or study; ``None`` if it does not exist."""

@@ -1231,17 +1231,23 @@ def _with_their_colons(words: Sequence[Word]) -> list[Word]:
         if not before:
             continue
         k = max(before, key=lambda n: out[n].right)
-        v = out[k]
-        out[k] = dataclasses.replace(
-            v,
-            text=v.text.rstrip() + ":",
-            width=w.right - v.left,
-            clean_right=w.clean_right,
-            reach_right=w.reach_right,
-            line_end=w.line_end,
-        )
+        out[k] = _joined(out[k], w, out[k].text.rstrip() + ":")
         out.remove(w)
     return out
+
+
+def _joined(v: Word, w: Word, text: str, score: float | None = None) -> Word:
+    """``v`` grown to the right end of ``w``, the word after it, as one word
+    reading ``text`` (at ``score``, else ``v``'s); ``w``'s right edge is its own."""
+    return dataclasses.replace(
+        v,
+        text=text,
+        width=w.right - v.left,
+        score=v.score if score is None else score,
+        clean_right=w.clean_right,
+        reach_right=w.reach_right,
+        line_end=w.line_end,
+    )
 
 
 def _with_labels_rejoined(words: Sequence[Word]) -> list[Word]:
@@ -1272,15 +1278,7 @@ def _with_labels_rejoined(words: Sequence[Word]) -> list[Word]:
             or label_entity(joined) is None
         ):
             continue
-        out[k] = dataclasses.replace(
-            v,
-            text=joined,
-            width=w.right - v.left,
-            score=min(v.score, w.score),
-            clean_right=w.clean_right,
-            reach_right=w.reach_right,
-            line_end=w.line_end,
-        )
+        out[k] = _joined(v, w, joined, min(v.score, w.score))
         out[j] = None
     return [w for w in out if w is not None]
 
