@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "boxes_from_json",
-    "is_redacted_copy",
+    "is_image_object",
     "preview_png",
     "read_dicom",
     "redact_bytes",
@@ -48,17 +48,10 @@ def read_dicom(data: bytes) -> Dataset:
     return ds
 
 
-def is_redacted_copy(ds: Dataset, key: bytes) -> bool:
-    """The dataset was written by this plugin under ``key`` (the UID key): its
-    De-identification Method carries the keyed seal of its SOP Instance UID
-    (:func:`~plugin.core.header.copy_seal`). Naming the plugin is not enough."""
-    return is_sealed_copy(ds, key)
-
-
 _PIXEL_KEYWORDS = ("PixelData", "FloatPixelData", "DoubleFloatPixelData")
 
 
-def _is_image_object(ds: Dataset) -> bool:
+def is_image_object(ds: Dataset) -> bool:
     """An image storage SOP class, or no SOP Class UID at all (not a whole object)."""
     sop_class = ds.get("SOPClassUID")
     if sop_class is None:
@@ -121,10 +114,10 @@ def redact_bytes(
         return answer(
             _report("failed", "unreadable", f"not a readable DICOM file ({exc})")
         )
-    if not explicit and is_redacted_copy(ds, settings.effective_uid_key):
+    if not explicit and is_sealed_copy(ds, settings.effective_uid_key):
         return answer(_report("copy", "already-redacted"))
     if not any(k in ds for k in _PIXEL_KEYWORDS):
-        if _is_image_object(ds):
+        if is_image_object(ds):
             # An image object without pixels is a file cut short (pydicom stops
             # quietly at the end of the bytes): nothing vouches for it.
             return answer(

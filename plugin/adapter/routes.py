@@ -575,9 +575,9 @@ def _read_dicom(body: bytes) -> Any:
             400, "invalid-dicom", f"not a readable DICOM file ({type(exc).__name__})"
         ) from None
     if "PixelData" not in ds:
-        from .process import _is_image_object
+        from .process import is_image_object
 
-        if _is_image_object(ds):
+        if is_image_object(ds):
             # pydicom stops quietly at the end of the bytes: an image without its
             # pixels is a file cut short, not an object that has none.
             raise HttpError(

@@ -236,7 +236,7 @@ class Job:
             pending, self._unsettled = self._unsettled, []
         for instance in pending:
             described = (self._status_of and self._status_of(instance)) or {}
-            if described.get("status") not in ("done", "failed", "skipped"):
+            if described.get("status") not in FINAL:
                 described = {"status": "failed", "reason": "not-finished"}
             self.record(instance, described)
 

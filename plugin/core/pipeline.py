@@ -235,8 +235,10 @@ def redact_dataset(
                 )
             verified = True
         out = copy.deepcopy(ds)
-        # Icon and overlays go in "pixels only" mode too: they are pictures.
-        header.remove_pixel_side_channels(out)
+        if not settings.anonymize_header:
+            # Icon and overlays go in "pixels only" mode too: they are pictures
+            # (the header's anonymization removes them otherwise, and logs it).
+            header.remove_pixel_side_channels(out)
         if boxes or stray_bits or pixels.side_data(ds):
             # Bits above Bits Stored that hold data (an embedded overlay), or a
             # codestream carrying more than its image (a comment, Exif, a

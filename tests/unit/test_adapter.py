@@ -17,8 +17,9 @@ from dicomgen import make_dataset
 
 from plugin.adapter.config import PLUGIN_KEYS, read_config
 from plugin.adapter.pool import WorkerCrashed, WorkerPool, WorkerTimeout
-from plugin.adapter.process import is_redacted_copy, redact_bytes
+from plugin.adapter.process import redact_bytes
 from plugin.core.errors import ConfigError
+from plugin.core.header import is_sealed_copy as is_redacted_copy
 from plugin.core.settings import RedactionSettings
 
 

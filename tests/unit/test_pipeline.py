@@ -1518,3 +1518,16 @@ def test_a_text_free_image_is_left_as_it_was(engines):
     result = redact_dataset(ds, SETTINGS, engines=engines)
     assert result.report.status == "done" and not result.report.boxes
     assert result.dataset.PixelData == ds.PixelData
+
+
+def test_pixels_only_mode_still_removes_overlays_and_the_icon(engines):
+    ds, _ = _twelve_bits()
+    ds.IconImageSequence = [make_dataset("MONOCHROME2", 8, 8, False, 1, 16, 16)]
+    result = redact_dataset(
+        ds, SETTINGS.replace(anonymize_header=False), engines=engines
+    )
+    assert result.report.status == "done", result.report.to_dict()
+    out = result.dataset
+    assert "IconImageSequence" not in out
+    assert not [e for e in out if 0x6000 <= e.tag.group <= 0x601E]
+    assert out.PatientName == ds.PatientName  # the header otherwise kept
