@@ -643,7 +643,7 @@ _ORG_WORDS = re.compile(
     # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
     r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
-    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST|HOSP|"
+    r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST|HOSP|CENTRUM|KLINIEK|SPITAL|"
     # German compounds: "Universitätsklinikum", "Kreiskrankenhaus".
     r"\w+KLINIKUM|\w+KLINIK|\w+KRANKENHAUS|\w+SPITAL)$"
 )
@@ -833,6 +833,38 @@ _BAND_GAP = 3.0
 # as one line of text: the detector parts a grid's cells ("SHAPIRO," | "HORATIO")
 # and a form's label from its value ("Contact:" | "Eleanor Fischer").
 _SAME_LINE_GAP = 1.5
+# Print of two sizes on one baseline (a form's label and its value): the taller
+# at most this many times the smaller, the bottoms at most this share of the taller
+# height apart.
+_BASELINE_SIZES = 1.6
+_BASELINE_SLACK = 0.15
+# A street's type, for house numbers and streets read without spaces.
+_STREET_TYPES = (
+    "STREET",
+    "AVENUE",
+    "ROAD",
+    "LANE",
+    "DRIVE",
+    "COURT",
+    "PLACE",
+    "SQUARE",
+    "TERRACE",
+    "CRESCENT",
+    "GROVE",
+    "BOULEVARD",
+    "PARKWAY",
+    "HIGHWAY",
+    "CLOSE",
+)
+# A word cut short by an ellipsis ("18...") keeps at most this many characters.
+_CUT_CHARS = 12
+# A table's name column: cells left-aligned within this share of their height,
+# each at most this many heights below the one above; names in this many cells
+# at least, and in this share of them.
+_COLUMN_ALIGN = 0.5
+_COLUMN_STEP = 2.5
+_COLUMN_NAMES = 4
+_COLUMN_NAME_SHARE = 2 / 3
 # Two cells of a row lie at least this many detected heights apart in the ink.
 _CELL_GAP = 0.8
 # A status bar's login: the cells beside it are other fields, not a record's
@@ -2122,13 +2154,48 @@ def _text_lines(words: Sequence[Word]) -> dict[int, list[int]]:
     for idx, w in enumerate(words):
         detected.setdefault(w.line, []).append(idx)
     spans = _line_spans(words, detected)
+    labels = {
+        k
+        for k, idx in detected.items()
+        if words[max(idx, key=lambda i: words[i].left)].text.rstrip().endswith(":")
+    }
+
+    def joined(a: int, b: int) -> bool:
+        return spans[a].one_line(spans[b], _SAME_LINE_GAP) or _label_on_baseline(
+            spans[a], spans[b], a in labels, b in labels
+        )
+
     out: dict[int, list[int]] = {}
-    for group in _line_groups(
-        spans, lambda a, b: spans[a].one_line(spans[b], _SAME_LINE_GAP)
-    ):
+    for group in _line_groups(spans, joined):
         members = [i for k in group for i in detected[k]]
         out[min(group)] = sorted(members, key=lambda i: words[i].left)
     return out
+
+
+def _label_on_baseline(a: Word, b: Word, a_label: bool, b_label: bool) -> bool:
+    """Whether ``a`` and ``b`` (detected lines' boxes) are a form's label and its
+    value in two sizes of print ("Emergency Contact:" at 10 pixels, "Sofia
+    Fischer" at 13): the smaller, on the left, ends with a colon (``a_label``,
+    ``b_label``) and lies within the taller's height, their bottoms at most
+    :data:`_BASELINE_SLACK` of the taller height apart, the taller at most
+    :data:`_BASELINE_SIZES` times the smaller, and the two at most
+    :data:`_SAME_LINE_GAP` of the taller height apart. (A smaller word after a
+    name, a preset beside a banner, is another line.)"""
+    tall, small = (a, b) if a.height >= b.height else (b, a)
+    small_label = a_label if small is a else b_label
+    if (
+        not small_label
+        or small.left >= tall.left
+        or tall.height > _BASELINE_SIZES * small.height
+    ):
+        return False
+    shared = min(a.bottom, b.bottom) - max(a.top, b.top)
+    gap = max(a.left, b.left) - min(a.right, b.right)
+    return (
+        shared >= 0.9 * small.height
+        and abs(a.bottom - b.bottom) <= _BASELINE_SLACK * tall.height
+        and gap <= _SAME_LINE_GAP * tall.height
+    )
 
 
 def _by_detected_line(line_idx: list[int], words: Sequence[Word]) -> list[list[int]]:
@@ -2919,6 +2986,108 @@ def _glued_capitals_name(
         and label_entity(t) is None
         and not run_together(t)
     )
+
+
+def _glued_address(text: str) -> bool:
+    """Whether ``text`` is a house number and street read without spaces, the
+    street's type misread by a letter at most ("62EmSteetLakesde" of "62 Elm
+    Street, Lakeside"): digits, then capitalised parts, one of them (after the
+    first) a street's type."""
+    m = re.fullmatch(r"\d{1,5}((?:[A-Z][a-z]+,?){2,})", text.strip(_TOKEN_PUNCT))
+    if m is None:
+        return False
+    parts = re.findall(r"[A-Z][a-z]+", m.group(1))[1:]
+    return any(
+        len(p) >= 4 and Levenshtein.distance(p.upper(), street) <= 1
+        for p in parts
+        for street in _STREET_TYPES
+    )
+
+
+def _month_word(text: str) -> bool:
+    """Whether ``text`` is a month's name, short or written out ("Nov", "MARCH,")."""
+    t = text.strip(_TOKEN_PUNCT).upper()
+    return t in _MONTHS or t in _MONTH_NAMES
+
+
+def _cut_short(text: str) -> bool:
+    """Whether ``text`` is the start of a word cut short by an ellipsis ("18...",
+    "L…"): at most :data:`_CUT_CHARS` letters or digits before it."""
+    m = re.fullmatch(r"([\w:/.-]*?)(?:\.{2,}|…)", text.strip())
+    return m is not None and 0 < len(re.sub(r"\W", "", m.group(1))) <= _CUT_CHARS
+
+
+def _name_column_rest(
+    words: Sequence[Word],
+    by_line: dict[int, list[int]],
+    found: dict[int, Finding],
+    allow: Iterable[str],
+) -> list[int]:
+    """Words of a table's name column not found as names: the rest of a column's
+    cells when most of them are names ("PETROV. TOMASZ", "AL-RASHIDYASMIN" and
+    the "S" of "KANG, JI-WOO S" among a worklist's names found by pattern).
+
+    A column is detected lines (cells) whose left edges lie within
+    :data:`_COLUMN_ALIGN` of their height, each at most :data:`_COLUMN_STEP`
+    heights below the one above it, parted at a heading (a cell of labels
+    alone). It is a name column when at least
+    :data:`_COLUMN_NAMES` of its cells, and :data:`_COLUMN_NAME_SHARE` of them,
+    are names (a word of theirs found as a person). Of a name's cell only a
+    letter alone is taken (an initial); of the others, every word but labels and
+    annotation vocabulary. ``by_line``: :func:`_detected_lines` of ``words``."""
+    cells = [
+        (idx, _span([words[i] for i in idx]))
+        for idx in by_line.values()
+        if not any(words[i].vertical for i in idx)
+    ]
+
+    def aligned(a: int, b: int) -> bool:
+        x, y = cells[a][1], cells[b][1]
+        low = min(x.height, y.height)
+        upper, lower = (x, y) if x.top <= y.top else (y, x)
+        return (
+            abs(x.left - y.left) <= _COLUMN_ALIGN * low
+            and 0 <= lower.top - upper.bottom <= _COLUMN_STEP * low
+        )
+
+    def heading(idx: list[int]) -> bool:
+        return all(label_entity(words[i].text) is not None for i in idx)
+
+    columns: list[list[list[int]]] = []
+    for group in connected_groups(list(range(len(cells))), aligned):
+        # A heading ("Patient Name") starts the table's column: what lies above
+        # it (a title bar, a toolbar) is apart.
+        column: list[list[int]] = []
+        for n in sorted(group, key=lambda n: cells[n][1].top):
+            if heading(cells[n][0]):
+                columns.append(column)
+                column = []
+            else:
+                column.append(cells[n][0])
+        columns.append(column)
+    out: list[int] = []
+    for column in columns:
+        names = [
+            idx
+            for idx in column
+            if any(i in found and found[i].entity_type == "PERSON" for i in idx)
+        ]
+        if len(names) < _COLUMN_NAMES or len(names) < _COLUMN_NAME_SHARE * len(column):
+            continue
+        for idx in column:
+            for i in idx:
+                text = words[i].text
+                if i in found or not any(c.isalpha() for c in text):
+                    continue
+                if idx in names:
+                    # In a name, a letter alone is an initial, not a marker ("S");
+                    # other words there are not the name's ("ImageDesk -" before
+                    # "THORNTON, EMMANUEL" in a title bar).
+                    if re.fullmatch(r"[A-Z]\.?", text):
+                        out.append(i)
+                elif label_entity(text) is None and not is_annotation(text, allow):
+                    out.append(i)
+    return out
 
 
 def _names_below(
@@ -4177,6 +4346,12 @@ class PhiDetector:
                 and on_record_row(cell[0])
             ):
                 mark(cell[0], "PERSON", "pattern", 0.7)
+        for i, w in enumerate(words):
+            if i not in found and _glued_address(w.text):
+                mark(i, "LOCATION", "pattern", 0.7)
+        for j in _name_column_rest(words, detected, found, s.allow_list):
+            if on_record_row(j):
+                mark(j, "PERSON", "pattern", 0.7)
         for order in orders.values():
             if len(order) == 1 and _lone_initials(words[order[0]], identity):
                 mark(order[0], "PERSON", "header", 1.0)
@@ -4297,6 +4472,24 @@ class PhiDetector:
             del found[i]
         for i in _street_above_town(words, found, s.allow_list):
             mark(i, "LOCATION", "pattern", 0.7)
+        # "24/03/2018 18...", "Medisch Centrum De L...": a value cut short in a
+        # table's cell; its last piece belongs to the value before it.
+        for cell in detected.values():
+            run = sorted(cell, key=lambda j: words[j].left)
+            for prev, i in itertools.pairwise(run):
+                if i not in found and prev in found and _cut_short(words[i].text):
+                    mark(i, found[prev].entity_type, "pattern", 0.7)
+            # "Nov" before "18.20241558" (a date and its time read as one): a
+            # month's name beside a number found as PHI is that date's month.
+            for a, b in itertools.pairwise(run):
+                for month, other in ((a, b), (b, a)):
+                    if (
+                        month not in found
+                        and other in found
+                        and _month_word(words[month].text)
+                        and words[other].text.strip()[:1].isdigit()
+                    ):
+                        mark(month, "DATE_TIME", "pattern", 0.7)
 
         if use_policy:
             context = _phi_bands(words, lines, found, image)

@@ -3211,3 +3211,114 @@ def test_any_fields_label_glued_to_a_header_date_is_split_off(detector, glued, l
 def test_a_number_and_a_word_in_small_letters_above_an_address_stay(detector):
     block = line("205", "slices") + line("Bristol", "BS8", "4HR", line_no=1)
     assert not {"205", "slices"} & set(alone(detector, block))
+
+
+# --- Session 27: forms in two sizes of print, tables of names, cut values --------
+def test_a_value_in_larger_print_than_its_label_is_read_with_it(detector):
+    # "Emergency Contact:" at 19 pixels, "Sofia Fischer" at 25 on one baseline:
+    # the detector parts them, and the label's context must reach the name.
+    words = [
+        Word("Emergency", 26, 333, 59, 19, 0.99, 0),
+        Word("Contact:", 85, 333, 44, 19, 0.99, 0),
+        Word("Sofia", 151, 327, 45, 24, 0.99, 1),
+        Word("Fischer", 196, 326, 56, 25, 0.99, 1),
+    ]
+    assert {"Sofia", "Fischer"} <= set(alone(detector, words))
+    # A line set lower, its bottom far below the label's, is another line.
+    lower = [*words[:2], *(dataclasses.replace(w, top=w.top + 12) for w in words[2:])]
+    assert not {"Sofia", "Fischer"} & set(alone(detector, lower))
+
+
+def _table(rows, row_height=23, h=20):
+    """A worklist: each row's cells (text, left) as their own detected lines."""
+    words, line_no = [], 0
+    for r, cells in enumerate(rows):
+        for text, left in cells:
+            x = left
+            for part in text.split():
+                words.append(
+                    Word(part, x, 90 + r * row_height, 8 * len(part), h, 0.99, line_no)
+                )
+                x += 8 * len(part) + 6
+            line_no += 1
+    return words
+
+
+_NAMES = [
+    "CHEN, MEI",
+    "IVANOVA, ZOFIA",
+    "GIRARD^AMELIE^R",
+    "OZTURK^DIMITRA^A",
+    "CASTILLO, GUADALUPE B",
+]
+
+
+def test_the_rest_of_a_worklists_name_column_is_painted(detector):
+    odd = ["PETROV. TOMASZ", "AL-RASHIDYASMIN", "KANG, JI-WOO S"]
+    rows = [
+        [(name, 6), (f"{10 + k:02d}.05.1974", 370), ("Us Thyroid", 870)]
+        for k, name in enumerate(_NAMES + odd)
+    ]
+    # Above the table, a title bar names the patient shown.
+    title = [("ImageDesk - DOE, JANE (MRN12345678)", 5)]
+    hits = painted(detector, _table([title, *rows]))
+    for name in odd:
+        assert set(name.split()) <= set(hits), name
+    # The exam column beside it stays; so does the program's name in the title.
+    assert not {"Us", "Thyroid", "ImageDesk"} & set(hits)
+    assert {"DOE,", "JANE"} <= set(hits)
+    # The program's name a cell of its own, above the table's heading, stays too.
+    program = [("ACME Workstation", 5), ("(MRN12345678)", 260)]
+    heading = [("Patient Name", 4), ("DOB", 370)]
+    hits = painted(detector, _table([program, heading, *rows]))
+    assert set(odd[0].split()) <= set(hits)
+    assert not {"ACME", "Workstation"} & set(hits)
+
+
+def test_a_column_with_few_names_lends_them_nothing(detector):
+    # Two names among plain cells: no name column; "PETROV. TOMASZ" alone is
+    # not taken for a name.
+    cells = ["CHEN, MEI", "IVANOVA, ZOFIA", "PETROV. TOMASZ", "Xr Wrist", "Us Neck"]
+    rows = [[(c, 6), (f"{10 + k:02d}.05.1974", 370)] for k, c in enumerate(cells)]
+    hits = alone(detector, _table(rows))
+    assert not {"PETROV.", "TOMASZ", "Xr", "Wrist", "Us", "Neck"} & set(hits)
+
+
+@pytest.mark.parametrize(
+    ("cell", "cut"),
+    [
+        (("24/03/2018", "18..."), "18..."),
+        (("Medisch", "Centrum", "De", "L..."), "L..."),
+    ],
+)
+def test_a_value_cut_short_by_an_ellipsis_goes_with_the_value(detector, cell, cut):
+    hits = alone(detector, line(*cell))
+    assert set(cell) <= set(hits)
+    assert hits[cut].entity_type == hits[cell[0]].entity_type
+    # After a word that is no PHI, the cut word stays.
+    assert not alone(detector, line("General", "Med..."))
+
+
+def test_a_month_beside_a_date_read_with_its_time_is_the_dates(detector):
+    study = [("DATE_TIME", "StudyDate", "20241118")]
+    hits = painted(detector, line("Nov", "18.20241558"), identity=study)
+    assert {"Nov", "18.20241558"} <= set(hits)
+    assert hits["Nov"].entity_type == "DATE_TIME"
+    assert "Nov" not in alone(detector, line("Nov", "scan"))
+
+
+@pytest.mark.parametrize(
+    ("word", "address"),
+    [
+        ("62EmSteetLakesde", True),
+        ("99OakAvenue,Northbury", True),
+        ("3TMRScanner", False),
+        ("1024Matrix", False),
+        ("12Views", False),
+    ],
+)
+def test_a_house_number_and_street_read_without_spaces(detector, word, address):
+    hits = alone(detector, line(word))
+    assert (
+        hits.get(word) is not None and hits[word].entity_type == "LOCATION"
+    ) == address

@@ -1340,9 +1340,18 @@ def test_a_line_cut_by_a_tile_edge_is_one_box():
         (quad(600, 100, 680, 120), 0),  # "Name:" on the same band, apart
         (quad(200, 100, 260, 120), 0),  # another word of tile 0 ...
         (quad(262, 100, 300, 120), 0),  # ... touching its neighbour: not joined
+        # A panoramic film: tile 2 reads "Mr. ROMANO SALVATORE" whole; tile 1 ends
+        # on its first letters, and tiles 1 and 3 take the anatomy for one
+        # tile-sized "line", overlapping the cut piece. The name stays apart.
+        (quad(1759, 9, 1995, 37), 2),
+        (quad(1756, 6, 1791, 39), 1),
+        (quad(768, 0, 1791, 983), 1),
+        (quad(768, 21, 1791, 981), 3),
     ]
     boxes = [tuple(b.min(axis=0)) + tuple(b.max(axis=0)) for b in _merged_tiles(found)]
     assert boxes == [
+        (768, 0, 1791, 983),
+        (1756, 6, 1995, 39),
         (200, 100, 260, 120),
         (262, 100, 300, 120),
         (600, 100, 680, 120),

@@ -94,6 +94,8 @@ _SMALL_MAX = 16
 # of the smaller one's area (a line seen twice, or a piece of it cut at a tile's
 # edge).
 _TILE_SAME_LINE = 0.5
+# ... and when their heights, or their widths, differ by this factor at most.
+_TILE_LIKE_SIZE = 0.5
 
 
 def is_available() -> bool:
@@ -945,13 +947,26 @@ def _merged_tiles(found: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
     they are. A scanned letter's lines slope: the rectangles square to the image
     around two of its lines overlap, the lines do not, and the rectangle square
     to the image around a sloping line takes in the lines above and below. Boxes
-    of one tile stay apart, as the detector gave them. Sorted top to bottom, then
-    left to right, as the detector sorts."""
+    of one tile stay apart, as the detector gave them, and so do boxes whose
+    heights and widths both differ by more than :data:`_TILE_LIKE_SIZE` (a line
+    and a detection over anatomy). Sorted top to bottom, then left to right, as
+    the detector sorts."""
     quads = [np.asarray(b, np.float32).reshape(-1, 2) for b, _ in found]
     areas = [max(float(cv2.contourArea(q)), 1.0) for q in quads]
 
+    extents = [q.max(axis=0) - q.min(axis=0) for q in quads]
+
     def joined(i: int, j: int) -> bool:
         if found[i][1] == found[j][1]:
+            return False
+        # Pieces of one line share its height (or a vertical line's width); a
+        # detection over a tile's anatomy does not: joined through the piece of
+        # a name cut at its edge, it swallowed the name.
+        low, high = (
+            np.minimum(extents[i], extents[j]),
+            np.maximum(extents[i], extents[j]),
+        )
+        if not (low >= _TILE_LIKE_SIZE * high).any():
             return False
         common, _ = cv2.intersectConvexConvex(quads[i], quads[j])
         return float(common) >= _TILE_SAME_LINE * min(areas[i], areas[j])
