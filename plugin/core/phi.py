@@ -1653,10 +1653,13 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
     spans = _line_spans(words, lines)
     out: dict[int, bool] = {}
     for group in _line_groups(spans, lambda a, b: same_row(spans[a], spans[b])):
-        texts = [words[i].text for k in group for i in lines[k]]
-        record = any(
-            re.search(r"\d{5,}", t) or any(p.search(t) for p in _DATE_PATTERNS)
-            for t in texts
+        members = sorted(
+            (i for k in group for i in lines[k]), key=lambda i: words[i].left
+        )
+        # Joined: a date read in pieces ("25" "Apr" "2025") is a date.
+        text = " ".join(words[i].text for i in members)
+        record = bool(re.search(r"\d{5,}", text)) or any(
+            p.search(text) for p in _DATE_PATTERNS
         )
         out.update((k, record) for k in group)
     return out
@@ -2988,6 +2991,36 @@ def _glued_capitals_name(
     )
 
 
+def _pieces_beside_phi(
+    words: Sequence[Word], by_line: dict[int, list[int]], found: dict[int, Finding]
+) -> list[tuple[int, str]]:
+    """(index, entity type) of words that finish the PHI word beside them on
+    their detected line: a value cut short in a table's cell ("24/03/2018"
+    "18...", "Medisch Centrum De" "L..."), the minutes of an hour read apart
+    ("03:" "33" "PM"), a month's name beside a number ("Nov" "18.20241558", a
+    date and its time read as one). ``by_line``: :func:`_detected_lines`."""
+    out: list[tuple[int, str]] = []
+    for cell in by_line.values():
+        run = sorted(cell, key=lambda j: words[j].left)
+        for a, b in itertools.pairwise(run):
+            for phi, i in ((a, b), (b, a)):
+                if i in found or phi not in found:
+                    continue
+                text, phi_text = words[i].text.strip(), words[phi].text.strip()
+                entity = found[phi].entity_type
+                follows = phi == a
+                if _month_word(text) and phi_text[:1].isdigit():
+                    out.append((i, "DATE_TIME"))
+                elif (follows and _cut_short(text)) or (
+                    follows
+                    and entity == "DATE_TIME"
+                    and re.fullmatch(r"\d{1,2}:", phi_text)
+                    and re.fullmatch(r"\d{2}(?::\d{2})?", text)
+                ):
+                    out.append((i, entity))
+    return out
+
+
 def _glued_address(text: str) -> bool:
     """Whether ``text`` is a house number and street read without spaces, the
     street's type misread by a letter at most ("62EmSteetLakesde" of "62 Elm
@@ -3032,9 +3065,10 @@ def _name_column_rest(
     heights below the one above it, parted at a heading (a cell of labels
     alone). It is a name column when at least
     :data:`_COLUMN_NAMES` of its cells, and :data:`_COLUMN_NAME_SHARE` of them,
-    are names (a word of theirs found as a person). Of a name's cell only a
-    letter alone is taken (an initial); of the others, every word but labels and
-    annotation vocabulary. ``by_line``: :func:`_detected_lines` of ``words``."""
+    are names (a word of theirs found as a person). Of a name's cell, a letter
+    alone is taken (an initial), and the other words but labels when the cell
+    holds a name alone (:data:`_NAME_WORDS` words at most, no other PHI); of the
+    other cells, every word but labels, unless all are annotation vocabulary. ``by_line``: :func:`_detected_lines` of ``words``."""
     cells = [
         (idx, _span([words[i] for i in idx]))
         for idx in by_line.values()
@@ -3075,18 +3109,31 @@ def _name_column_rest(
         if len(names) < _COLUMN_NAMES or len(names) < _COLUMN_NAME_SHARE * len(column):
             continue
         for idx in column:
-            for i in idx:
-                text = words[i].text
-                if i in found or not any(c.isalpha() for c in text):
-                    continue
-                if idx in names:
-                    # In a name, a letter alone is an initial, not a marker ("S");
-                    # other words there are not the name's ("ImageDesk -" before
-                    # "THORNTON, EMMANUEL" in a title bar).
-                    if re.fullmatch(r"[A-Z]\.?", text):
-                        out.append(i)
-                elif label_entity(text) is None and not is_annotation(text, allow):
-                    out.append(i)
+            texts = {
+                i: words[i].text for i in idx if any(c.isalpha() for c in words[i].text)
+            }
+            labels = {i for i, t in texts.items() if label_entity(t) is not None}
+            initials = {i for i, t in texts.items() if re.fullmatch(r"[A-Z]\.?", t)}
+            if idx in names:
+                # In a name, a letter alone is an initial, not a marker ("S"), and
+                # in a cell of a name alone another word is the name's ("Sunita");
+                # not beside more ("ImageDesk -" before "THORNTON, EMMANUEL
+                # (AA9133646)" in a title bar).
+                alone = len(idx) <= _NAME_WORDS and all(
+                    found[j].entity_type == "PERSON" for j in idx if j in found
+                )
+                take = set(texts) - labels if alone else initials
+            elif any(
+                i in initials or not is_annotation(t, allow)
+                for i, t in texts.items()
+                if i not in labels
+            ):
+                # A name the readers missed, vocabulary or not ("LONG G"); not a
+                # cell of vocabulary alone ("Us Thyroid").
+                take = set(texts) - labels
+            else:
+                take = set()
+            out.extend(i for i in idx if i in take and i not in found)
     return out
 
 
@@ -4472,24 +4519,8 @@ class PhiDetector:
             del found[i]
         for i in _street_above_town(words, found, s.allow_list):
             mark(i, "LOCATION", "pattern", 0.7)
-        # "24/03/2018 18...", "Medisch Centrum De L...": a value cut short in a
-        # table's cell; its last piece belongs to the value before it.
-        for cell in detected.values():
-            run = sorted(cell, key=lambda j: words[j].left)
-            for prev, i in itertools.pairwise(run):
-                if i not in found and prev in found and _cut_short(words[i].text):
-                    mark(i, found[prev].entity_type, "pattern", 0.7)
-            # "Nov" before "18.20241558" (a date and its time read as one): a
-            # month's name beside a number found as PHI is that date's month.
-            for a, b in itertools.pairwise(run):
-                for month, other in ((a, b), (b, a)):
-                    if (
-                        month not in found
-                        and other in found
-                        and _month_word(words[month].text)
-                        and words[other].text.strip()[:1].isdigit()
-                    ):
-                        mark(month, "DATE_TIME", "pattern", 0.7)
+        for i, entity in _pieces_beside_phi(words, detected, found):
+            mark(i, entity, "pattern", 0.7)
 
         if use_policy:
             context = _phi_bands(words, lines, found, image)

@@ -3322,3 +3322,38 @@ def test_a_house_number_and_street_read_without_spaces(detector, word, address):
     assert (
         hits.get(word) is not None and hits[word].entity_type == "LOCATION"
     ) == address
+
+
+def test_a_name_column_on_rows_whose_dates_are_read_in_pieces(detector):
+    # An EHR's encounter list: "25 Apr 2025 14:32" read as four words; the
+    # provider "SHARMA S" under the heading, as the other providers below.
+    providers = [
+        "SHARMA S",
+        "Sharma, Sunita",
+        "KOWALCZYK, K",
+        "Jung, Eun-ji",
+        "LEFEVRE, L",
+        "Rossi, Giulia",
+    ]
+    rows = [[("Date", 214), ("Provider", 693)]] + [
+        [(f"{11 + k} Apr 2024 14:32", 214), (p, 693)] for k, p in enumerate(providers)
+    ]
+    hits = alone(detector, _table(rows))
+    assert {"SHARMA", "S"} <= set(hits)
+    assert "Provider" not in hits
+    # A surname that is vocabulary too ("LONG", longitudinal) is a name there.
+    rows[3][1] = ("LONG G", 693)
+    assert {"LONG", "G"} <= set(alone(detector, _table(rows)))
+
+
+def test_the_minutes_of_a_time_read_apart_are_the_times(detector):
+    study = [
+        ("DATE_TIME", "StudyDate", "20230903"),
+        ("DATE_TIME", "StudyTime", "153302"),
+    ]
+    words = line("03", "Sep", "2023", "03:", "33", "PM")
+    hits = painted(detector, words, identity=study)
+    assert {"03:", "33"} <= set(hits)
+    assert hits["33"].entity_type == "DATE_TIME"
+    # After an annotation's colon, a number stays: "Gain:" "33".
+    assert "33" not in alone(detector, line("Gain:", "33"))
