@@ -94,7 +94,8 @@ _SMALL_MAX = 16
 # of the smaller one's area (a line seen twice, or a piece of it cut at a tile's
 # edge).
 _TILE_SAME_LINE = 0.5
-# ... and when their heights, or their widths, differ by this factor at most.
+# ... and when the smaller one's height, or width, is at least this share of the
+# larger one's.
 _TILE_LIKE_SIZE = 0.5
 
 
@@ -947,13 +948,12 @@ def _merged_tiles(found: list[tuple[np.ndarray, int]]) -> list[np.ndarray]:
     they are. A scanned letter's lines slope: the rectangles square to the image
     around two of its lines overlap, the lines do not, and the rectangle square
     to the image around a sloping line takes in the lines above and below. Boxes
-    of one tile stay apart, as the detector gave them, and so do boxes whose
-    heights and widths both differ by more than :data:`_TILE_LIKE_SIZE` (a line
+    of one tile stay apart, as the detector gave them, and so do boxes of unlike
+    size, neither height nor width :data:`_TILE_LIKE_SIZE` of the other's (a line
     and a detection over anatomy). Sorted top to bottom, then left to right, as
     the detector sorts."""
     quads = [np.asarray(b, np.float32).reshape(-1, 2) for b, _ in found]
     areas = [max(float(cv2.contourArea(q)), 1.0) for q in quads]
-
     extents = [q.max(axis=0) - q.min(axis=0) for q in quads]
 
     def joined(i: int, j: int) -> bool:
