@@ -639,7 +639,7 @@ _SAINTS = frozenset({"ST", "STE", "SAINT", "SAINTE", "SANKT", "SAN", "SANTA", "S
 _LABELS_WITH_COLON: dict[str, str] = {"RT": "PERSON", "BY": "PERSON"}
 _ORG_WORDS = re.compile(
     r"^(HOSPITAL|CLINIC|KLINIK|KLINIKUM|CLINIQUE|MEDICAL|HEALTH|HEALTHCARE|INSTITUTE|"
-    r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY|"
+    r"UNIVERSITY|UNIV|CENTER|CENTRE|INFIRMARY|IMAGING|RADIOLOGY|RADIOLOGIE|"
     # A GP's practice ("Riverside Surgery"), and hospitals in other languages.
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
     r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
@@ -864,7 +864,7 @@ _CUT_CHARS = 12
 _COLUMN_ALIGN = 0.5
 _COLUMN_STEP = 2.5
 _COLUMN_NAMES = 4
-_COLUMN_NAME_SHARE = 2 / 3
+_COLUMN_NAME_SHARE = 1 / 2
 # Two cells of a row lie at least this many detected heights apart in the ink.
 _CELL_GAP = 0.8
 # A status bar's login: the cells beside it are other fields, not a record's

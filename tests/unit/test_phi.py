@@ -3357,3 +3357,30 @@ def test_the_minutes_of_a_time_read_apart_are_the_times(detector):
     assert hits["33"].entity_type == "DATE_TIME"
     # After an annotation's colon, a number stays: "Gain:" "33".
     assert "33" not in alone(detector, line("Gain:", "33"))
+
+
+def test_a_name_column_under_a_misread_heading_is_still_one(detector):
+    # "Patlent Name" (no label: misread) and a toolbar's "Refresh" stay in the
+    # column; half its cells are names found, enough.
+    names = [
+        "VON STETTEN, URSULA",
+        "YAMAMOTO^NAOKO",
+        "ASHWORTH^EMILY^F",
+        "XU^LIHUA",
+        "THORNTON^WILLIAM",
+    ]
+    others = ["XU. HAO", "VAN DER BERG. MIKAEL", "BANERJEE. PRIYA"]
+    rows = [[("Refresh", 5)], [("Patlent Name", 6)]] + [
+        [(c, 6), (f"0033{k:04d}", 148)] for k, c in enumerate(others + names)
+    ]
+    hits = alone(detector, _table(rows))
+    assert {"XU.", "HAO", "VAN", "BERG.", "MIKAEL"} <= set(hits)
+    # Not on a record row: the toolbar and the heading stay.
+    assert not {"Refresh", "Patlent", "Name"} & set(hits)
+
+
+def test_a_german_practice_is_an_institution(detector):
+    words = ("Radiologie", "am", "Lindenplatz")
+    hits = alone(detector, line(*words))
+    assert {"Radiologie", "Lindenplatz"} <= set(hits)
+    assert hits["Lindenplatz"].entity_type == "ORGANIZATION"
