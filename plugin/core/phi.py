@@ -1638,9 +1638,15 @@ def _after_date(value: str) -> int:
     return date.end() + len(rest) - len(rest.lstrip())
 
 
-def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int, bool]:
+def _record_rows(
+    words: Sequence[Word], lines: dict[int, list[int]], *, pieces: bool = False
+) -> dict[int, bool]:
     """For each line: does its row (the lines on its band, however far apart)
-    hold an ID-like number or a date, as a worklist's or a film's record does?"""
+    hold an ID-like number or a date, as a worklist's or a film's record does?
+    With ``pieces``, a date read in pieces ("25" "Apr" "2025") counts too: for a
+    name column, whose other cells must be names. (Not for the English model's
+    names on a row: a report's footer, "HOLOGIC Discovery W Page 1 of 1 12 nov.
+    2022", would make it a record and its words names.)"""
 
     def same_row(a: Word, b: Word) -> bool:
         # Cells of one row: their middles within half the lower one's height
@@ -1656,10 +1662,12 @@ def _record_rows(words: Sequence[Word], lines: dict[int, list[int]]) -> dict[int
         members = sorted(
             (i for k in group for i in lines[k]), key=lambda i: words[i].left
         )
-        # Joined: a date read in pieces ("25" "Apr" "2025") is a date.
-        text = " ".join(words[i].text for i in members)
-        record = bool(re.search(r"\d{5,}", text)) or any(
-            p.search(text) for p in _DATE_PATTERNS
+        texts = [words[i].text for i in members]
+        if pieces:
+            texts.append(" ".join(texts))
+        record = any(
+            re.search(r"\d{5,}", t) or any(p.search(t) for p in _DATE_PATTERNS)
+            for t in texts
         )
         out.update((k, record) for k in group)
     return out
@@ -4396,8 +4404,9 @@ class PhiDetector:
         for i, w in enumerate(words):
             if i not in found and _glued_address(w.text):
                 mark(i, "LOCATION", "pattern", 0.7)
+        table_rows = _record_rows(words, lines, pieces=True)
         for j in _name_column_rest(words, detected, found, s.allow_list):
-            if on_record_row(j):
+            if table_rows[key_of[j]]:
                 mark(j, "PERSON", "pattern", 0.7)
         for order in orders.values():
             if len(order) == 1 and _lone_initials(words[order[0]], identity):

@@ -3384,3 +3384,20 @@ def test_a_german_practice_is_an_institution(detector):
     hits = alone(detector, line(*words))
     assert {"Radiologie", "Lindenplatz"} <= set(hits)
     assert hits["Lindenplatz"].entity_type == "ORGANIZATION"
+
+
+def test_a_date_read_in_pieces_makes_a_record_row_for_name_columns_only():
+    # A densitometry report's footer: the device, the page, the date in pieces.
+    # Taken for a record, its words would be the English model's names there
+    # (vendor seed 41: "HOLOGIC Discovery W" painted); a name column's rows
+    # (an encounter list's "25 Apr 2025 14:32") do count it.
+    from plugin.core.phi import _record_rows
+
+    words = _table(
+        [[("HOLOGIC Discovery W", 49), ("Page1d1", 513), ("12 nov. 2022 21:46", 935)]]
+    )
+    lines = {}
+    for i, w in enumerate(words):
+        lines.setdefault(w.line, []).append(i)
+    assert not any(_record_rows(words, lines).values())
+    assert all(_record_rows(words, lines, pieces=True).values())
