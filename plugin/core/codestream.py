@@ -49,37 +49,56 @@ _RLE = "1.2.840.10008.1.2.5"
 _SOF = {m for m in range(0xC0, 0xD0) if m not in (0xC4, 0xC8, 0xCC)} | {0xF7}
 
 
-def _jpeg(frame: bytes) -> tuple[int, int, int]:
-    """(rows, columns, components) from a JPEG / JPEG-LS SOF segment.
-
-    The header is read up to the start of scan.
+def _jpeg_segments(frame: bytes) -> Iterator[tuple[int, int, int]]:
+    """(position, marker, length) of each marker segment of a JPEG / JPEG-LS
+    codestream after its SOI, through the scans' entropy-coded data, up to EOI
+    or the end of the bytes. ``ValueError`` where a marker should be and is not.
     """
-    if frame[:2] != b"\xff\xd8":
-        raise ValueError("no SOI marker")
-    pos = 2
-    geometry: tuple[int, int, int] | None = None
-    while pos + 4 <= len(frame):
+    pos, end = 2, len(frame)
+    while pos + 2 <= end:
         if frame[pos] != 0xFF:
             raise ValueError("marker expected")
         marker = frame[pos + 1]
         if marker == 0xFF:  # fill byte
             pos += 1
             continue
+        if marker == 0xD9:
+            return
         if marker == 0x01 or 0xD0 <= marker <= 0xD7:
             pos += 2
             continue
+        if pos + 4 > end:
+            raise ValueError("short segment")
         (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
-        if marker in _SOF and geometry is None:
+        yield pos, marker, length
+        pos += 2 + length
+        if marker == 0xDA:
+            # Entropy-coded data up to the next marker: an FF followed by C0 or
+            # more, not a restart (JPEG stuffs FF00, JPEG-LS a byte under 80).
+            while True:
+                pos = frame.find(b"\xff", pos)
+                if pos < 0 or pos + 1 >= end:
+                    return
+                nxt = frame[pos + 1]
+                if nxt >= 0xC0 and not 0xD0 <= nxt <= 0xD7:
+                    break
+                pos += 1
+
+
+def _jpeg(frame: bytes) -> tuple[int, int, int]:
+    """(rows, columns, components) from a JPEG / JPEG-LS SOF segment, read before
+    the first scan."""
+    if frame[:2] != b"\xff\xd8":
+        raise ValueError("no SOI marker")
+    for pos, marker, _length in _jpeg_segments(frame):
+        if marker == 0xDA:
+            break
+        if marker in _SOF:
             if pos + 10 > len(frame):
                 raise ValueError("short SOF")
             rows, cols = struct.unpack(">HH", frame[pos + 5 : pos + 9])
-            geometry = (rows, cols, frame[pos + 9])
-        if marker == 0xDA:
-            break
-        pos += 2 + length
-    if geometry is None:
-        raise ValueError("no SOF marker")
-    return geometry
+            return rows, cols, frame[pos + 9]
+    raise ValueError("no SOF marker")
 
 
 # JPEG markers of the image itself: SOFn, DHT, DAC, DQT, DNL, DRI, DHP, EXP, JPEG-LS
@@ -116,22 +135,7 @@ def side_data(tsyntax: str, frame: bytes) -> str | None:
 
 
 def _jpeg_side_data(frame: bytes) -> str | None:
-    pos, end = 2, len(frame)
-    while pos + 2 <= end:
-        if frame[pos] != 0xFF:
-            raise ValueError("marker expected")
-        marker = frame[pos + 1]
-        if marker == 0xFF:
-            pos += 1
-            continue
-        if marker == 0xD9:
-            return None
-        if marker == 0x01 or 0xD0 <= marker <= 0xD7:
-            pos += 2
-            continue
-        if pos + 4 > end:
-            raise ValueError("short segment")
-        (length,) = struct.unpack(">H", frame[pos + 2 : pos + 4])
+    for pos, marker, length in _jpeg_segments(frame):
         payload = frame[pos + 4 : pos + 2 + length]
         if marker == 0xE0 and payload.startswith(b"JFIF\x00"):
             if length != _JFIF_PLAIN or payload[12:14] != b"\x00\x00":
@@ -147,18 +151,6 @@ def _jpeg_side_data(frame: bytes) -> str | None:
             if 0xE0 <= marker <= 0xEF:
                 return f"an APP{marker - 0xE0} segment"
             return f"marker FF{marker:02X}"
-        pos += 2 + length
-        if marker == 0xDA:
-            # Entropy-coded data up to the next marker: an FF followed by C0 or
-            # more, not a restart (JPEG stuffs FF00, JPEG-LS a byte under 80).
-            while True:
-                pos = frame.find(b"\xff", pos)
-                if pos < 0 or pos + 1 >= end:
-                    return None
-                nxt = frame[pos + 1]
-                if nxt >= 0xC0 and not 0xD0 <= nxt <= 0xD7:
-                    break
-                pos += 1
     return None
 
 
