@@ -164,13 +164,13 @@ def plan(
                 "originals; choose another output folder"
             )
     files: list[tuple[Path, Path]] = []
-    seen: dict[Path, Path] = {}
+    seen: set[Path] = set()
     by_target: dict[Path, Path] = {}
     for src, rel in iter_inputs(inputs, output):
         real = src.resolve()
         if real in seen:
             continue  # the same file given twice (or through a link)
-        seen[real] = rel
+        seen.add(real)
         other = by_target.get(rel)
         if other is not None:
             raise UsageError(

@@ -215,7 +215,6 @@ class Job:
         self.level = level
         self.resource = resource
         self.instances = list(instances)
-        self.total = len(instances)
         self.counts: collections.Counter[str] = collections.Counter()
         self.failures: list[dict[str, str]] = []
         self.created = created or _now()
@@ -225,6 +224,10 @@ class Job:
         # is first asked about, not at start-up (see RedactionService._restore_jobs).
         self._unsettled: list[str] = []
         self._status_of: Callable[[str], dict[str, Any] | None] | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.instances)
 
     def settle_later(
         self, instances: list[str], status_of: Callable[[str], dict[str, Any] | None]
