@@ -4404,10 +4404,12 @@ class PhiDetector:
         for i, w in enumerate(words):
             if i not in found and _glued_address(w.text):
                 mark(i, "LOCATION", "pattern", 0.7)
-        table_rows = _record_rows(words, lines, pieces=True)
-        for j in _name_column_rest(words, detected, found, s.allow_list):
-            if table_rows[key_of[j]]:
-                mark(j, "PERSON", "pattern", 0.7)
+        column_rest = _name_column_rest(words, detected, found, s.allow_list)
+        if column_rest:
+            table_rows = _record_rows(words, lines, pieces=True)
+            for j in column_rest:
+                if table_rows[key_of[j]]:
+                    mark(j, "PERSON", "pattern", 0.7)
         for order in orders.values():
             if len(order) == 1 and _lone_initials(words[order[0]], identity):
                 mark(order[0], "PERSON", "header", 1.0)
