@@ -644,6 +644,8 @@ _ORG_WORDS = re.compile(
     r"SURGERY|PRACTICE|PRAXIS|POLYCLINIC|POLIKLINIK|CHU|CHRU|HOPITAL|KRANKENHAUS|"
     r"ZIEKENHUIS|OSPEDALE|HOSPITALET|SJUKHUS|OUTPATIENTS|CENTRO|MEDICO|MVZ|"
     r"UNIVERSITARIO|SANATORIUM|DENTAL|ORTHODONTICS|TRUST|HOSP|CENTRUM|KLINIEK|SPITAL|"
+    # "Queen Adelaide Women's Unit", "St. Mary's Children's".
+    r"WOMENS|CHILDRENS|"
     # German compounds: "Universitätsklinikum", "Kreiskrankenhaus".
     r"\w+KLINIKUM|\w+KLINIK|\w+KRANKENHAUS|\w+SPITAL)$"
 )
@@ -1537,6 +1539,9 @@ _OCR_CONFUSIONS = str.maketrans("0158", "OISB")
 # in its middle.
 _WIDE_GAP = 4
 _AS_DIGITS = str.maketrans("OoIlSB", "001158")
+# The same for a normalised word (upper case) that must spell a number of the header
+# exactly.
+_DIGIT_SHAPES = str.maketrans("ODQILSZBG", "000115286")
 # A number with one digit misread as a letter ("5B41" of "5841"), after at most four
 # letters of its own ("A9521B027").
 _MISREAD_NUMBER = re.compile(
@@ -1981,7 +1986,7 @@ def _old_age(text: str, after_age_label: bool, unit: str = "") -> bool:
     """``text`` is an age of 90 or more: "93Y", "93" before its ``unit`` "Y" (the
     next word), or "93" after the label "Age:"."""
     up, unit = text.strip().upper(), unit.strip().upper()
-    age = _age_of(up, unit if up.isdigit() else "")
+    age = _age_of(up, unit if up.lstrip("(").isdigit() else "")
     if age is None and after_age_label and (bare := re.match(r"^0*(\d{1,3})$", up)):
         age = int(bare.group(1))
     return age is not None and age > _AGE_MAX
@@ -1989,9 +1994,9 @@ def _old_age(text: str, after_age_label: bool, unit: str = "") -> bool:
 
 def _unit_read_apart(text: str, unit: str) -> bool:
     """``unit`` (the next word) is the unit of the age ``text`` writes in
-    digits alone ("96" "yrs", "54" "J.")."""
+    digits alone ("96" "yrs", "54" "J.", "(96" "years)")."""
     up = text.strip()
-    return up.isdigit() and _age_of(up, unit.strip().upper()) is not None
+    return up.lstrip("(").isdigit() and _age_of(up, unit.strip().upper()) is not None
 
 
 def _bracketed_age(text: str) -> bool:
@@ -3526,6 +3531,14 @@ class HeaderIdentity:
                 if len(_norm(p)) >= 4:
                     add(entity, p, part=True)
         self.tokens: list[_Token] = sorted(tokens.values(), key=lambda t: -len(t.norm))
+        #: Values of letters and at least :data:`_EXACT_DIGITS` digits ("RAD10250396"),
+        #: which a window holding a label's word may spell exactly.
+        self._exact: dict[str, str] = {
+            t.norm: t.entity_type
+            for t in self.tokens
+            if sum(c.isdigit() for c in t.norm) > _EXACT_DIGITS
+            and any(c.isalpha() for c in t.norm)
+        }
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -3555,11 +3568,19 @@ class HeaderIdentity:
         n = len(words)
         for i in range(n):
             for j in range(i + 1, min(n, i + 4) + 1):
+                window = "".join(norms[i:j])
                 if j - i > 1 and any(labels[i:j]):
                     # "ID: 994813854" must match the value alone, not drag the label
                     # in; nor "cc#" of "Acc# A48839599" read "A", "cc#", "A", ...
+                    # A label's word that is the value's own start, read apart,
+                    # spells it exactly: "RAD" "10250396" of "RAD10250396".
+                    exact = self._exact.get(window)
+                    if exact is not None and not any(
+                        _LABEL_LIKE.match(w.text) for w in words[i:j]
+                    ):
+                        for k in range(i, j):
+                            hits[k] = (exact, 1.0)
                     break
-                window = "".join(norms[i:j])
                 if not window:
                     continue
                 raw = " ".join(w.text for w in words[i:j])
@@ -3843,7 +3864,13 @@ class HeaderIdentity:
 
     def spelled_whole(self, whole: str, value: str, threshold: int) -> bool:
         """True when ``whole`` (e.g. "MRN48213977") is itself a header value, better
-        than the ``value`` part a label split would leave."""
+        than the ``value`` part a label split would leave, or a number of the
+        header read with digits as the letters they look like ("DB:51", "08:51")."""
+        n = _norm(whole)
+        if sum(c.isdigit() for c in n) >= 2 and n.translate(_DIGIT_SHAPES) in {
+            t.norm for t in self.tokens if t.exact and t.norm.isdigit()
+        }:
+            return True
         score = self.best_ratio(whole)
         return score >= threshold and score > self.best_ratio(value)
 
@@ -3924,6 +3951,10 @@ class HeaderIdentity:
     @staticmethod
     def _score(tok: _Token, window: str, parts: Sequence[str], *, whole: bool) -> float:
         if tok.exact:
+            if tok.norm.isdigit() and sum(c.isdigit() for c in window) >= 2:
+                # A number of the header with digits read as the letters they
+                # look like: "DB:51" of the study time "08:51".
+                window = window.translate(_DIGIT_SHAPES)
             if whole:
                 subs = {s for s in re.split(r"[^0-9A-Z]", window) if s}
                 return 100.0 if window == tok.norm or tok.norm in subs else 0.0

@@ -23,6 +23,7 @@ from pydicom.dataset import Dataset
 from . import header, pixels
 from .errors import RedactionError, UnsupportedImageError, VerificationError
 from .gaps import ink_columns, ink_runs, nearest_run
+from .groups import connected_groups
 from .mask import PaintBox, paint
 from .model import Box, RedactionReport, RedactionResult, Word, bounds
 from .ocr import OcrEngine, create_engine
@@ -78,6 +79,13 @@ _CINE_REGIONS_MAX = 0.25
 # A "line" higher than this share of the frame is the anatomy read as one line (a
 # whole endoscopy disc, an angiogram): no region is read for it.
 _CINE_LINE_MAX = 0.25
+# PHI comes in blocks (a name over a birth date over an ID). Around the PHI words
+# of a frame, grouped where they lie at most this many text heights apart, and
+# this many text heights beyond: see :func:`_read_beside_phi`.
+_BLOCK_GAP = 2
+_BLOCK_MARGIN = 1
+# ... unless those regions together cover more than this share of the frame.
+_BLOCK_MAX = 0.4
 
 
 class Engines:
@@ -187,6 +195,9 @@ def redact_dataset(
                 f: engines.detector.classify(ws, identity, image=display[f])
                 for f, ws in words.items()
             }
+        if display.shape[0] == 1 and engines.verifier is not None:
+            with _timer(timings, "blocks"):
+                _read_beside_phi(words, findings, display, identity, engines)
         if display.shape[0] >= _TEMPORAL_MIN_FRAMES:
             with _timer(timings, "temporal"):
                 _add_static_findings(findings, words, display, identity, engines)
@@ -370,6 +381,86 @@ def _text_regions(
         if merged is None:
             return None  # no need to detect the others
     return [(x0, y0, x1 - x0, y1 - y0) for x0, y0, x1, y1 in merged]
+
+
+def _read_beside_phi(
+    words: dict[int, list[Word]],
+    findings: dict[int, list[Finding]],
+    display: np.ndarray,
+    identity: HeaderIdentity,
+    engines: Engines,
+) -> None:
+    """Read the blocks of PHI of each frame again with the verification engine,
+    and judge the frame again with the lines only that reading found.
+
+    A faint line between PHI lines ("Dr.Schneider, Kwame" in grey under a date, a
+    phone number under a birth date) can escape the first reading's detector. The
+    verification engine's detector finds it with the lines around it, which the
+    painting then removes: on the painted image it saw nothing there any more. So
+    the regions around each block of PHI words (:data:`_BLOCK_GAP`,
+    :data:`_BLOCK_MARGIN`) are read now, on the image as it is.
+    """
+    assert engines.verifier is not None
+    rows, cols = display.shape[1:3]
+    for f, fs in findings.items():
+        boxes = [(x.word.left, x.word.top, x.word.width, x.word.height) for x in fs]
+        if not boxes:
+            continue
+
+        def near(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
+            reach = _BLOCK_GAP * max(a[3], b[3])
+            return (
+                a[0] < b[0] + b[2] + reach
+                and b[0] < a[0] + a[2] + reach
+                and a[1] < b[1] + b[3] + reach
+                and b[1] < a[1] + a[3] + reach
+            )
+
+        regions = []
+        for group in connected_groups(boxes, near):
+            members = [boxes[k] for k in group]
+            margin = _BLOCK_MARGIN * min(b[3] for b in members)
+            left = max(0, min(b[0] for b in members) - margin)
+            top = max(0, min(b[1] for b in members) - margin)
+            right = min(cols, max(b[0] + b[2] for b in members) + margin)
+            bottom = min(rows, max(b[1] + b[3] for b in members) + margin)
+            regions.append((left, top, right - left, bottom - top))
+        if sum(w * h for _, _, w, h in regions) > _BLOCK_MAX * rows * cols:
+            continue  # a page of PHI: the readings of the whole frame cover it
+        seen = words[f]
+
+        def known(
+            left: int, top: int, width: int, height: int, seen: list[Word] = seen
+        ) -> list[Word] | None:
+            # A line read before from end to end keeps its words: only lines the
+            # first reading lacked, or saw in part, are recognised.
+            line = Word("", left, top, width, height, 1.0)
+            there = [o for o in seen if _same_place(line, o)]
+            if not there:
+                return None
+            slack = height / 2
+            reach = min(o.left for o in there), max(o.right for o in there)
+            whole = reach[0] <= left + slack and reach[1] >= left + width - slack
+            return there if whole else None
+
+        found = engines.verifier.read(display[f], regions=regions, known=known)
+        new = [w for w in found if not any(_same_place(w, o) for o in seen)]
+        if not new:
+            continue
+        first = max((w.line for w in seen), default=-1) + 1
+        lines = {
+            line: first + k for k, line in enumerate(sorted({w.line for w in new}))
+        }
+        words[f] = seen + [dataclasses.replace(w, line=lines[w.line]) for w in new]
+        findings[f] = engines.detector.classify(words[f], identity, image=display[f])
+
+
+def _same_place(a: Word, b: Word) -> bool:
+    """Whether words ``a`` and ``b`` overlap by half the height of the lower one
+    and share columns: one place read twice, not lines above each other."""
+    rows = min(a.bottom, b.bottom) - max(a.top, b.top)
+    cols = min(a.right, b.right) - max(a.left, b.left)
+    return cols > 0 and rows > min(a.height, b.height) / 2
 
 
 def _merged_boxes(boxes: list[list[int]]) -> list[list[int]]:

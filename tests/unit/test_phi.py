@@ -3401,3 +3401,44 @@ def test_a_date_read_in_pieces_makes_a_record_row_for_name_columns_only():
         lines.setdefault(w.line, []).append(i)
     assert not any(_record_rows(words, lines).values())
     assert all(_record_rows(words, lines, pieces=True).values())
+
+
+def test_accession_read_apart_at_a_labels_word_is_painted_whole(detector):
+    # "RAD" is also a radiologist's label: the accession "RAD10250396" read as
+    # "RAD" "10250396" still spells the header value, so both words go.
+    identity = IDENTITY + [("ID", "AccessionNumber", "RAD10250396")]
+    hits = painted(detector, line("Acc:", "RAD", "10250396"), identity)
+    assert {"RAD", "10250396"} <= set(hits)
+    assert hits["RAD"].entity_type == "ID" and hits["RAD"].source == "header"
+    assert "Acc:" not in hits
+    # A label that is no part of the value stays: "Rad:" before a name.
+    hits = painted(detector, line("Rad:", "DOE,", "JANE"))
+    assert "Rad:" not in hits and {"DOE,", "JANE"} <= set(hits)
+
+
+def test_old_age_in_brackets_is_painted_with_its_unit(detector):
+    hits = painted(detector, line("DOB:", "30/07/29", "(96", "years)"))
+    assert hits["(96"].entity_type == "AGE"
+    assert hits["years)"].entity_type == "AGE"
+    # Under 90 an age is no PHI, in brackets or not.
+    hits = painted(detector, line("DOB:", "30/07/29", "(54", "years)"))
+    assert "(54" not in hits and "years)" not in hits
+
+
+def test_womens_unit_is_an_institution(detector):
+    hits = painted(detector, line("Queen", "Adelaide", "Women's", "Unit"))
+    assert set(hits) == {"Queen", "Adelaide", "Women's", "Unit"}
+    assert {h.entity_type for h in hits.values()} == {"ORGANIZATION"}
+    # A department's heading names no one.
+    assert not painted(detector, line("Women's", "Imaging"))
+
+
+def test_study_time_read_with_letters_for_digits_is_header_phi(detector):
+    # "08:51" read "DB:51": not a label "DB:" and a value "51".
+    identity = IDENTITY + [("DATE_TIME", "StudyTime", "085132")]
+    hits = painted(detector, line("02.08.2020", "DB:51", "AM"), identity)
+    assert hits["DB:51"].entity_type == "DATE_TIME"
+    assert hits["DB:51"].source == "header"
+    # Letters that make no header number stay a label and its value.
+    hits = painted(detector, line("SL:", "51"), identity)
+    assert "SL:" not in hits
