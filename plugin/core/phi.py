@@ -3539,6 +3539,10 @@ class HeaderIdentity:
             if sum(c.isdigit() for c in t.norm) > _EXACT_DIGITS
             and any(c.isalpha() for c in t.norm)
         }
+        #: Numbers of the header matched exactly ("0851" of a study time).
+        self._exact_numbers = frozenset(
+            t.norm for t in self.tokens if t.exact and t.norm.isdigit()
+        )
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -3867,9 +3871,9 @@ class HeaderIdentity:
         than the ``value`` part a label split would leave, or a number of the
         header read with digits as the letters they look like ("DB:51", "08:51")."""
         n = _norm(whole)
-        if sum(c.isdigit() for c in n) >= 2 and n.translate(_DIGIT_SHAPES) in {
-            t.norm for t in self.tokens if t.exact and t.norm.isdigit()
-        }:
+        if sum(c.isdigit() for c in n) >= 2 and n.translate(_DIGIT_SHAPES) in (
+            self._exact_numbers
+        ):
             return True
         score = self.best_ratio(whole)
         return score >= threshold and score > self.best_ratio(value)

@@ -403,28 +403,17 @@ def _read_beside_phi(
     assert engines.verifier is not None
     rows, cols = display.shape[1:3]
     for f, fs in findings.items():
-        boxes = [(x.word.left, x.word.top, x.word.width, x.word.height) for x in fs]
-        if not boxes:
-            continue
-
-        def near(a: tuple[int, int, int, int], b: tuple[int, int, int, int]) -> bool:
-            reach = _BLOCK_GAP * max(a[3], b[3])
-            return (
-                a[0] < b[0] + b[2] + reach
-                and b[0] < a[0] + a[2] + reach
-                and a[1] < b[1] + b[3] + reach
-                and b[1] < a[1] + a[3] + reach
-            )
-
+        phi = [x.word for x in fs]
         regions = []
-        for group in connected_groups(boxes, near):
-            members = [boxes[k] for k in group]
-            margin = _BLOCK_MARGIN * min(b[3] for b in members)
-            left = max(0, min(b[0] for b in members) - margin)
-            top = max(0, min(b[1] for b in members) - margin)
-            right = min(cols, max(b[0] + b[2] for b in members) + margin)
-            bottom = min(rows, max(b[1] + b[3] for b in members) + margin)
+        for group in connected_groups(phi, _in_one_block):
+            members = [phi[k] for k in group]
+            margin = _BLOCK_MARGIN * min(w.height for w in members)
+            left, top, right, bottom = bounds(members)
+            left, top = max(0, left - margin), max(0, top - margin)
+            right, bottom = min(cols, right + margin), min(rows, bottom + margin)
             regions.append((left, top, right - left, bottom - top))
+        if not regions:
+            continue
         if sum(w * h for _, _, w, h in regions) > _BLOCK_MAX * rows * cols:
             continue  # a page of PHI: the readings of the whole frame cover it
         seen = words[f]
@@ -439,8 +428,8 @@ def _read_beside_phi(
             if not there:
                 return None
             slack = height / 2
-            reach = min(o.left for o in there), max(o.right for o in there)
-            whole = reach[0] <= left + slack and reach[1] >= left + width - slack
+            start, _, end, _ = bounds(there)
+            whole = start <= left + slack and end >= left + width - slack
             return there if whole else None
 
         found = engines.verifier.read(display[f], regions=regions, known=known)
@@ -453,6 +442,18 @@ def _read_beside_phi(
         }
         words[f] = seen + [dataclasses.replace(w, line=lines[w.line]) for w in new]
         findings[f] = engines.detector.classify(words[f], identity, image=display[f])
+
+
+def _in_one_block(a: Word, b: Word) -> bool:
+    """Whether PHI words ``a`` and ``b`` lie at most :data:`_BLOCK_GAP` text
+    heights apart, each way."""
+    reach = _BLOCK_GAP * max(a.height, b.height)
+    return (
+        a.left < b.right + reach
+        and b.left < a.right + reach
+        and a.top < b.bottom + reach
+        and b.top < a.bottom + reach
+    )
 
 
 def _same_place(a: Word, b: Word) -> bool:
